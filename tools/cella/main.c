@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tools/cella/main.c: the `cella` command and its dispatch table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "subcommands.h"
+
+#ifndef CELLA_VERSION
+#define CELLA_VERSION "unknown"
+#endif
+
+static const struct subcommand subcommands[] = {
+    {"detect", "check whether this machine can run enclaves, and why not", detect_main},
+    {"error", "explain an SGX or DCAP status code (e.g. 0x2006, 8198)", error_main},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "Usage: cella <command> [options]\n"
+                 "       cella <command> --help\n"
+                 "\n"
+                 "cella builds, runs and attests SGX enclaves, with or without SGX hardware.\n"
+                 "\n"
+                 "Commands:\n");
+    for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+        fprintf(out, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+    fprintf(out, "\n"
+                 "Options:\n"
+                 "  -h, --help     show this help\n"
+                 "  -V, --version  show the version\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0) {
+        printf("cella %s\n", CELLA_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+        if (strcmp(name, subcommands[i].name) == 0)
+            return subcommands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "cella: unknown command '%s'; 'cella --help' lists the commands\n", name);
+    return 2;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tools/cella/subcommands.h: the subcommands of `cella`, one file each. */
+#ifndef CELLA_TOOLS_SUBCOMMANDS_H
+#define CELLA_TOOLS_SUBCOMMANDS_H
+
+/*
+ * Each subcommand gets argv with argv[0] set to its own name and returns the process exit
+ * code. Errors go to stderr as "cella <cmd>: <what failed>: <reason>".
+ */
+struct subcommand {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+};
+
+int detect_main(int argc, char **argv);
+int error_main(int argc, char **argv);
+
+#endif
