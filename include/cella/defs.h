@@ -20,6 +20,13 @@
 /* printf-style argument checking. */
 #define CELLA_PRINTF(fmt_index, first_arg) __attribute__((format(printf, fmt_index, first_arg)))
 
+/* Compile-time checks that work in C and C++ headers alike. */
+#ifdef __cplusplus
+#define CELLA_STATIC_ASSERT(condition, message) static_assert(condition, message)
+#else
+#define CELLA_STATIC_ASSERT(condition, message) _Static_assert(condition, message)
+#endif
+
 /* Wire structures are packed; their sizes are asserted right after each definition. */
 #define CELLA_PACKED __attribute__((packed))
 
