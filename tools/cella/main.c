@@ -11,7 +11,10 @@
 
 static const struct subcommand subcommands[] = {
     {"detect", "check whether this machine can run enclaves, and why not", detect_main},
+    {"edger8r", "generate an enclave's bridge code from EDL (sgx_edger8r compatible)",
+     edger8r_main},
     {"error", "explain an SGX or DCAP status code (e.g. 0x2006, 8198)", error_main},
+    {"sign", "sign enclaves and show their identity (sgx_sign compatible)", sign_main},
 };
 
 static void usage(FILE *out)
@@ -30,8 +33,28 @@ static void usage(FILE *out)
                  "  -V, --version  show the version\n");
 }
 
+/* Whether the program runs under the name sgx_sign (an installed link to cella). */
+static int is_sgx_sign(const char *argv0)
+{
+    const char *base = argv0 != NULL ? strrchr(argv0, '/') : NULL;
+    base = base != NULL ? base + 1 : argv0;
+    return base != NULL && strcmp(base, "sgx_sign") == 0;
+}
+
+/* Whether the program runs under the name sgx_edger8r (an installed link to cella). */
+static int is_sgx_edger8r(const char *argv0)
+{
+    const char *base = argv0 != NULL ? strrchr(argv0, '/') : NULL;
+    base = base != NULL ? base + 1 : argv0;
+    return base != NULL && strcmp(base, "sgx_edger8r") == 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 0 && is_sgx_sign(argv[0]))
+        return sign_main(argc, argv);
+    if (argc > 0 && is_sgx_edger8r(argv[0]))
+        return edger8r_main(argc, argv);
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* common/entry_abi.h: how untrusted code enters an enclave image and how the enclave calls out. */
+#ifndef CELLA_COMMON_ENTRY_ABI_H
+#define CELLA_COMMON_ENTRY_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cella/layout.h>
+
+/*
+ * An enclave image has one entry point, its ELF e_entry, which is also TCS.OENTRY:
+ *
+ *     int32_t cella_enclave_entry(cella_thread_data_t *thread_data,
+ *                                 const cella_entry_request_t *request);
+ *
+ * The caller (a backend's untrusted side: the in-process "sim" switcher, or the enclave
+ * process of the sandbox backend) calls it on the thread's own enclave stack (the top is
+ * base + thread_data->stack_top_offset) with %fs pointing at thread_data, as EENTER would
+ * arrange from the TCS. The return value is an sgx_status_t.
+ *
+ * Everything the request points to is untrusted: the trusted runtime copies the request
+ * once, checks that every buffer and function pointer lies outside the enclave, and copies
+ * the buffers in before it uses them. The enclave reaches the outside world only through
+ * the functions in cella_entry_ops_t, which run outside the enclave.
+ */
+
+/* Commands of cella_entry_request_t. */
+#define CELLA_ENTRY_INIT  1u /* once per enclave, first: relocate the image, set up globals */
+#define CELLA_ENTRY_ECALL 2u /* run ECALL `index` of the bridge's table */
+
+/*
+ * OCALL indices from CELLA_OCALL_BUILTIN up are the runtime's own, served by the untrusted
+ * runtime itself rather than by the application's OCALL table.
+ */
+#define CELLA_OCALL_BUILTIN       0xffff0000u
+#define CELLA_OCALL_BUILTIN_PRINT (CELLA_OCALL_BUILTIN + 0u) /* in: text bytes; out: none */
+
+/* What the untrusted side offers the enclave. All functions run outside the enclave. */
+typedef struct cella_entry_ops {
+    /*
+     * Runs OCALL `index` (an index of the ECALL's OCALL table, or a built-in) with the
+     * buffers from ocall_alloc. Returns an sgx_status_t.
+     */
+    int32_t (*ocall)(void *context, uint32_t index, const uint8_t *in, size_t in_size,
+                     uint8_t *out, size_t out_size);
+    /* Untrusted memory for OCALL buffers and sgx_ocalloc; NULL when exhausted. 16-aligned. */
+    void *(*ocall_alloc)(void *context, size_t size);
+    /* Releases memory from ocall_alloc. */
+    void (*ocall_free)(void *context, void *memory);
+    /*
+     * Called once the enclave has marked itself crashed (abort, failed assertion, stack
+     * smashing, heap corruption). Does not return: the untrusted side unwinds the ECALL and
+     * reports SGX_ERROR_ENCLAVE_CRASHED.
+     */
+    void (*crash)(void *context) __attribute__((noreturn));
+} cella_entry_ops_t;
+
+typedef struct cella_entry_request {
+    uint32_t command;              /* CELLA_ENTRY_* */
+    uint32_t index;                /* ECALL index for CELLA_ENTRY_ECALL */
+    const uint8_t *in;             /* ECALL input (cella/bridge.h), untrusted */
+    size_t in_size;
+    uint8_t *out;                  /* ECALL output, untrusted */
+    size_t out_size;
+    const cella_entry_ops_t *ops;  /* untrusted functions */
+    void *context;                 /* passed back to every ops function */
+} cella_entry_request_t;
+
+typedef int32_t (*cella_enclave_entry_t)(cella_thread_data_t *thread_data,
+                                         const cella_entry_request_t *request);
+
+#endif /* CELLA_COMMON_ENTRY_ABI_H */

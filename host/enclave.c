@@ -1,0 +1,535 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* host/enclave.c: the host runtime: enclave registry, creation, TCS pool, ECALLs and OCALLs. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cella/host.h>
+#include <cella/image_verify.h>
+#include <cella/memory.h>
+#include <cella/size.h>
+#include <cella/status.h>
+
+#include "../common/entry_abi.h"
+#include "../common/log_internal.h"
+#include "enclave.h"
+#include "urts_internal.h"
+
+/*
+ * Enclave ids. A slot holds one enclave object for the life of the process (objects are
+ * reused, never freed), so a thread that looked an id up can always touch the object it
+ * found; it then confirms the id under its in-flight count. The id carries a generation so
+ * a stale id never reaches a newer enclave in the same slot.
+ */
+#define MAX_ENCLAVES 1024
+#define CLOSING      0x80000000u /* in `inflight`: destroy has begun */
+
+static struct cella_enclave *slots[MAX_ENCLAVES];
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t next_generation = 1;
+
+/* Enclave files larger than this are refused before they are read. */
+#define MAX_ENCLAVE_FILE_BYTES ((size_t)1 << 32)
+/* Root ECALLs keep a buffer per TCS up to this size; larger calls allocate per call. */
+#define TCS_BUFFER_CACHE_MAX_BYTES ((size_t)1 << 20)
+
+static _Thread_local struct host_call *current_call;
+
+struct host_call *cella_host_current_call(void)
+{
+    return current_call;
+}
+
+static uint32_t slot_of(uint64_t id)
+{
+    return (uint32_t)(id & 0xffff) - 1;
+}
+
+/* The enclave with this id with one more call in flight, or NULL. */
+static struct cella_enclave *enclave_acquire(uint64_t id)
+{
+    uint32_t slot = slot_of(id);
+    struct cella_enclave *e;
+
+    if (id == 0 || slot >= MAX_ENCLAVES)
+        return NULL;
+    e = __atomic_load_n(&slots[slot], __ATOMIC_ACQUIRE);
+    if (e == NULL)
+        return NULL;
+    unsigned previous = atomic_fetch_add(&e->inflight, 1);
+    if ((previous & CLOSING) || __atomic_load_n(&e->id, __ATOMIC_ACQUIRE) != id) {
+        if (atomic_fetch_sub(&e->inflight, 1) == (CLOSING | 1)) {
+            pthread_mutex_lock(&e->lock);
+            pthread_cond_broadcast(&e->idle);
+            pthread_mutex_unlock(&e->lock);
+        }
+        return NULL;
+    }
+    return e;
+}
+
+static void enclave_release(struct cella_enclave *e)
+{
+    if (atomic_fetch_sub(&e->inflight, 1) == (CLOSING | 1)) {
+        pthread_mutex_lock(&e->lock);
+        pthread_cond_broadcast(&e->idle);
+        pthread_mutex_unlock(&e->lock);
+    }
+}
+
+void cella_host_mark_crashed(struct cella_enclave *e)
+{
+    if (atomic_exchange(&e->crashed, 1) == 0)
+        cella_log(CELLA_LOG_ERROR,
+                  "enclave %#llx crashed (abort, failed assertion or fault inside it); every "
+                  "later call returns SGX_ERROR_ENCLAVE_CRASHED: destroy it and create it again",
+                  (unsigned long long)e->id);
+}
+
+/* ---- creation ------------------------------------------------------------------------------ */
+
+static sgx_status_t read_file(const char *path, uint8_t **data, size_t *size)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    sgx_status_t status = SGX_ERROR_ENCLAVE_FILE_ACCESS;
+    uint8_t *buffer = NULL;
+
+    if (fd < 0) {
+        cella_log(CELLA_LOG_ERROR, "cannot open the enclave file %s: %s", path, strerror(errno));
+        return SGX_ERROR_ENCLAVE_FILE_ACCESS;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        cella_log(CELLA_LOG_ERROR, "%s is not a regular file", path);
+        goto out;
+    }
+    if ((uint64_t)st.st_size > MAX_ENCLAVE_FILE_BYTES || st.st_size == 0) {
+        cella_log(CELLA_LOG_ERROR, "%s has an impossible size for an enclave (%lld bytes)", path,
+                  (long long)st.st_size);
+        status = SGX_ERROR_INVALID_ENCLAVE;
+        goto out;
+    }
+    buffer = malloc((size_t)st.st_size);
+    if (buffer == NULL) {
+        status = SGX_ERROR_OUT_OF_MEMORY;
+        goto out;
+    }
+    /* The one read of the file: verification and loading both use this private copy. */
+    size_t done = 0;
+    while (done < (size_t)st.st_size) {
+        ssize_t n = read(fd, buffer + done, (size_t)st.st_size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            cella_log(CELLA_LOG_ERROR, "cannot read the enclave file %s: %s", path,
+                      n == 0 ? "it shrank while being read" : strerror(errno));
+            goto out;
+        }
+        done += (size_t)n;
+    }
+    *data = buffer;
+    *size = done;
+    buffer = NULL;
+    status = SGX_SUCCESS;
+out:
+    free(buffer);
+    close(fd);
+    return status;
+}
+
+static sgx_status_t status_of_check(cella_image_check_t check)
+{
+    switch (check) {
+    case CELLA_IMAGE_CHECK_NONE:
+        return SGX_SUCCESS;
+    case CELLA_IMAGE_CHECK_ELF:
+    case CELLA_IMAGE_CHECK_MEASUREMENT:
+        return SGX_ERROR_INVALID_ENCLAVE;
+    case CELLA_IMAGE_CHECK_NO_METADATA:
+    case CELLA_IMAGE_CHECK_NOT_SIGNED:
+    case CELLA_IMAGE_CHECK_METADATA:
+        return SGX_ERROR_INVALID_METADATA;
+    case CELLA_IMAGE_CHECK_SIGNATURE:
+        return SGX_ERROR_INVALID_SIGNATURE;
+    case CELLA_IMAGE_CHECK_CONFIG:
+        return SGX_ERROR_INVALID_ATTRIBUTE;
+    }
+    return SGX_ERROR_INVALID_ENCLAVE;
+}
+
+static const struct host_backend *choose_backend(cella_backend_t requested)
+{
+    if (requested == CELLA_BACKEND_DEFAULT) {
+        const char *name = getenv("CELLA_BACKEND");
+        if (name == NULL || *name == '\0' || strcmp(name, "sim") == 0)
+            return &cella_host_backend_sim;
+        if (strcmp(name, "sandbox") == 0)
+            requested = CELLA_BACKEND_SANDBOX;
+        else {
+            cella_log(CELLA_LOG_ERROR,
+                      "CELLA_BACKEND=%s is not a backend: use \"sandbox\" or \"sim\"", name);
+            return NULL;
+        }
+    }
+    switch (requested) {
+    case CELLA_BACKEND_DEFAULT:
+    case CELLA_BACKEND_SIM:
+        return &cella_host_backend_sim;
+    case CELLA_BACKEND_SANDBOX:
+        cella_log(CELLA_LOG_ERROR, "the sandbox backend is not available in this version of "
+                                   "cella yet; use the sim backend (CELLA_BACKEND=sim)");
+        return NULL;
+    }
+    return NULL;
+}
+
+static void enclave_free_resources(struct cella_enclave *e)
+{
+    if (e->backend != NULL && e->backend_state != NULL)
+        e->backend->unload(e);
+    if (e->tcs != NULL) {
+        for (uint32_t t = 0; t < e->tcs_count; t++)
+            free(e->tcs[t].buffer);
+        free(e->tcs);
+        e->tcs = NULL;
+    }
+    free(e->file);
+    e->file = NULL;
+    memset(&e->info, 0, sizeof(e->info));
+}
+
+/* Finds a free slot and gives the enclave there an id; the object is reused if it exists. */
+static struct cella_enclave *slot_claim(void)
+{
+    struct cella_enclave *e = NULL;
+
+    pthread_mutex_lock(&slots_lock);
+    for (uint32_t i = 0; i < MAX_ENCLAVES; i++) {
+        struct cella_enclave *candidate = slots[i];
+        if (candidate == NULL) {
+            candidate = calloc(1, sizeof(*candidate));
+            if (candidate == NULL)
+                break;
+            pthread_mutex_init(&candidate->lock, NULL);
+            pthread_cond_init(&candidate->idle, NULL);
+            atomic_init(&candidate->inflight, CLOSING);
+            candidate->id = 0;
+            __atomic_store_n(&slots[i], candidate, __ATOMIC_RELEASE);
+        }
+        if (candidate->id != 0 || atomic_load(&candidate->inflight) != CLOSING)
+            continue;
+        e = candidate;
+        /* Ids: generation in the high bits, slot + 1 in the low 16; never 0. */
+        __atomic_store_n(&e->id, (next_generation++ << 16) | (uint64_t)(i + 1), __ATOMIC_RELEASE);
+        break;
+    }
+    pthread_mutex_unlock(&slots_lock);
+    return e;
+}
+
+static void slot_release(struct cella_enclave *e)
+{
+    pthread_mutex_lock(&slots_lock);
+    __atomic_store_n(&e->id, 0, __ATOMIC_RELEASE);
+    atomic_store(&e->inflight, CLOSING);
+    pthread_mutex_unlock(&slots_lock);
+}
+
+sgx_status_t cella_host_enclave_create(const char *path, const cella_enclave_options_t *options,
+                                       struct cella_enclave **out)
+{
+    cella_enclave_options_t defaults = {0};
+    struct cella_enclave *e = NULL;
+    cella_image_check_t check = CELLA_IMAGE_CHECK_NONE;
+    sgx_status_t status = SGX_ERROR_UNEXPECTED;
+    const struct host_backend *backend;
+
+    if (path == NULL || out == NULL)
+        return SGX_ERROR_INVALID_PARAMETER;
+    if (options == NULL)
+        options = &defaults;
+    backend = choose_backend(options->backend);
+    if (backend == NULL)
+        return SGX_ERROR_FEATURE_NOT_SUPPORTED;
+
+    e = slot_claim();
+    if (e == NULL) {
+        cella_log(CELLA_LOG_ERROR, "too many enclaves in this process (at most %d)", MAX_ENCLAVES);
+        return SGX_ERROR_OUT_OF_MEMORY;
+    }
+    atomic_store(&e->crashed, 0);
+    e->backend = NULL;
+    e->backend_state = NULL;
+    e->debug = options->debug;
+
+    status = read_file(path, &e->file, &e->file_size);
+    if (status != SGX_SUCCESS)
+        goto out;
+    if (cella_image_verify(e->file, e->file_size, &e->info, &check) != CELLA_OK) {
+        status = status_of_check(check);
+        cella_log(CELLA_LOG_ERROR, "%s was not loaded: %s", path, cella_image_check_str(check));
+        goto out;
+    }
+    if (options->debug && e->info.metadata.disable_debug) {
+        cella_log(CELLA_LOG_ERROR,
+                  "%s is signed with DisableDebug=1 and cannot be created as a debug enclave; "
+                  "create it with debug 0 (build with NDEBUG) or sign it with DisableDebug=0",
+                  path);
+        status = SGX_ERROR_NDEBUG_ENCLAVE;
+        goto out;
+    }
+
+    e->tcs_count = e->info.metadata.tcs_count;
+    e->tcs = calloc(e->tcs_count, sizeof(*e->tcs));
+    if (e->tcs == NULL) {
+        status = SGX_ERROR_OUT_OF_MEMORY;
+        goto out;
+    }
+    for (uint32_t t = 0; t < e->tcs_count; t++)
+        e->tcs[t].index = t;
+
+    e->backend = backend;
+    status = backend->load(e);
+    if (status != SGX_SUCCESS)
+        goto out;
+
+    /* Open for calls. */
+    atomic_store(&e->inflight, 0);
+    *out = e;
+out:
+    if (status != SGX_SUCCESS) {
+        enclave_free_resources(e);
+        slot_release(e);
+    }
+    return status;
+}
+
+sgx_status_t cella_host_enclave_destroy(struct cella_enclave *e)
+{
+    if (e == NULL)
+        return SGX_ERROR_INVALID_ENCLAVE_ID;
+    for (struct host_call *c = current_call; c != NULL; c = c->outer) {
+        if (c->enclave == e) {
+            cella_log(CELLA_LOG_ERROR, "an enclave cannot be destroyed from inside one of its "
+                                       "own OCALLs; destroy it after the ECALL returns");
+            return SGX_ERROR_INVALID_STATE;
+        }
+    }
+    unsigned previous = atomic_fetch_or(&e->inflight, CLOSING);
+    if (previous & CLOSING)
+        return SGX_ERROR_INVALID_ENCLAVE_ID; /* already being destroyed */
+
+    /* Wait for the calls in flight on other threads. */
+    pthread_mutex_lock(&e->lock);
+    while (atomic_load(&e->inflight) != CLOSING)
+        pthread_cond_wait(&e->idle, &e->lock);
+    pthread_mutex_unlock(&e->lock);
+
+    enclave_free_resources(e);
+    slot_release(e);
+    return SGX_SUCCESS;
+}
+
+sgx_status_t cella_host_enclave_lookup(uint64_t id, struct cella_enclave **out)
+{
+    struct cella_enclave *e = enclave_acquire(id);
+    if (e == NULL)
+        return SGX_ERROR_INVALID_ENCLAVE_ID;
+    enclave_release(e);
+    *out = e;
+    return SGX_SUCCESS;
+}
+
+/* ---- the public cella API -------------------------------------------------------------------- */
+
+cella_result_t cella_enclave_create(const char *path, const cella_enclave_options_t *options,
+                                    cella_enclave_t **enclave)
+{
+    struct cella_enclave *e = NULL;
+    sgx_status_t status = cella_host_enclave_create(path, options, &e);
+    if (status != SGX_SUCCESS)
+        return cella_result_from_sgx_status(status);
+    *enclave = e;
+    return CELLA_OK;
+}
+
+void cella_enclave_destroy(cella_enclave_t *enclave)
+{
+    if (enclave != NULL)
+        (void)cella_host_enclave_destroy(enclave);
+}
+
+uint64_t cella_enclave_get_id(const cella_enclave_t *enclave)
+{
+    return enclave == NULL ? 0 : __atomic_load_n(&enclave->id, __ATOMIC_ACQUIRE);
+}
+
+cella_enclave_t *cella_enclave_from_id(uint64_t enclave_id)
+{
+    struct cella_enclave *e = NULL;
+    return cella_host_enclave_lookup(enclave_id, &e) == SGX_SUCCESS ? e : NULL;
+}
+
+/* ---- ECALLs --------------------------------------------------------------------------------- */
+
+static struct host_tcs *tcs_acquire(struct cella_enclave *e)
+{
+    for (uint32_t t = 0; t < e->tcs_count; t++) {
+        int expected = 0;
+        if (atomic_load_explicit(&e->tcs[t].busy, memory_order_relaxed) == 0 &&
+            atomic_compare_exchange_strong(&e->tcs[t].busy, &expected, 1))
+            return &e->tcs[t];
+    }
+    return NULL;
+}
+
+static size_t align16(size_t size)
+{
+    return (size + 15u) & ~(size_t)15u;
+}
+
+int32_t cella_ecall_begin(uint64_t enclave_id, cella_bridge_call_t *bridge_call, size_t in_size,
+                          size_t out_size)
+{
+    struct cella_enclave *e;
+    struct host_call *call = NULL, *outer = current_call;
+    struct host_tcs *tcs = NULL;
+    size_t total;
+    int32_t status;
+
+    if (bridge_call == NULL)
+        return SGX_ERROR_INVALID_PARAMETER;
+    memset(bridge_call, 0, sizeof(*bridge_call));
+    if (in_size > CELLA_BRIDGE_MAX_BUFFER_BYTES || out_size > CELLA_BRIDGE_MAX_BUFFER_BYTES)
+        return SGX_ERROR_INVALID_PARAMETER;
+    e = enclave_acquire(enclave_id);
+    if (e == NULL)
+        return SGX_ERROR_INVALID_ENCLAVE_ID;
+    if (atomic_load(&e->crashed)) {
+        status = SGX_ERROR_ENCLAVE_CRASHED;
+        goto fail;
+    }
+
+    call = calloc(1, sizeof(*call));
+    if (call == NULL) {
+        status = SGX_ERROR_OUT_OF_MEMORY;
+        goto fail;
+    }
+    call->enclave = e;
+    if (outer != NULL && outer->enclave == e && outer->in_ocall) {
+        /* A nested ECALL runs on the TCS of the OCALL it is made from. */
+        call->tcs = outer->tcs;
+        call->is_nested = true;
+    } else {
+        tcs = tcs_acquire(e);
+        if (tcs == NULL) {
+            status = SGX_ERROR_OUT_OF_TCS;
+            goto fail;
+        }
+        call->tcs = tcs;
+    }
+
+    call->in_size = in_size;
+    call->out_size = out_size;
+    call->out_offset = align16(in_size);
+    total = call->out_offset + out_size;
+    if (total != 0) {
+        if (!call->is_nested && total <= TCS_BUFFER_CACHE_MAX_BYTES) {
+            if (tcs->buffer_size < total) {
+                uint8_t *grown = realloc(tcs->buffer, total);
+                if (grown == NULL) {
+                    status = SGX_ERROR_OUT_OF_MEMORY;
+                    goto fail;
+                }
+                tcs->buffer = grown;
+                tcs->buffer_size = total;
+            }
+            call->buffer = tcs->buffer;
+        } else {
+            call->buffer = malloc(total);
+            if (call->buffer == NULL) {
+                status = SGX_ERROR_OUT_OF_MEMORY;
+                goto fail;
+            }
+            call->buffer_allocated = true;
+        }
+        bridge_call->in = call->buffer;
+        bridge_call->out = call->buffer + call->out_offset;
+    }
+    bridge_call->in_size = in_size;
+    bridge_call->out_size = out_size;
+    bridge_call->runtime = call;
+    return SGX_SUCCESS;
+
+fail:
+    if (tcs != NULL)
+        atomic_store(&tcs->busy, 0);
+    free(call);
+    enclave_release(e);
+    return status;
+}
+
+int32_t cella_ecall_invoke(cella_bridge_call_t *bridge_call, uint32_t index,
+                           const cella_ocall_table_t *ocall_table)
+{
+    struct host_call *call;
+    int32_t status;
+
+    if (bridge_call == NULL || bridge_call->runtime == NULL)
+        return SGX_ERROR_INVALID_PARAMETER;
+    call = bridge_call->runtime;
+    if (atomic_load(&call->enclave->crashed))
+        return SGX_ERROR_ENCLAVE_CRASHED;
+
+    call->ocall_table = ocall_table;
+    call->outer = current_call;
+    current_call = call;
+    status = call->enclave->backend->ecall(call->enclave, call, index);
+    current_call = call->outer;
+    if (status == SGX_ERROR_ENCLAVE_CRASHED)
+        cella_host_mark_crashed(call->enclave);
+    return status;
+}
+
+void cella_ecall_end(cella_bridge_call_t *bridge_call)
+{
+    struct host_call *call;
+
+    if (bridge_call == NULL || bridge_call->runtime == NULL)
+        return;
+    call = bridge_call->runtime;
+    if (call->buffer_allocated)
+        free(call->buffer);
+    if (!call->is_nested)
+        atomic_store(&call->tcs->busy, 0);
+    enclave_release(call->enclave);
+    free(call);
+    memset(bridge_call, 0, sizeof(*bridge_call));
+}
+
+/* ---- OCALLs --------------------------------------------------------------------------------- */
+
+int32_t cella_host_dispatch_ocall(struct host_call *call, uint32_t index, const uint8_t *in,
+                                  size_t in_size, uint8_t *out, size_t out_size)
+{
+    if (index == CELLA_OCALL_BUILTIN_PRINT) {
+        if (in_size != 0 && fwrite(in, 1, in_size, stdout) != in_size)
+            return SGX_ERROR_UNEXPECTED;
+        return SGX_SUCCESS;
+    }
+    const cella_ocall_table_t *table = call->ocall_table;
+    if (table == NULL || index >= table->ocall_count || table->ocalls[index] == NULL) {
+        cella_log(CELLA_LOG_ERROR, "the enclave made OCALL %u, which the ECALL's OCALL table "
+                                   "does not have (was the host built from the same EDL?)",
+                  index);
+        return SGX_ERROR_INVALID_FUNCTION;
+    }
+    return table->ocalls[index](in, in_size, out, out_size);
+}

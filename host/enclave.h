@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* host/enclave.h: the host runtime's enclave object, shared by the backends (internal). */
+#ifndef CELLA_HOST_ENCLAVE_H
+#define CELLA_HOST_ENCLAVE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cella/bridge.h>
+#include <cella/host.h>
+#include <cella/image_verify.h>
+#include <sgx_error.h>
+
+struct cella_enclave;
+struct host_call;
+
+/* A backend: where and how the enclave image runs. */
+struct host_backend {
+    const char *name;
+    /* Loads the verified image into e (e->info is filled); sets e->backend_state. */
+    sgx_status_t (*load)(struct cella_enclave *e);
+    /* Runs ECALL `index` of `call` on the call's TCS, serving OCALLs on this thread. */
+    sgx_status_t (*ecall)(struct cella_enclave *e, struct host_call *call, uint32_t index);
+    /* Releases everything load created; no call is in flight. */
+    void (*unload)(struct cella_enclave *e);
+};
+
+extern const struct host_backend cella_host_backend_sim;
+
+/* One TCS of an enclave, as the host sees it. */
+struct host_tcs {
+    atomic_int busy;       /* a root ECALL holds it */
+    uint32_t index;
+    void *backend_state;   /* the backend's per-TCS data */
+    uint8_t *buffer;       /* cached call buffer for root ECALLs */
+    size_t buffer_size;
+};
+
+/* One ECALL in flight: what cella_bridge_call_t.runtime points to. */
+struct host_call {
+    struct cella_enclave *enclave;
+    struct host_tcs *tcs;
+    struct host_call *outer;     /* the call this thread made before (a chain per thread) */
+    const cella_ocall_table_t *ocall_table;
+    bool is_nested;              /* made from an OCALL of the same enclave, on its TCS */
+    bool in_ocall;               /* an OCALL of this call is running on the host */
+    bool buffer_allocated;       /* the buffers are ours to free (not the TCS cache) */
+    bool record_allocated;       /* this record is ours to free */
+    uint8_t *buffer;             /* input at 0, output at out_offset */
+    size_t in_size;
+    size_t out_size;
+    size_t out_offset;
+};
+
+struct cella_enclave {
+    uint64_t id;                     /* sgx_enclave_id_t */
+    atomic_uint inflight;            /* calls in progress, plus CLOSING when destroying */
+    atomic_int crashed;
+    const struct host_backend *backend;
+    bool debug;
+    uint8_t *file;                   /* the enclave file, read once; info points into it */
+    size_t file_size;
+    cella_image_info_t info;         /* the verified image */
+    uint32_t tcs_count;
+    struct host_tcs *tcs;
+    void *backend_state;
+    pthread_mutex_t lock;            /* for destroy's wait */
+    pthread_cond_t idle;
+};
+
+/* The innermost ECALL this thread is in, or NULL. */
+struct host_call *cella_host_current_call(void);
+
+/* Marks e crashed: every later ECALL fails with SGX_ERROR_ENCLAVE_CRASHED. */
+void cella_host_mark_crashed(struct cella_enclave *e);
+
+/* Serves OCALL `index` of the call's table, or a built-in one. Returns an sgx_status_t. */
+int32_t cella_host_dispatch_ocall(struct host_call *call, uint32_t index, const uint8_t *in,
+                                  size_t in_size, uint8_t *out, size_t out_size);
+
+#endif /* CELLA_HOST_ENCLAVE_H */

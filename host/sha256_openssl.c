@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* host/sha256_openssl.c: SHA-256 through OpenSSL's EVP interface for cella_measure_*. */
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "sha256_openssl.h"
+
+static cella_result_t digest_init(void *context)
+{
+    return EVP_DigestInit_ex(context, EVP_sha256(), NULL) == 1 ? CELLA_OK : CELLA_ERR_UNEXPECTED;
+}
+
+static cella_result_t digest_update(void *context, const void *data, size_t size)
+{
+    return EVP_DigestUpdate(context, data, size) == 1 ? CELLA_OK : CELLA_ERR_UNEXPECTED;
+}
+
+static cella_result_t digest_final(void *context, uint8_t digest[CELLA_SHA256_BYTES])
+{
+    unsigned int size = 0;
+    if (EVP_DigestFinal_ex(context, digest, &size) != 1 || size != CELLA_SHA256_BYTES)
+        return CELLA_ERR_UNEXPECTED;
+    return CELLA_OK;
+}
+
+cella_result_t cella_sha256_openssl_init(cella_sha256_ops_t *ops)
+{
+    EVP_MD_CTX *context;
+
+    if (ops == NULL)
+        return CELLA_ERR_INVALID_ARGUMENT;
+    context = EVP_MD_CTX_new();
+    if (context == NULL)
+        return CELLA_ERR_OUT_OF_MEMORY;
+    ops->context = context;
+    ops->init = digest_init;
+    ops->update = digest_update;
+    ops->final = digest_final;
+    return CELLA_OK;
+}
+
+void cella_sha256_openssl_clear(cella_sha256_ops_t *ops)
+{
+    if (ops == NULL)
+        return;
+    EVP_MD_CTX_free(ops->context);
+    memset(ops, 0, sizeof(*ops));
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cella/host.h: creating, calling and destroying enclaves from the untrusted host. */
+#ifndef CELLA_HOST_H
+#define CELLA_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "defs.h"
+#include "result.h"
+
+CELLA_EXTERN_C_BEGIN
+
+/*
+ * Where an enclave runs.
+ *   sandbox  the enclave runs in its own process with memfd_secret memory and a seccomp
+ *            filter, measured and started by cella-monitor (the default once available)
+ *   sim      the image is mapped into the host process: for debugging, no isolation at all
+ * CELLA_BACKEND_DEFAULT takes the CELLA_BACKEND environment variable ("sandbox" or "sim")
+ * when it is set, and the default backend otherwise.
+ */
+typedef enum cella_backend {
+    CELLA_BACKEND_DEFAULT = 0,
+    CELLA_BACKEND_SIM = 1,
+    CELLA_BACKEND_SANDBOX = 2,
+} cella_backend_t;
+
+/* Options of cella_enclave_create(); zero-initialise, then set what you need. */
+typedef struct cella_enclave_options {
+    cella_backend_t backend;
+    bool debug; /* create a debug enclave (SGX_DEBUG_FLAG); refused if signed DisableDebug=1 */
+} cella_enclave_options_t;
+
+typedef struct cella_enclave cella_enclave_t;
+
+/*
+ * Loads, verifies and starts the signed enclave at path. The loader checks the SIGSTRUCT
+ * signature and re-measures every page it maps, and refuses any mismatch; the log (see
+ * cella/log.h) says which check failed. options may be NULL for the defaults.
+ * On success *enclave is the new enclave (destroy it with cella_enclave_destroy()).
+ * Returns CELLA_OK; CELLA_ERR_INVALID_ARGUMENT; CELLA_ERR_NOT_FOUND or CELLA_ERR_IO (the
+ * file); CELLA_ERR_INVALID_FORMAT or CELLA_ERR_VERIFY_FAILED (the image);
+ * CELLA_ERR_UNSUPPORTED (the backend cannot run here: the log gives the remedy);
+ * CELLA_ERR_OUT_OF_MEMORY. Thread safe.
+ */
+CELLA_API CELLA_MUST_CHECK cella_result_t cella_enclave_create(const char *path,
+                                                               const cella_enclave_options_t *options,
+                                                               cella_enclave_t **enclave);
+
+/*
+ * Destroys an enclave: new calls are refused at once, calls in flight on other threads are
+ * waited for, then its memory is wiped and released. NULL is a no-op. Must not be called
+ * from inside one of the enclave's own OCALLs.
+ */
+CELLA_API void cella_enclave_destroy(cella_enclave_t *enclave);
+
+/* The enclave's id, the value generated ECALL proxies take as sgx_enclave_id_t. */
+CELLA_API uint64_t cella_enclave_get_id(const cella_enclave_t *enclave);
+
+/* The enclave with this id, or NULL. The pointer is valid until the enclave is destroyed. */
+CELLA_API cella_enclave_t *cella_enclave_from_id(uint64_t enclave_id);
+
+CELLA_EXTERN_C_END
+
+#endif /* CELLA_HOST_H */

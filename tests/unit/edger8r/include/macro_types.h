@@ -1,0 +1,6 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* macro_types.h: a header the golden-test EDL files include; only its place in the output matters. */
+#ifndef CELLA_TEST_EDL_MACRO_TYPES_H
+#define CELLA_TEST_EDL_MACRO_TYPES_H
+
+#endif

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* trusted/runtime/metadata.S: reserves the .note.cella section where `cella sign` puts the metadata. */
+
+/*
+ * One ELF note, named "cella", of type CELLA_METADATA_NOTE_TYPE (1), whose descriptor of
+ * CELLA_METADATA_NOTE_DESC_BYTES (8192) zero bytes `cella sign` later fills with a
+ * cella_enclave_metadata_t (cella/metadata.h; the numbers here must match it). The section
+ * has no "a" flag, so it is not allocated: it lies in no PT_LOAD segment, is never loaded
+ * and is not part of MRENCLAVE. The linker keeps it (also with --gc-sections) and so does
+ * strip.
+ */
+    .section .note.cella, "", @note
+    .balign 4
+    .long 6             /* n_namesz: "cella" and its NUL */
+    .long 8192          /* n_descsz: CELLA_METADATA_NOTE_DESC_BYTES */
+    .long 1             /* n_type: CELLA_METADATA_NOTE_TYPE */
+    .asciz "cella"
+    .balign 4
+    .zero 8192
+
+/* The enclave's stack is never executable. */
+    .section .note.GNU-stack, "", @progbits

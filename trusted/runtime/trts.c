@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* trusted/runtime/trts.c: the trusted runtime: entry, initialisation, ECALL dispatch, threads. */
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cella/bridge.h>
+#include <cella/layout.h>
+#include <cella/size.h>
+#include <sgx_edger8r.h>
+#include <sgx_error.h>
+#include <sgx_trts.h>
+
+#include "../../common/entry_abi.h"
+#include "../libc/hooks.h"
+#include "trts.h"
+
+/*
+ * Enclave-wide state. Written once by CELLA_ENTRY_INIT (before any ECALL can run) or by the
+ * first entry's range setup; read-only afterwards, except `crashed`.
+ */
+static uintptr_t enclave_base;
+static uint64_t enclave_size;
+static uintptr_t heap_base;
+static uint64_t heap_size;
+static atomic_uint init_state; /* 0 not started, 1 running, 2 done, 3 failed */
+static atomic_int crashed;
+
+/* The image's own ELF header and dynamic section, addressed PC-relatively. */
+extern const uint8_t __ehdr_start[] __attribute__((visibility("hidden")));
+extern const uint64_t _DYNAMIC[] __attribute__((visibility("hidden")));
+
+int32_t cella_trts_entry(cella_thread_data_t *thread_data, const cella_entry_request_t *request);
+
+/* ---- address ranges ----------------------------------------------------------------------- */
+
+int sgx_is_within_enclave(const void *addr, size_t size)
+{
+    uintptr_t start = (uintptr_t)addr;
+    uintptr_t last;
+
+    if (enclave_size == 0)
+        return 0;
+    /* [start, start + size - 1]; size 0 tests start alone; a wrapping range is neither. */
+    if (__builtin_add_overflow(start, size == 0 ? 0 : size - 1, &last))
+        return 0;
+    return start >= enclave_base && last <= enclave_base + (enclave_size - 1);
+}
+
+int sgx_is_outside_enclave(const void *addr, size_t size)
+{
+    uintptr_t start = (uintptr_t)addr;
+    uintptr_t last;
+
+    if (enclave_size == 0)
+        return 0;
+    if (__builtin_add_overflow(start, size == 0 ? 0 : size - 1, &last))
+        return 0;
+    /* Entirely below the base or entirely above the last byte: not merely "not inside". */
+    return last < enclave_base || start > enclave_base + (enclave_size - 1);
+}
+
+int sgx_is_enclave_crashed(void)
+{
+    return atomic_load(&crashed) != 0;
+}
+
+/* ---- per-thread state ----------------------------------------------------------------------- */
+
+struct trts_thread *cella_trts_current(void)
+{
+    cella_thread_data_t *thread_data;
+
+    /* %fs:0 holds the thread data's own address (x86-64 TLS ABI), set at the first entry. */
+    __asm__("mov %%fs:0, %0" : "=r"(thread_data));
+    return (struct trts_thread *)((uint8_t *)thread_data + CELLA_THREAD_DATA_BYTES);
+}
+
+int *cella_trts_errno_location(void)
+{
+    return &cella_trts_current()->errno_value;
+}
+
+void *cella_trts_heap_base(void)
+{
+    return (void *)heap_base;
+}
+
+size_t cella_trts_heap_size(void)
+{
+    return (size_t)heap_size;
+}
+
+/* ---- crash ------------------------------------------------------------------------------------ */
+
+void cella_trts_abort(void)
+{
+    struct trts_thread *thread = cella_trts_current();
+
+    atomic_store(&crashed, 1);
+    if (thread->ops.crash != NULL)
+        thread->ops.crash(thread->context);
+    /* No way out was given, or it returned: fault, and let the backend see a crash. */
+    for (;;)
+        __builtin_trap();
+}
+
+/* ---- initialisation --------------------------------------------------------------------------- */
+
+#define DT_NULL    0
+#define DT_RELA    7
+#define DT_RELASZ  8
+#define DT_RELAENT 9
+#define DT_RELR    36
+#define R_X86_64_NONE     0
+#define R_X86_64_RELATIVE 8
+
+/*
+ * Applies the image's relocations. A static PIE has only R_X86_64_RELATIVE ones: the linked
+ * address (0-based) plus the load base. Runs before anything else touches a pointer held in
+ * data, so it uses no function pointers and no relocated data itself.
+ */
+static int32_t relocate(void)
+{
+    uint64_t rela_offset = 0, rela_size = 0, rela_entry = 24;
+
+    for (const uint64_t *dyn = _DYNAMIC; dyn[0] != DT_NULL; dyn += 2) {
+        switch (dyn[0]) {
+        case DT_RELA:
+            rela_offset = dyn[1];
+            break;
+        case DT_RELASZ:
+            rela_size = dyn[1];
+            break;
+        case DT_RELAENT:
+            rela_entry = dyn[1];
+            break;
+        case DT_RELR:
+            return SGX_ERROR_INVALID_ENCLAVE; /* link without -z pack-relative-relocs */
+        default:
+            break;
+        }
+    }
+    if (rela_entry != 24 || rela_size % 24 != 0)
+        return SGX_ERROR_INVALID_ENCLAVE;
+    for (uint64_t done = 0; done < rela_size; done += 24) {
+        const uint64_t *rela = (const uint64_t *)(enclave_base + rela_offset + done);
+        uint64_t type = rela[1] & 0xffffffffu;
+
+        if (type == R_X86_64_NONE)
+            continue;
+        if (type != R_X86_64_RELATIVE || rela[0] > enclave_size - 8)
+            return SGX_ERROR_INVALID_ENCLAVE;
+        *(uint64_t *)(enclave_base + rela[0]) = enclave_base + rela[2];
+    }
+    return SGX_SUCCESS;
+}
+
+extern uintptr_t __stack_chk_guard;
+
+__attribute__((optimize("no-stack-protector"))) static int32_t initialise(
+    const cella_thread_data_t *thread_data)
+{
+    unsigned expected = 0;
+    uint64_t guard;
+
+    if (!atomic_compare_exchange_strong(&init_state, &expected, 1))
+        return SGX_ERROR_INVALID_STATE; /* initialised twice, or concurrently */
+
+    int32_t status = relocate();
+    if (status == SGX_SUCCESS &&
+        sgx_read_rand((unsigned char *)&guard, sizeof(guard)) != SGX_SUCCESS)
+        status = SGX_ERROR_UNEXPECTED;
+    if (status != SGX_SUCCESS) {
+        atomic_store(&init_state, 3);
+        return status;
+    }
+    __stack_chk_guard = (uintptr_t)guard;
+    heap_base = enclave_base + thread_data->heap_offset;
+    heap_size = thread_data->heap_size;
+    atomic_store(&init_state, 2);
+    return SGX_SUCCESS;
+}
+
+/*
+ * Checks that thread_data really is one of this enclave's thread-data pages, and sets up the
+ * enclave range on the very first entry. The values compared come from measured pages.
+ */
+__attribute__((optimize("no-stack-protector"))) static bool thread_data_valid(
+    cella_thread_data_t *thread_data)
+{
+    uintptr_t base = (uintptr_t)__ehdr_start;
+    uintptr_t address = (uintptr_t)thread_data;
+
+    if (address < base || address % CELLA_PAGE_BYTES != 0)
+        return false;
+    if (enclave_size == 0) {
+        /* First entry ever: take the size from the measured page, then check against it. */
+        uint64_t size = thread_data->enclave_size;
+        if (size == 0 || (size & (size - 1)) != 0)
+            return false;
+        enclave_base = base;
+        enclave_size = size;
+    }
+    if (address - base > enclave_size - CELLA_PAGE_BYTES)
+        return false;
+    return thread_data->version == CELLA_THREAD_DATA_VERSION &&
+           thread_data->thread_data_offset == address - base &&
+           thread_data->enclave_size == enclave_size;
+}
+
+/* First entry on a thread: the TLS pointer and the thread's TLS block. */
+static void thread_setup(cella_thread_data_t *thread_data, struct trts_thread *thread)
+{
+    thread_data->self = (uint64_t)(uintptr_t)thread_data;
+    if (thread_data->tls_block_size != 0 && thread_data->tls_init_size != 0) {
+        memcpy((void *)(enclave_base + thread_data->tls_block_offset),
+               (const void *)(enclave_base + thread_data->tls_init_offset),
+               thread_data->tls_init_size);
+    }
+    thread->is_set_up = 1;
+}
+
+/* ---- ECALL dispatch --------------------------------------------------------------------------- */
+
+/* Copies of the untrusted buffers; small calls use the thread's scratch space, no allocation. */
+struct private_buffer {
+    uint8_t *data;
+    bool allocated;
+};
+
+static int32_t private_buffer_get(struct trts_thread *thread, size_t size, size_t scratch_offset,
+                                  struct private_buffer *buffer)
+{
+    buffer->allocated = false;
+    buffer->data = NULL;
+    if (size == 0)
+        return SGX_SUCCESS;
+    if (thread->ecall_depth == 1 && size <= CELLA_TRTS_SCRATCH_BYTES / 2) {
+        buffer->data = thread->scratch + scratch_offset;
+        return SGX_SUCCESS;
+    }
+    buffer->data = malloc(size);
+    if (buffer->data == NULL)
+        return SGX_ERROR_OUT_OF_MEMORY;
+    buffer->allocated = true;
+    return SGX_SUCCESS;
+}
+
+static void private_buffer_release(struct private_buffer *buffer, size_t size)
+{
+    if (buffer->data == NULL)
+        return;
+    /* Inputs and outputs of ECALLs may hold secrets on their way in or out. */
+    memset(buffer->data, 0, size);
+    __asm__ __volatile__("" : : "r"(buffer->data) : "memory");
+    if (buffer->allocated)
+        free(buffer->data);
+}
+
+static int32_t dispatch_ecall(struct trts_thread *thread, const cella_entry_request_t *request)
+{
+    const cella_ecall_table_t *table = &cella_bridge_ecall_table;
+    struct private_buffer in = {NULL, false}, out = {NULL, false};
+    int32_t status;
+
+    if (request->index >= table->ecall_count)
+        return SGX_ERROR_INVALID_FUNCTION;
+    const cella_ecall_entry_t *entry = &table->ecalls[request->index];
+
+    /* Private ECALLs run only inside an OCALL whose allow() names them (Intel's rule). */
+    if (thread->ocall_depth == 0) {
+        if (entry->is_private)
+            return SGX_ERROR_ECALL_NOT_ALLOWED;
+    } else {
+        uint32_t ocall = thread->ocall_index;
+        if (ocall >= table->ocall_count || table->allow == NULL ||
+            !table->allow[(size_t)ocall * table->ecall_count + request->index])
+            return SGX_ERROR_ECALL_NOT_ALLOWED;
+    }
+    if (!sgx_is_within_enclave((const void *)(uintptr_t)entry->bridge, 1))
+        return SGX_ERROR_INVALID_FUNCTION;
+
+    /* Both buffers must lie wholly outside; NULL only with size 0. */
+    if (request->in_size > CELLA_BRIDGE_MAX_BUFFER_BYTES ||
+        request->out_size > CELLA_BRIDGE_MAX_BUFFER_BYTES)
+        return SGX_ERROR_INVALID_PARAMETER;
+    if ((request->in_size != 0 && (request->in == NULL ||
+                                   !sgx_is_outside_enclave(request->in, request->in_size))) ||
+        (request->out_size != 0 && (request->out == NULL ||
+                                    !sgx_is_outside_enclave(request->out, request->out_size))))
+        return SGX_ERROR_INVALID_PARAMETER;
+
+    status = private_buffer_get(thread, request->in_size, 0, &in);
+    if (status == SGX_SUCCESS)
+        status = private_buffer_get(thread, request->out_size, CELLA_TRTS_SCRATCH_BYTES / 2, &out);
+    if (status != SGX_SUCCESS)
+        goto out;
+
+    /* The single fetch of the input: everything the bridge validates is this copy. */
+    if (request->in_size != 0)
+        memcpy(in.data, request->in, request->in_size);
+    if (request->out_size != 0)
+        memset(out.data, 0, request->out_size);
+
+    status = entry->bridge(in.data, request->in_size, out.data, request->out_size);
+    if (status == SGX_SUCCESS && request->out_size != 0)
+        memcpy(request->out, out.data, request->out_size);
+out:
+    private_buffer_release(&in, request->in_size);
+    private_buffer_release(&out, request->out_size);
+    return status;
+}
+
+/* ---- entry ------------------------------------------------------------------------------------- */
+
+/* Copies the untrusted operations once and checks that each lies outside the enclave. */
+static bool ops_copy(const cella_entry_ops_t *untrusted, cella_entry_ops_t *ops)
+{
+    if (untrusted == NULL || !sgx_is_outside_enclave(untrusted, sizeof(*untrusted)))
+        return false;
+    memcpy(ops, untrusted, sizeof(*ops));
+    return ops->ocall != NULL && ops->ocall_alloc != NULL && ops->ocall_free != NULL &&
+           ops->crash != NULL && sgx_is_outside_enclave((const void *)(uintptr_t)ops->ocall, 1) &&
+           sgx_is_outside_enclave((const void *)(uintptr_t)ops->ocall_alloc, 1) &&
+           sgx_is_outside_enclave((const void *)(uintptr_t)ops->ocall_free, 1) &&
+           sgx_is_outside_enclave((const void *)(uintptr_t)ops->crash, 1);
+}
+
+__attribute__((optimize("no-stack-protector"))) int32_t cella_trts_entry(
+    cella_thread_data_t *thread_data, const cella_entry_request_t *untrusted_request)
+{
+    cella_entry_request_t request;
+    cella_entry_ops_t outer_ops;
+    void *outer_context;
+    struct trts_ocalloc *outer_ocalloc;
+    int32_t status;
+
+    if (!thread_data_valid(thread_data))
+        return SGX_ERROR_INVALID_PARAMETER;
+    /* The thread pointer first: errno, TLS and cella_trts_current() depend on it. */
+    thread_data->self = (uint64_t)(uintptr_t)thread_data;
+    struct trts_thread *thread = cella_trts_current();
+
+    if (untrusted_request == NULL ||
+        !sgx_is_outside_enclave(untrusted_request, sizeof(*untrusted_request)))
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(&request, untrusted_request, sizeof(request));
+
+    if (atomic_load(&crashed))
+        return SGX_ERROR_ENCLAVE_CRASHED;
+
+    /* The operations of this entry; an entry nested in an OCALL restores the outer ones. */
+    outer_ops = thread->ops;
+    outer_context = thread->context;
+    outer_ocalloc = thread->ocalloc;
+    if (!ops_copy(request.ops, &thread->ops)) {
+        thread->ops = outer_ops;
+        return SGX_ERROR_INVALID_PARAMETER;
+    }
+    thread->context = request.context;
+    thread->ocalloc = NULL;
+    thread->ecall_depth++;
+
+    switch (request.command) {
+    case CELLA_ENTRY_INIT:
+        status = initialise(thread_data);
+        break;
+    case CELLA_ENTRY_ECALL:
+        if (atomic_load(&init_state) != 2) {
+            status = SGX_ERROR_INVALID_STATE;
+            break;
+        }
+        if (!thread->is_set_up)
+            thread_setup(thread_data, thread);
+        status = dispatch_ecall(thread, &request);
+        break;
+    default:
+        status = SGX_ERROR_INVALID_FUNCTION;
+        break;
+    }
+
+    sgx_ocfree();
+    thread->ecall_depth--;
+    thread->ops = outer_ops;
+    thread->context = outer_context;
+    thread->ocalloc = outer_ocalloc;
+    return status;
+}

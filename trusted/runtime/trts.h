@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* trusted/runtime/trts.h: the trusted runtime's internal per-thread state. */
+#ifndef CELLA_TRTS_H
+#define CELLA_TRTS_H
+
+#include <stdint.h>
+
+#include <cella/layout.h>
+
+#include "../../common/entry_abi.h"
+
+/* Scratch space for the buffers of small, non-nested ECALLs: half for input, half for output. */
+#define CELLA_TRTS_SCRATCH_BYTES 3584
+
+/* One sgx_ocalloc allocation; the list lives in enclave memory, the block outside. */
+struct trts_ocalloc {
+    struct trts_ocalloc *next;
+    void *block;
+};
+
+/*
+ * What the runtime keeps per thread. It lives in the thread's thread-data page, right after
+ * cella_thread_data_t: that page is measured as zeros beyond the structure, private to the
+ * thread, and addressed by %fs.
+ */
+struct trts_thread {
+    int errno_value;
+    uint32_t is_set_up;    /* the thread's first entry has run */
+    uint32_t ecall_depth;  /* entries in progress on this thread (nested ones count) */
+    uint32_t ocall_depth;  /* OCALLs in progress on this thread */
+    uint32_t ocall_index;  /* the innermost OCALL, while ocall_depth > 0 */
+    uint32_t reserved;
+    cella_entry_ops_t ops; /* of the innermost entry, copied and checked */
+    void *context;         /* of the innermost entry */
+    struct trts_ocalloc *ocalloc;
+    uint8_t scratch[CELLA_TRTS_SCRATCH_BYTES] __attribute__((aligned(16)));
+};
+
+_Static_assert(CELLA_THREAD_DATA_BYTES + sizeof(struct trts_thread) <= CELLA_PAGE_BYTES,
+               "the runtime's thread state fits the thread-data page");
+
+/* The calling thread's state (through %fs). */
+struct trts_thread *cella_trts_current(void);
+
+#endif /* CELLA_TRTS_H */
