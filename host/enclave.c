@@ -491,7 +491,7 @@ int32_t cella_ecall_invoke(cella_bridge_call_t *bridge_call, uint32_t index,
     call->ocall_table = ocall_table;
     call->outer = current_call;
     current_call = call;
-    status = call->enclave->backend->ecall(call->enclave, call, index);
+    status = (int32_t)call->enclave->backend->ecall(call->enclave, call, index);
     current_call = call->outer;
     if (status == SGX_ERROR_ENCLAVE_CRASHED)
         cella_host_mark_crashed(call->enclave);

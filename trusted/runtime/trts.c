@@ -159,7 +159,7 @@ static int32_t relocate(void)
 
 extern uintptr_t __stack_chk_guard;
 
-__attribute__((optimize("no-stack-protector"))) static int32_t initialise(
+__attribute__((no_stack_protector)) static int32_t initialise(
     const cella_thread_data_t *thread_data)
 {
     unsigned expected = 0;
@@ -187,7 +187,7 @@ __attribute__((optimize("no-stack-protector"))) static int32_t initialise(
  * Checks that thread_data really is one of this enclave's thread-data pages, and sets up the
  * enclave range on the very first entry. The values compared come from measured pages.
  */
-__attribute__((optimize("no-stack-protector"))) static bool thread_data_valid(
+__attribute__((no_stack_protector)) static bool thread_data_valid(
     cella_thread_data_t *thread_data)
 {
     uintptr_t base = (uintptr_t)__ehdr_start;
@@ -328,7 +328,7 @@ static bool ops_copy(const cella_entry_ops_t *untrusted, cella_entry_ops_t *ops)
            sgx_is_outside_enclave((const void *)(uintptr_t)ops->crash, 1);
 }
 
-__attribute__((optimize("no-stack-protector"))) int32_t cella_trts_entry(
+__attribute__((no_stack_protector)) int32_t cella_trts_entry(
     cella_thread_data_t *thread_data, const cella_entry_request_t *untrusted_request)
 {
     cella_entry_request_t request;
