@@ -33,6 +33,9 @@ extern const uint64_t _DYNAMIC[] __attribute__((visibility("hidden")));
 
 int32_t cella_trts_entry(cella_thread_data_t *thread_data, const cella_entry_request_t *request);
 
+/* The stack-protector guard of trusted code (defined by the trusted C library). */
+extern uintptr_t __stack_chk_guard;
+
 /* ---- address ranges ----------------------------------------------------------------------- */
 
 int sgx_is_within_enclave(const void *addr, size_t size)
@@ -157,8 +160,6 @@ static int32_t relocate(void)
     return SGX_SUCCESS;
 }
 
-extern uintptr_t __stack_chk_guard;
-
 __attribute__((no_stack_protector)) static int32_t initialise(
     const cella_thread_data_t *thread_data)
 {
@@ -214,6 +215,9 @@ __attribute__((no_stack_protector)) static bool thread_data_valid(
 static void thread_setup(cella_thread_data_t *thread_data, struct trts_thread *thread)
 {
     thread_data->self = (uint64_t)(uintptr_t)thread_data;
+    /* Code built with the TLS canary (%fs:0x28, e.g. a distribution's static libraries)
+     * finds the same random guard as code built with the global one. */
+    thread_data->stack_guard = (uint64_t)__stack_chk_guard;
     if (thread_data->tls_block_size != 0 && thread_data->tls_init_size != 0) {
         memcpy((void *)(enclave_base + thread_data->tls_block_offset),
                (const void *)(enclave_base + thread_data->tls_init_offset),
