@@ -9,6 +9,7 @@
 #   make asan       build the ASan+UBSan configuration (build-asan/)
 #   make fuzz       build the libFuzzer targets with clang (build-fuzz/)
 #   make fuzz-smoke run each libFuzzer target for a bounded time
+#   make bench      build and run the benchmarks
 #   make clean      remove every build folder
 
 PREFIX     ?= /usr/local
@@ -21,12 +22,12 @@ FUZZ_SECONDS ?= 20
 CMAKE_COMMON = -G Ninja -DCELLA_WERROR=$(WERROR)
 
 .PHONY: all build deps test test-unit test-asan demo install format format-check asan fuzz \
-        fuzz-smoke clean help
+        fuzz-smoke bench clean help
 
 all: build
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/install-deps
@@ -51,6 +52,9 @@ fuzz: deps
 
 fuzz-smoke: fuzz
 	scripts/fuzz-smoke build-fuzz $(FUZZ_SECONDS)
+
+bench: build
+	@scripts/bench build
 
 demo: build
 	@scripts/demo build

@@ -12,7 +12,9 @@ function(cella_add_host_library name)
   target_include_directories(${name} PUBLIC
     $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-  target_link_libraries(${name} PRIVATE cella_warnings cella_hardening)
+  # Build-tree only: an installed static library must not ask its users for cella's flags.
+  target_link_libraries(${name} PRIVATE $<BUILD_INTERFACE:cella_warnings>
+    $<BUILD_INTERFACE:cella_hardening>)
 endfunction()
 
 # cella_add_host_executable(NAME SOURCES ...): a host program.

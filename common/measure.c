@@ -24,13 +24,33 @@ static bool is_power_of_two(uint64_t value)
     return value != 0 && (value & (value - 1)) == 0;
 }
 
-/* Records are hashed as bytes; the record structs are packed and little-endian on x86-64. */
-static cella_result_t hash(cella_measure_t *measure, const void *data, size_t size)
+/* Hands the gathered records to SHA-256. */
+static cella_result_t flush(cella_measure_t *measure)
 {
-    cella_result_t r = measure->sha256->update(measure->sha256->context, data, size);
+    cella_result_t r = CELLA_OK;
+    if (measure->batch_size != 0)
+        r = measure->sha256->update(measure->sha256->context, measure->batch, measure->batch_size);
+    measure->batch_size = 0;
     if (r != CELLA_OK)
         measure->state = STATE_IDLE;
     return r;
+}
+
+/*
+ * Records are hashed as bytes; the record structs are packed and little-endian on x86-64.
+ * They are small (64 or 256 bytes), so they are gathered into batches: one SHA-256 call per
+ * batch instead of one per record keeps the measurement at the speed of the hash itself.
+ */
+static cella_result_t hash(cella_measure_t *measure, const void *data, size_t size)
+{
+    if (size > sizeof(measure->batch) - measure->batch_size) {
+        cella_result_t r = flush(measure);
+        if (r != CELLA_OK)
+            return r;
+    }
+    memcpy(measure->batch + measure->batch_size, data, size);
+    measure->batch_size += size;
+    return CELLA_OK;
 }
 
 static bool page_offset_valid(const cella_measure_t *measure, uint64_t offset)
@@ -52,6 +72,7 @@ cella_result_t cella_measure_init(cella_measure_t *measure, const cella_sha256_o
         return CELLA_ERR_INVALID_ARGUMENT;
     measure->sha256 = sha256;
     measure->enclave_size = enclave_size;
+    measure->batch_size = 0;
 
     r = sha256->init(sha256->context);
     if (r != CELLA_OK)
@@ -136,6 +157,9 @@ cella_result_t cella_measure_get_mrenclave(cella_measure_t *measure, sgx_measure
         return CELLA_ERR_INVALID_ARGUMENT;
     if (measure->state != STATE_MEASURING)
         return CELLA_ERR_INVALID_STATE;
+    r = flush(measure);
+    if (r != CELLA_OK)
+        return r;
     measure->state = STATE_IDLE;
     r = measure->sha256->final(measure->sha256->context, digest);
     if (r != CELLA_OK)

@@ -93,6 +93,25 @@ void cella_host_mark_crashed(struct cella_enclave *e)
                   (unsigned long long)e->id);
 }
 
+void cella_host_mark_lost(struct cella_enclave *e)
+{
+    if (atomic_exchange(&e->lost, 1) == 0)
+        cella_log(CELLA_LOG_ERROR,
+                  "enclave %#llx is lost (the platform process that ran it stopped); every "
+                  "later call returns SGX_ERROR_ENCLAVE_LOST: destroy it and create it again",
+                  (unsigned long long)e->id);
+}
+
+/* The status every call of a crashed or lost enclave gets; SGX_SUCCESS when it is neither. */
+static int32_t broken_status(struct cella_enclave *e)
+{
+    if (atomic_load(&e->lost))
+        return SGX_ERROR_ENCLAVE_LOST;
+    if (atomic_load(&e->crashed))
+        return SGX_ERROR_ENCLAVE_CRASHED;
+    return SGX_SUCCESS;
+}
+
 /* ---- creation ------------------------------------------------------------------------------ */
 
 static sgx_status_t read_file(const char *path, uint8_t **data, size_t *size)
@@ -183,9 +202,7 @@ static const struct host_backend *choose_backend(cella_backend_t requested)
     case CELLA_BACKEND_SIM:
         return &cella_host_backend_sim;
     case CELLA_BACKEND_SANDBOX:
-        cella_log(CELLA_LOG_ERROR, "the sandbox backend is not available in this version of "
-                                   "cella yet; use the sim backend (CELLA_BACKEND=sim)");
-        return NULL;
+        return &cella_host_backend_sandbox;
     }
     return NULL;
 }
@@ -265,14 +282,19 @@ sgx_status_t cella_host_enclave_create(const char *path, const cella_enclave_opt
         return SGX_ERROR_OUT_OF_MEMORY;
     }
     atomic_store(&e->crashed, 0);
+    atomic_store(&e->lost, 0);
     e->backend = NULL;
     e->backend_state = NULL;
     e->debug = options->debug;
+    e->options = *options;
+    e->path = path;
 
     status = read_file(path, &e->file, &e->file_size);
     if (status != SGX_SUCCESS)
         goto out;
-    if (cella_image_verify(e->file, e->file_size, &e->info, &check) != CELLA_OK) {
+    /* Everything but the measurement now; the backend measures the pages as it places
+     * them (cella_image_load), so what runs is exactly what was measured. */
+    if (cella_image_verify_signed(e->file, e->file_size, &e->info, &check) != CELLA_OK) {
         status = status_of_check(check);
         cella_log(CELLA_LOG_ERROR, "%s was not loaded: %s", path, cella_image_check_str(check));
         goto out;
@@ -297,6 +319,7 @@ sgx_status_t cella_host_enclave_create(const char *path, const cella_enclave_opt
 
     e->backend = backend;
     status = backend->load(e);
+    e->path = NULL;
     if (status != SGX_SUCCESS)
         goto out;
 
@@ -412,10 +435,9 @@ int32_t cella_ecall_begin(uint64_t enclave_id, cella_bridge_call_t *bridge_call,
     e = enclave_acquire(enclave_id);
     if (e == NULL)
         return SGX_ERROR_INVALID_ENCLAVE_ID;
-    if (atomic_load(&e->crashed)) {
-        status = SGX_ERROR_ENCLAVE_CRASHED;
+    status = broken_status(e);
+    if (status != SGX_SUCCESS)
         goto fail;
-    }
 
     call = calloc(1, sizeof(*call));
     if (call == NULL) {
@@ -440,7 +462,15 @@ int32_t cella_ecall_begin(uint64_t enclave_id, cella_bridge_call_t *bridge_call,
     call->out_size = out_size;
     call->out_offset = align16(in_size);
     total = call->out_offset + out_size;
-    if (total != 0) {
+    if (total != 0 && e->backend->buffer_get != NULL) {
+        /* The backend's memory: e.g. the sandbox's shared region, which the enclave reaches. */
+        status = e->backend->buffer_get(e, call, total);
+        if (status != SGX_SUCCESS)
+            goto fail;
+        call->buffer_from_backend = true;
+        bridge_call->in = call->buffer;
+        bridge_call->out = call->buffer + call->out_offset;
+    } else if (total != 0) {
         if (!call->is_nested && total <= TCS_BUFFER_CACHE_MAX_BYTES) {
             if (tcs->buffer_size < total) {
                 uint8_t *grown = realloc(tcs->buffer, total);
@@ -485,8 +515,9 @@ int32_t cella_ecall_invoke(cella_bridge_call_t *bridge_call, uint32_t index,
     if (bridge_call == NULL || bridge_call->runtime == NULL)
         return SGX_ERROR_INVALID_PARAMETER;
     call = bridge_call->runtime;
-    if (atomic_load(&call->enclave->crashed))
-        return SGX_ERROR_ENCLAVE_CRASHED;
+    status = broken_status(call->enclave);
+    if (status != SGX_SUCCESS)
+        return status;
 
     call->ocall_table = ocall_table;
     call->outer = current_call;
@@ -495,6 +526,8 @@ int32_t cella_ecall_invoke(cella_bridge_call_t *bridge_call, uint32_t index,
     current_call = call->outer;
     if (status == SGX_ERROR_ENCLAVE_CRASHED)
         cella_host_mark_crashed(call->enclave);
+    else if (status == SGX_ERROR_ENCLAVE_LOST)
+        cella_host_mark_lost(call->enclave);
     return status;
 }
 
@@ -505,7 +538,9 @@ void cella_ecall_end(cella_bridge_call_t *bridge_call)
     if (bridge_call == NULL || bridge_call->runtime == NULL)
         return;
     call = bridge_call->runtime;
-    if (call->buffer_allocated)
+    if (call->buffer_from_backend)
+        call->enclave->backend->buffer_release(call->enclave, call);
+    else if (call->buffer_allocated)
         free(call->buffer);
     if (!call->is_nested)
         atomic_store(&call->tcs->busy, 0);

@@ -26,9 +26,19 @@ struct host_backend {
     sgx_status_t (*ecall)(struct cella_enclave *e, struct host_call *call, uint32_t index);
     /* Releases everything load created; no call is in flight. */
     void (*unload)(struct cella_enclave *e);
+    /*
+     * Optional: puts the buffers of `call` (size bytes, 16-aligned; call->tcs is set) where the
+     * enclave can reach them, in call->buffer, and may keep a mark in call->buffer_mark.
+     * Returns SGX_SUCCESS or SGX_ERROR_OUT_OF_MEMORY. NULL: the host runtime's own buffers
+     * (a cache per TCS, or the heap).
+     */
+    sgx_status_t (*buffer_get)(struct cella_enclave *e, struct host_call *call, size_t size);
+    /* Releases what buffer_get gave; calls on a TCS release in the reverse order of get. */
+    void (*buffer_release)(struct cella_enclave *e, struct host_call *call);
 };
 
 extern const struct host_backend cella_host_backend_sim;
+extern const struct host_backend cella_host_backend_sandbox;
 
 /* One TCS of an enclave, as the host sees it. */
 struct host_tcs {
@@ -48,19 +58,24 @@ struct host_call {
     bool is_nested;              /* made from an OCALL of the same enclave, on its TCS */
     bool in_ocall;               /* an OCALL of this call is running on the host */
     bool buffer_allocated;       /* the buffers are ours to free (not the TCS cache) */
+    bool buffer_from_backend;    /* the backend's buffer_get gave them */
     bool record_allocated;       /* this record is ours to free */
     uint8_t *buffer;             /* input at 0, output at out_offset */
     size_t in_size;
     size_t out_size;
     size_t out_offset;
+    size_t buffer_mark;          /* the backend's bookkeeping for its buffers */
 };
 
 struct cella_enclave {
     uint64_t id;                     /* sgx_enclave_id_t */
     atomic_uint inflight;            /* calls in progress, plus CLOSING when destroying */
     atomic_int crashed;
+    atomic_int lost;                 /* the platform lost it (sandbox: the monitor stopped) */
     const struct host_backend *backend;
     bool debug;
+    cella_enclave_options_t options; /* as created, for the backend */
+    const char *path;                /* the enclave file; valid during load only */
     uint8_t *file;                   /* the enclave file, read once; info points into it */
     size_t file_size;
     cella_image_info_t info;         /* the verified image */
@@ -76,6 +91,9 @@ struct host_call *cella_host_current_call(void);
 
 /* Marks e crashed: every later ECALL fails with SGX_ERROR_ENCLAVE_CRASHED. */
 void cella_host_mark_crashed(struct cella_enclave *e);
+
+/* Marks e lost: every later ECALL fails with SGX_ERROR_ENCLAVE_LOST. */
+void cella_host_mark_lost(struct cella_enclave *e);
 
 /* Serves OCALL `index` of the call's table, or a built-in one. Returns an sgx_status_t. */
 int32_t cella_host_dispatch_ocall(struct host_call *call, uint32_t index, const uint8_t *in,

@@ -81,8 +81,9 @@ static bool config_consistent(const cella_enclave_metadata_t *metadata)
     return true;
 }
 
-cella_result_t cella_image_verify(const void *file, size_t file_size, cella_image_info_t *info,
-                                  cella_image_check_t *failed_check)
+/* Checks 1-6, and 7 when measure is true; see cella/image_verify.h. */
+static cella_result_t verify(const void *file, size_t file_size, bool measure,
+                             cella_image_info_t *info, cella_image_check_t *failed_check)
 {
     cella_image_info_t *verified = NULL;
     cella_image_check_t check = CELLA_IMAGE_CHECK_ELF;
@@ -147,6 +148,8 @@ cella_result_t cella_image_verify(const void *file, size_t file_size, cella_imag
         goto out;
     }
 
+    if (!measure)
+        goto verified;
     check = CELLA_IMAGE_CHECK_MEASUREMENT;
     r = cella_sha256_openssl_init(&sha256);
     if (r != CELLA_OK)
@@ -163,6 +166,7 @@ cella_result_t cella_image_verify(const void *file, size_t file_size, cella_imag
         goto out;
     }
 
+verified:
     check = CELLA_IMAGE_CHECK_NONE;
     if (info != NULL)
         *info = *verified;
@@ -172,5 +176,85 @@ out:
         *failed_check = check;
     cella_sha256_openssl_clear(&sha256);
     free(verified);
+    return r;
+}
+
+cella_result_t cella_image_verify(const void *file, size_t file_size, cella_image_info_t *info,
+                                  cella_image_check_t *failed_check)
+{
+    return verify(file, file_size, true, info, failed_check);
+}
+
+cella_result_t cella_image_verify_signed(const void *file, size_t file_size,
+                                         cella_image_info_t *info,
+                                         cella_image_check_t *failed_check)
+{
+    if (info == NULL)
+        return CELLA_ERR_INVALID_ARGUMENT;
+    return verify(file, file_size, false, info, failed_check);
+}
+
+cella_result_t cella_image_load(cella_image_info_t *info, uint8_t *destination,
+                                cella_image_check_t *failed_check)
+{
+    const cella_layout_t *layout;
+    cella_sha256_ops_t sha256 = {0};
+    cella_measure_t measure;
+    cella_result_t r = CELLA_ERR_UNEXPECTED;
+
+    if (failed_check != NULL)
+        *failed_check = CELLA_IMAGE_CHECK_MEASUREMENT;
+    if (info == NULL || destination == NULL)
+        return CELLA_ERR_INVALID_ARGUMENT;
+    layout = &info->layout;
+
+    r = cella_sha256_openssl_init(&sha256);
+    if (r != CELLA_OK)
+        goto out;
+    r = cella_measure_init(&measure, &sha256, layout->config.ssa_frame_size, layout->enclave_size);
+    if (r != CELLA_OK)
+        goto out;
+    for (size_t i = 0; i < layout->range_count; i++) {
+        cella_layout_range_t range;
+        r = cella_layout_get_range(layout, i, &range);
+        if (r != CELLA_OK)
+            goto out;
+        if (!range.is_added)
+            continue;
+        for (uint64_t page = 0; page < range.page_count; page++) {
+            uint64_t offset = range.offset + page * CELLA_PAGE_BYTES;
+            uint8_t *target = destination + offset;
+            r = cella_measure_add_page(&measure, offset, range.secinfo_flags);
+            if (r != CELLA_OK)
+                goto out;
+            /* Unmeasured pages (the heap) start as the destination's zeros. */
+            if (!range.is_measured)
+                continue;
+            r = cella_layout_get_page(layout, &info->image, &range, page, target,
+                                      CELLA_PAGE_BYTES);
+            if (r != CELLA_OK)
+                goto out;
+            /* Measure the bytes where they now are: what runs is what was measured. */
+            r = cella_measure_extend_page(&measure, offset, target, CELLA_PAGE_BYTES);
+            if (r != CELLA_OK)
+                goto out;
+        }
+    }
+    r = cella_measure_get_mrenclave(&measure, &info->mrenclave);
+    if (r != CELLA_OK)
+        goto out;
+    if (!cella_memory_equal_ct(info->mrenclave.m, info->metadata.sigstruct.enclave_hash.m,
+                               sizeof(info->mrenclave.m))) {
+        cella_log(CELLA_LOG_ERROR,
+                  "enclave image: measurement mismatch: the image's MRENCLAVE is not the one "
+                  "SIGSTRUCT signs; the file was changed after signing");
+        r = CELLA_ERR_VERIFY_FAILED;
+        goto out;
+    }
+    if (failed_check != NULL)
+        *failed_check = CELLA_IMAGE_CHECK_NONE;
+    r = CELLA_OK;
+out:
+    cella_sha256_openssl_clear(&sha256);
     return r;
 }

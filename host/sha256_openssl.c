@@ -1,14 +1,31 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* host/sha256_openssl.c: SHA-256 through OpenSSL's EVP interface for cella_measure_*. */
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
 #include "sha256_openssl.h"
 
+/*
+ * OpenSSL 3 looks an algorithm up in its providers every time a digest starts from
+ * EVP_sha256(); fetching it once and keeping it makes starting a digest cheap. The fetched
+ * object lives until the process ends.
+ */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_md_once = PTHREAD_ONCE_INIT;
+
+static void sha256_md_fetch(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 static cella_result_t digest_init(void *context)
 {
-    return EVP_DigestInit_ex(context, EVP_sha256(), NULL) == 1 ? CELLA_OK : CELLA_ERR_UNEXPECTED;
+    pthread_once(&sha256_md_once, sha256_md_fetch);
+    if (sha256_md == NULL)
+        return CELLA_ERR_UNEXPECTED;
+    return EVP_DigestInit_ex(context, sha256_md, NULL) == 1 ? CELLA_OK : CELLA_ERR_UNEXPECTED;
 }
 
 static cella_result_t digest_update(void *context, const void *data, size_t size)

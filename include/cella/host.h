@@ -15,8 +15,12 @@ CELLA_EXTERN_C_BEGIN
 /*
  * Where an enclave runs.
  *   sandbox  the enclave runs in its own process with memfd_secret memory and a seccomp
- *            filter, measured and started by cella-monitor (the default once available)
+ *            filter, measured and started by cella-monitor (it becomes the default once it
+ *            is complete). The host runtime finds cella-monitor in the environment variable
+ *            CELLA_MONITOR when set, else next to the `cella` program of the build tree it
+ *            was built in, else in <prefix>/libexec/cella/.
  *   sim      the image is mapped into the host process: for debugging, no isolation at all
+ *            (the default for now)
  * CELLA_BACKEND_DEFAULT takes the CELLA_BACKEND environment variable ("sandbox" or "sim")
  * when it is set, and the default backend otherwise.
  */
@@ -26,11 +30,41 @@ typedef enum cella_backend {
     CELLA_BACKEND_SANDBOX = 2,
 } cella_backend_t;
 
+/*
+ * Sandbox: how a side of a call that waits for the other (the host for an ECALL's end or an
+ * OCALL, the enclave thread for its next request) first spins on the shared call slot before
+ * it sleeps on a futex. Spinning answers in well under a microsecond but keeps a CPU busy;
+ * sleeping costs a wake-up (tens of microseconds in a VM) but no CPU.
+ *   CELLA_SPIN_DEFAULT  the CELLA_SPIN environment variable when set ("never" or 0, "always"
+ *                       or -1, or a number of iterations), else CELLA_SPIN_DEFAULT_ITERATIONS
+ *   CELLA_SPIN_NEVER    sleep at once: no CPU spent while idle (idle-heavy enclaves)
+ *   CELLA_SPIN_ALWAYS   never sleep: the lowest latency, one busy CPU per waiting side,
+ *                       also while the enclave is idle (latency-critical enclaves)
+ *   n > 0               n iterations of the CPU's `pause` (tens of nanoseconds each), then sleep
+ */
+#define CELLA_SPIN_DEFAULT            0
+#define CELLA_SPIN_NEVER              (-1)
+#define CELLA_SPIN_ALWAYS             (-2)
+#define CELLA_SPIN_DEFAULT_ITERATIONS 4000
+
 /* Options of cella_enclave_create(); zero-initialise, then set what you need. */
 typedef struct cella_enclave_options {
     cella_backend_t backend;
     bool debug; /* create a debug enclave (SGX_DEBUG_FLAG); refused if signed DisableDebug=1 */
+    /* Sandbox: the spin budget, CELLA_SPIN_* or a number of iterations (see above). */
+    int64_t spin;
+    /*
+     * Sandbox: bytes of shared memory per TCS for each direction's call buffers: the input
+     * and output of the ECALLs running on the TCS (nested ones included), and the OCALL
+     * buffers and sgx_ocalloc() memory of the enclave. A call that does not fit fails with
+     * SGX_ERROR_OUT_OF_MEMORY. 0: the CELLA_CALL_BUFFER_SIZE environment variable (bytes)
+     * when set, else CELLA_CALL_BUFFER_DEFAULT_BYTES. Rounded up to whole pages. Memory is
+     * only used when touched.
+     */
+    size_t call_buffer_size;
 } cella_enclave_options_t;
+
+#define CELLA_CALL_BUFFER_DEFAULT_BYTES ((size_t)4 << 20)
 
 typedef struct cella_enclave cella_enclave_t;
 

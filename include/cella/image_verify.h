@@ -4,6 +4,7 @@
 #define CELLA_IMAGE_VERIFY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../sgx/sgx_report.h"
 #include "defs.h"
@@ -60,6 +61,30 @@ typedef struct cella_image_info {
 CELLA_API CELLA_MUST_CHECK cella_result_t cella_image_verify(const void *file, size_t file_size,
                                                              cella_image_info_t *info,
                                                              cella_image_check_t *failed_check);
+
+/*
+ * Checks 1 to 6 of cella_image_verify() (everything but the measurement) into *info, for a
+ * loader that measures while it places the pages (cella_image_load()); info->mrenclave is
+ * not set. Returns as cella_image_verify(). Thread safe.
+ */
+CELLA_API CELLA_MUST_CHECK cella_result_t cella_image_verify_signed(const void *file,
+                                                                    size_t file_size,
+                                                                    cella_image_info_t *info,
+                                                                    cella_image_check_t *failed_check);
+
+/*
+ * Loads an image checked by cella_image_verify_signed(): writes every measured page of
+ * info->layout to destination + its offset, measures each page from where it was written,
+ * and compares the result with SIGSTRUCT's ENCLAVEHASH (check 7), setting info->mrenclave.
+ * destination must be writable and zero-filled for every added page (unmeasured pages, the
+ * heap, are not written). The file info points into must still be valid.
+ * Returns CELLA_OK; CELLA_ERR_VERIFY_FAILED (measurement mismatch, *failed_check =
+ * CELLA_IMAGE_CHECK_MEASUREMENT); CELLA_ERR_INVALID_ARGUMENT; CELLA_ERR_OUT_OF_MEMORY.
+ * Thread safe.
+ */
+CELLA_API CELLA_MUST_CHECK cella_result_t cella_image_load(cella_image_info_t *info,
+                                                           uint8_t *destination,
+                                                           cella_image_check_t *failed_check);
 
 CELLA_EXTERN_C_END
 

@@ -45,10 +45,15 @@ typedef struct cella_sha256_ops {
  * thread). After an error the measurement is dead: every later call returns
  * CELLA_ERR_INVALID_STATE.
  */
+/* Records are gathered into batches of this many bytes before they reach SHA-256. */
+#define CELLA_MEASURE_BATCH_BYTES 8192
+
 typedef struct cella_measure {
     const cella_sha256_ops_t *sha256;
     uint64_t enclave_size;
-    int state; /* private */
+    int state;                                 /* private */
+    size_t batch_size;                         /* private: bytes waiting in batch */
+    uint8_t batch[CELLA_MEASURE_BATCH_BYTES];  /* private */
 } cella_measure_t;
 
 /*

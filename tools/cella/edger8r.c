@@ -33,33 +33,34 @@ static const char *program = "cella edger8r";
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: %s [options] file.edl ...\n"
-            "\n"
-            "Generates the bridge code of an enclave from its EDL file: <E>_t.h and <E>_t.c for\n"
-            "the enclave, <E>_u.h and <E>_u.c for the host (E is the file name without .edl).\n"
-            "Options work as sgx_edger8r's and are case-insensitive; every other argument is an\n"
-            "EDL file. Nothing is written when any file has an error.\n"
-            "\n"
-            "Options:\n"
-            "  --trusted            generate only <E>_t.h and <E>_t.c\n"
-            "  --untrusted          generate only <E>_u.h and <E>_u.c (neither option: both)\n"
-            "  --trusted-dir DIR    write the trusted files into DIR (made if missing; default .)\n"
-            "  --untrusted-dir DIR  write the untrusted files into DIR (made if missing; default .)\n"
-            "  --search-path PATH   look for imported EDL files in the ':'-separated directories\n"
-            "                       of PATH; a later --search-path is searched before earlier\n"
-            "                       ones, the current directory after them, and cella's\n"
-            "                       include/sgx (sgx_tstdc.edl, sgx_pthread.edl, ...) last\n"
-            "  --header-only        generate only the headers (an enclave without a public\n"
-            "                       ECALL is then accepted)\n"
-            "  --use-prefix         name the untrusted ECALL proxies <E>_<function>\n"
-            "  -D NAME[=VALUE]      define a macro for the EDL preprocessor (also -DNAME)\n"
-            "  --warn-user-check    warn at every [user_check] parameter\n"
-            "  --help               show this help\n"
-            "\n"
-            "Diagnostics are printed as file:line:column: error: message; hint.\n"
-            "See docs/edl.md for the language and the generated code.\n",
-            program);
+    fprintf(
+        out,
+        "Usage: %s [options] file.edl ...\n"
+        "\n"
+        "Generates the bridge code of an enclave from its EDL file: <E>_t.h and <E>_t.c for\n"
+        "the enclave, <E>_u.h and <E>_u.c for the host (E is the file name without .edl).\n"
+        "Options work as sgx_edger8r's and are case-insensitive; every other argument is an\n"
+        "EDL file. Nothing is written when any file has an error.\n"
+        "\n"
+        "Options:\n"
+        "  --trusted            generate only <E>_t.h and <E>_t.c\n"
+        "  --untrusted          generate only <E>_u.h and <E>_u.c (neither option: both)\n"
+        "  --trusted-dir DIR    write the trusted files into DIR (made if missing; default .)\n"
+        "  --untrusted-dir DIR  write the untrusted files into DIR (made if missing; default .)\n"
+        "  --search-path PATH   look for imported EDL files in the ':'-separated directories\n"
+        "                       of PATH; a later --search-path is searched before earlier\n"
+        "                       ones, the current directory after them, and cella's\n"
+        "                       include/sgx (sgx_tstdc.edl, sgx_pthread.edl, ...) last\n"
+        "  --header-only        generate only the headers (an enclave without a public\n"
+        "                       ECALL is then accepted)\n"
+        "  --use-prefix         name the untrusted ECALL proxies <E>_<function>\n"
+        "  -D NAME[=VALUE]      define a macro for the EDL preprocessor (also -DNAME)\n"
+        "  --warn-user-check    warn at every [user_check] parameter\n"
+        "  --help               show this help\n"
+        "\n"
+        "Diagnostics are printed as file:line:column: error: message; hint.\n"
+        "See docs/edl.md for the language and the generated code.\n",
+        program);
 }
 
 /* Growing lists of borrowed strings. */
@@ -416,8 +417,7 @@ static bool write_outputs(const struct options *o, struct output *outputs, size_
         ok = write_temporary(&outputs[i], &temporaries[i]);
     for (size_t i = 0; ok && i < count; i++) {
         if (rename(temporaries[i], outputs[i].path) != 0) {
-            fprintf(stderr, "%s: cannot write %s: %s\n", program, outputs[i].path,
-                    strerror(errno));
+            fprintf(stderr, "%s: cannot write %s: %s\n", program, outputs[i].path, strerror(errno));
             ok = false;
         } else {
             free(temporaries[i]);
@@ -515,8 +515,8 @@ int edger8r_main(int argc, char **argv)
     for (size_t i = 0; i < output_count; i++) {
         for (size_t j = i + 1; j < output_count; j++) {
             if (strcmp(outputs[i].path, outputs[j].path) == 0) {
-                fprintf(stderr, "%s: two EDL files would both write %s; nothing written\n",
-                        program, outputs[i].path);
+                fprintf(stderr, "%s: two EDL files would both write %s; nothing written\n", program,
+                        outputs[i].path);
                 goto out;
             }
         }

@@ -56,10 +56,9 @@ CELLA_MUST_CHECK cella_result_t cella_edl_codegen_check(const cella_edl_program_
  * unknown output) otherwise, leaving *text untouched. Options may be NULL (defaults).
  * Thread-safe for different text outputs of one program.
  */
-CELLA_MUST_CHECK cella_result_t cella_edl_codegen_generate(const cella_edl_program_t *program,
-                                                           cella_edl_output_t output,
-                                                           const cella_edl_codegen_options_t *options,
-                                                           char **text, size_t *size);
+CELLA_MUST_CHECK cella_result_t
+cella_edl_codegen_generate(const cella_edl_program_t *program, cella_edl_output_t output,
+                           const cella_edl_codegen_options_t *options, char **text, size_t *size);
 
 CELLA_EXTERN_C_END
 

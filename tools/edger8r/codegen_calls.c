@@ -116,12 +116,15 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
 
     put_function_comment(t, fn);
     cg_indent(t, 0);
+    size_t start = t->length;
     cg_put(t, "static int32_t ");
     if (fn->is_ecall)
         cg_put_ecall_bridge_name(t, fn);
     else
         cg_put_ocall_bridge_name(t, cg, fn);
-    cg_put(t, "(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)\n");
+    size_t column = t->length - start + 1;
+    cg_put(t, "(const uint8_t *in, size_t in_size,\n");
+    cg_putf(t, "%*suint8_t *out, size_t out_size)\n", (int)column, "");
     cg_line(t, 0, "{");
 
     /* Locals */
@@ -133,8 +136,7 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
         cg_put(t, "size_t _output_end = sizeof(");
         cg_put_result_tag(t, cg->program, fn);
         cg_put(t, "_t);\n");
-    }
-    else
+    } else
         cg_line(t, 1, "size_t _output_end = 0;");
     for (size_t i = 0; i < fn->param_count; i++) {
         const struct cg_param *p = &params[i];
@@ -162,12 +164,23 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
 
     /* The marshalling struct */
     if (has_input) {
-        cg_line(t, 1, trusted ? "/* The marshalling struct, copied out of the input (already the "
-                                "enclave's own copy). */"
-                              : "/* The marshalling struct, copied out of the input. */");
+        cg_line(t, 1,
+                trusted ? "/* The marshalling struct, copied out of the input (already the "
+                          "enclave's own copy). */"
+                        : "/* The marshalling struct, copied out of the input. */");
         cg_line(t, 1, "if (in == NULL || in_size < sizeof(ms))");
         cg_line(t, 2, FAIL_INVALID);
         cg_line(t, 1, "memcpy(&ms, in, sizeof(ms));");
+        for (size_t i = 0; i < fn->param_count; i++) {
+            const struct cg_param *p = &params[i];
+            if (p->kind != CG_VALUE || !cg_is_bool_value(&p->decl->type))
+                continue;
+            cg->uses.bools_valid = true;
+            cg_line(t, 1, "/* %s: bool */", p->name);
+            cg_line(t, 1, "if (!cella_bridge_bools_valid(&ms.ms_%s, sizeof(ms.ms_%s)))", p->name,
+                    p->name);
+            cg_line(t, 2, FAIL_INVALID);
+        }
     }
 
     /* Inputs, in parameter order */
@@ -177,8 +190,9 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
             cg_blank(t);
             put_param_comment(t, 1, p);
             cg_line(t, 1, "/* passed through, but never pointing into the enclave (B1) */");
-            cg_line(t, 1, "if (ms.ms_%s != 0 && !sgx_is_outside_enclave((const void *)(uintptr_t)ms.ms_%s, 1))",
-                    p->name, p->name);
+            cg_line(t, 1, "if (ms.ms_%s != 0 &&", p->name);
+            cg_line(t, 1, "    !sgx_is_outside_enclave((const void *)(uintptr_t)ms.ms_%s, 1))",
+                    p->name);
             cg_line(t, 2, FAIL_INVALID);
             continue;
         }
@@ -192,8 +206,9 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
                 cg->uses.take_wstring = true;
             else
                 cg->uses.take_string = true;
-            cg_line(t, 1, "if (cella_bridge_take_%s(in, in_size, ms.ms_%s, &_input_end, &_in_%s, &_len_%s) != 0)",
-                    wide ? "wstring" : "string", p->name, p->name, p->name);
+            cg_line(t, 1, "if (cella_bridge_take_%s(in, in_size, ms.ms_%s, &_input_end,",
+                    wide ? "wstring" : "string", p->name);
+            cg_line(t, 1, "%*s&_in_%s, &_len_%s) != 0)", wide ? 30 : 29, "", p->name, p->name);
             cg_line(t, 2, FAIL_INVALID);
             continue;
         }
@@ -206,8 +221,15 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
         cg_indent(t, 1);
         cg_putf(t, "if (cella_bridge_take(in, in_size, ms.ms_%s, _len_%s, ", p->name, p->name);
         cg_put_align(t, p);
-        cg_putf(t, ", &_input_end, &_in_%s) != 0)\n", p->name);
+        cg_put(t, ",\n");
+        cg_line(t, 1, "                      &_input_end, &_in_%s) != 0)", p->name);
         cg_line(t, 2, FAIL_INVALID);
+        if (cg_is_bool_buffer(p)) {
+            cg->uses.bools_valid = true;
+            cg_line(t, 1, "if (_in_%s != NULL && !cella_bridge_bools_valid(_in_%s, _len_%s))",
+                    p->name, p->name, p->name);
+            cg_line(t, 2, FAIL_INVALID);
+        }
         if (p->deep != NULL) {
             deep_use(cg, p)->take = true;
             cg_line(t, 1, "if (_in_%s != NULL) {", p->name);
@@ -237,21 +259,24 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
             cg_indent(t, 1);
             cg_putf(t, "if (cella_bridge_take_out(ms.ms_%s, _len_%s, ", p->name, p->name);
             cg_put_align(t, p);
-            cg_putf(t, ", &_output_end, &_out_%s) != 0)\n", p->name);
+            cg_put(t, ",\n");
+            cg_line(t, 1, "                          &_output_end, &_out_%s) != 0)", p->name);
             cg_line(t, 2, FAIL_INVALID);
             continue;
         }
         cg->uses.reserve = true;
         cg_indent(t, 1);
-        cg_putf(t, "if (_in_%s != NULL && cella_bridge_reserve(&_output_end, _len_%s, ", p->name,
-                p->name);
+        cg_putf(t, "if (_in_%s != NULL &&\n", p->name);
+        cg_indent(t, 1);
+        cg_putf(t, "    cella_bridge_reserve(&_output_end, _len_%s, ", p->name);
         cg_put_align(t, p);
         cg_putf(t, ", &_out_%s) != 0)\n", p->name);
         cg_line(t, 2, FAIL_INVALID);
         if (p->deep != NULL) {
             deep_use(cg, p)->reserve = true;
-            cg_line(t, 1, "if (_in_%s != NULL && cella_deep_%s_reserve(&_output_end, _in_%s, _n_%s) != 0)",
-                    p->name, p->deep->name, p->name, p->name);
+            cg_line(t, 1, "if (_in_%s != NULL &&", p->name);
+            cg_line(t, 1, "    cella_deep_%s_reserve(&_output_end, _in_%s, _n_%s) != 0)",
+                    p->deep->name, p->name, p->name);
             cg_line(t, 2, FAIL_INVALID);
         }
     }
@@ -415,8 +440,7 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
         cg_put(t, "size_t _output_end = sizeof(");
         cg_put_result_tag(t, cg->program, fn);
         cg_put(t, "_t);\n");
-    }
-    else
+    } else
         cg_line(t, 1, "size_t _output_end = 0;");
     if (has_input)
         cg_line(t, 1, "size_t _written = 0;");
@@ -479,8 +503,8 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
             cg_put_length(t, 1, p, fn->params, "", length, FAIL_INVALID);
             if (trusted) {
                 cg_line(t, 1, "/* OCALL arguments point into the enclave */");
-                cg_line(t, 1, "if (%s != NULL && _len_%s != 0 && !sgx_is_within_enclave(%s, _len_%s))",
-                        p->name, p->name, p->name, p->name);
+                cg_line(t, 1, "if (%s != NULL && _len_%s != 0 &&", p->name, p->name);
+                cg_line(t, 1, "    !sgx_is_within_enclave(%s, _len_%s))", p->name, p->name);
                 cg_line(t, 2, FAIL_INVALID);
             }
         }
@@ -490,7 +514,8 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
             cg_putf(t, "if (cella_bridge_ref_out(&_output_end, %s != NULL ? _len_%s : 0, ", p->name,
                     p->name);
             cg_put_align(t, p);
-            cg_putf(t, ", &ms.ms_%s, &_out_%s) != 0)\n", p->name, p->name);
+            cg_put(t, ",\n");
+            cg_line(t, 1, "                         &ms.ms_%s, &_out_%s) != 0)", p->name, p->name);
             cg_line(t, 2, FAIL_INVALID);
             continue;
         }
@@ -502,7 +527,8 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
             cg_putf(t, "if (cella_bridge_ref_in(&_input_end, %s != NULL ? _len_%s : 0, ", p->name,
                     p->name);
         cg_put_align(t, p);
-        cg_putf(t, ", &ms.ms_%s) != 0)\n", p->name);
+        cg_put(t, ",\n");
+        cg_line(t, 1, "                        &ms.ms_%s) != 0)", p->name);
         cg_line(t, 2, FAIL_INVALID);
         if (p->deep != NULL) {
             struct cg_deep_use *u = deep_use(cg, p);
@@ -524,14 +550,16 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
             continue;
         cg->uses.reserve = true;
         cg_indent(t, 1);
-        cg_putf(t, "if (ms.ms_%s.size != 0 && cella_bridge_reserve(&_output_end, _len_%s, ", p->name,
-                p->name);
+        cg_putf(t, "if (ms.ms_%s.size != 0 &&\n", p->name);
+        cg_indent(t, 1);
+        cg_putf(t, "    cella_bridge_reserve(&_output_end, _len_%s, ", p->name);
         cg_put_align(t, p);
         cg_putf(t, ", &_out_%s) != 0)\n", p->name);
         cg_line(t, 2, FAIL_INVALID);
         if (p->deep != NULL) {
-            cg_line(t, 1, "if (ms.ms_%s.size != 0 && cella_deep_%s_reserve(&_output_end, %s, _n_%s) != 0)",
-                    p->name, p->deep->name, p->name, p->name);
+            cg_line(t, 1, "if (ms.ms_%s.size != 0 &&", p->name);
+            cg_line(t, 1, "    cella_deep_%s_reserve(&_output_end, %s, _n_%s) != 0)", p->deep->name,
+                    p->name, p->name);
             cg_line(t, 2, FAIL_INVALID);
         }
     }
@@ -552,9 +580,13 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
     }
     if (has_input) {
         cg->uses.put = true;
-        cg_line(t, 1, "/* The input: the marshalling struct, then the payloads; each byte written once. */");
+        cg_line(
+            t, 1,
+            "/* The input: the marshalling struct, then the payloads; each byte written once. */");
         cg_line(t, 1, "status = SGX_ERROR_INVALID_PARAMETER;");
-        cg_line(t, 1, "if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)");
+        cg_line(
+            t, 1,
+            "if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)");
         cg_line(t, 2, "goto out;");
         for (size_t i = 0; i < fn->param_count; i++) {
             const struct cg_param *p = &params[i];
@@ -563,11 +595,15 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
             cg_line(t, 1, "if (ms.ms_%s.size != 0 &&", p->name);
             if (p->deep != NULL) {
                 deep_use(cg, p)->put = true;
-                cg_line(t, 1, "    cella_deep_%s_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_%s.offset,",
+                cg_line(t, 1,
+                        "    cella_deep_%s_put(_call.in, _call.in_size, &_written, "
+                        "(size_t)ms.ms_%s.offset,",
                         p->deep->name, p->name);
                 cg_line(t, 1, "                     %s, _n_%s) != 0)", p->name, p->name);
             } else {
-                cg_line(t, 1, "    cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_%s.offset,",
+                cg_line(t, 1,
+                        "    cella_bridge_put(_call.in, _call.in_size, &_written, "
+                        "(size_t)ms.ms_%s.offset,",
                         p->name);
                 cg_line(t, 1, "                     %s, _len_%s) != 0)", p->name, p->name);
             }
@@ -592,7 +628,33 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
         cg_line(t, 2, "goto out;");
         needs_label = true;
         if (trusted)
-            cg_line(t, 1, "/* The runtime's private copy of the output; lengths are the enclave's own (B6). */");
+            cg_line(t, 1,
+                    "/* The runtime's private copy of the output; lengths are the enclave's own "
+                    "(B6). */");
+    }
+    if (trusted) {
+        /* Bools from the host are checked before anything is copied (Iago). */
+        bool bool_retval = cg_returns_value(fn) && cg_is_bool_value(&fn->return_type);
+        for (size_t i = 0; i <= fn->param_count; i++) {
+            bool last = i == fn->param_count;
+            const struct cg_param *p = last ? NULL : &params[i];
+            if (last ? !bool_retval : !(p->out && cg_is_bool_buffer(p)))
+                continue;
+            cg->uses.bools_valid = true;
+            cg_indent(t, 1);
+            if (last) {
+                cg_put(t, "if (!cella_bridge_bools_valid(_call.out + offsetof(");
+                cg_put_result_tag(t, cg->program, fn);
+                cg_put(t, "_t, ms_retval), sizeof(bool))) {\n");
+            } else {
+                cg_putf(t, "if (ms.ms_%s.size != 0 &&\n", p->name);
+                cg_line(t, 1, "    !cella_bridge_bools_valid(_call.out + _out_%s, _len_%s)) {",
+                        p->name, p->name);
+            }
+            cg_line(t, 2, "status = SGX_ERROR_UNEXPECTED;");
+            cg_line(t, 2, "goto out;");
+            cg_line(t, 1, "}");
+        }
     }
     if (cg_returns_value(fn)) {
         cg_line(t, 1, "if (retval != NULL)");
@@ -619,7 +681,9 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
         if (p->deep != NULL) {
             deep_use(cg, p)->copy_back = true;
             cg_line(t, 1, "if (ms.ms_%s.size != 0 &&", p->name);
-            cg_line(t, 1, "    cella_deep_%s_copy_back(_call.out, _call.out_size, _out_%s, %s, _n_%s) != 0) {",
+            cg_line(t, 1,
+                    "    cella_deep_%s_copy_back(_call.out, _call.out_size, _out_%s, %s, _n_%s) != "
+                    "0) {",
                     p->deep->name, p->name, p->name, p->name);
             cg_line(t, 2, "status = SGX_ERROR_UNEXPECTED;");
             cg_line(t, 2, "goto out;");
@@ -627,7 +691,11 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
             continue;
         }
         cg_line(t, 1, "if (ms.ms_%s.size != 0) {", p->name);
-        cg_line(t, 2, "memcpy(%s, _call.out + _out_%s, _len_%s);", p->name, p->name, p->name);
+        if (p->decl->type.is_const) /* const void* with [in, out]: Intel writes back anyway */
+            cg_line(t, 2, "memcpy((void *)(uintptr_t)%s, _call.out + _out_%s, _len_%s);", p->name,
+                    p->name, p->name);
+        else
+            cg_line(t, 2, "memcpy(%s, _call.out + _out_%s, _len_%s);", p->name, p->name, p->name);
         if (trusted && is_string(p)) {
             bool wide = p->kind == CG_WSTRING;
             if (wide)

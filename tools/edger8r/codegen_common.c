@@ -134,7 +134,8 @@ void cg_param_plan(const cella_edl_decl_t *decl, struct cg_param *param)
         param->kind = CG_USER_CHECK;
         return;
     }
-    param->in = a->direction == CELLA_EDL_DIRECTION_IN || a->direction == CELLA_EDL_DIRECTION_IN_OUT;
+    param->in =
+        a->direction == CELLA_EDL_DIRECTION_IN || a->direction == CELLA_EDL_DIRECTION_IN_OUT;
     param->out =
         a->direction == CELLA_EDL_DIRECTION_OUT || a->direction == CELLA_EDL_DIRECTION_IN_OUT;
     param->kind = a->string ? CG_STRING : a->wstring ? CG_WSTRING : CG_BUFFER;
@@ -186,6 +187,20 @@ struct cg_param *cg_plan_function(const cella_edl_function_t *fn, bool *failed)
 bool cg_returns_value(const cella_edl_function_t *fn)
 {
     return !(fn->return_type.kind == CELLA_EDL_TYPE_VOID && fn->return_type.pointer_depth == 0);
+}
+
+bool cg_is_bool_value(const cella_edl_type_t *type)
+{
+    return type->kind == CELLA_EDL_TYPE_BOOL && type->pointer_depth == 0;
+}
+
+bool cg_is_bool_buffer(const struct cg_param *param)
+{
+    const cella_edl_decl_t *d = param->decl;
+    if (param->kind != CG_BUFFER || d->type.kind != CELLA_EDL_TYPE_BOOL || d->attrs.isptr ||
+        d->attrs.isary)
+        return false;
+    return d->dim_count > 0 ? d->type.pointer_depth == 0 : d->type.pointer_depth == 1;
 }
 
 bool cg_function_has_input(const cella_edl_function_t *fn)
@@ -546,7 +561,8 @@ static const char *const reserve_lines[] = {
 
 static const char *const ref_in_lines[] = {
     "/* Sender: the reference to an [in] or [in, out] payload of `size` bytes (NULL for 0). */",
-    "static int cella_bridge_ref_in(size_t *end, size_t size, size_t align, cella_bridge_ref_t *ref)",
+    "static int cella_bridge_ref_in(size_t *end, size_t size, size_t align,",
+    "                               cella_bridge_ref_t *ref)",
     "{",
     "    size_t offset;",
     "",
@@ -567,8 +583,8 @@ static const char *const ref_out_lines[] = {
     " * Sender: the reference to an [out] payload of `size` bytes (NULL for 0), and its place in",
     " * the output.",
     " */",
-    "static int cella_bridge_ref_out(size_t *end, size_t size, size_t align, cella_bridge_ref_t *ref,",
-    "                                size_t *offset)",
+    "static int cella_bridge_ref_out(size_t *end, size_t size, size_t align,",
+    "                                cella_bridge_ref_t *ref, size_t *offset)",
     "{",
     "    ref->offset = CELLA_BRIDGE_NULL_OFFSET;",
     "    ref->size = 0;",
@@ -604,11 +620,15 @@ static void emit_put(struct cg *cg)
     if (cg->trusted)
         EMIT(t, host_write_lines);
     cg_line(t, 0, "/*");
-    cg_line(t, 0, " * Sender: writes `size` bytes at `offset` of a call buffer filled up to *written,");
-    cg_line(t, 0, " * zeroing the gap before them: each byte is written once and no padding carries stale");
+    cg_line(t, 0,
+            " * Sender: writes `size` bytes at `offset` of a call buffer filled up to *written,");
+    cg_line(
+        t, 0,
+        " * zeroing the gap before them: each byte is written once and no padding carries stale");
     cg_line(t, 0, " * memory (B9). -1 when they do not fit after *written.");
     cg_line(t, 0, " */");
-    cg_line(t, 0, "static int cella_bridge_put(uint8_t *buffer, size_t buffer_size, size_t *written,");
+    cg_line(t, 0,
+            "static int cella_bridge_put(uint8_t *buffer, size_t buffer_size, size_t *written,");
     cg_line(t, 0, "                            size_t offset, const void *data, size_t size)");
     cg_line(t, 0, "{");
     cg_line(t, 1, "if (offset < *written || offset > buffer_size || size > buffer_size - offset)");
@@ -660,8 +680,9 @@ static const char *const take_string_lines[] = {
     " * byte (B4: the length comes from the sender, the terminator is checked here). *size gets",
     " * the length, 0 for NULL.",
     " */",
-    "static int cella_bridge_take_string(const uint8_t *in, size_t in_size, cella_bridge_ref_t ref,",
-    "                                    size_t *end, void **payload, size_t *size)",
+    "static int cella_bridge_take_string(const uint8_t *in, size_t in_size,",
+    "                                    cella_bridge_ref_t ref, size_t *end, void **payload,",
+    "                                    size_t *size)",
     "{",
     "    *payload = NULL;",
     "    *size = 0;",
@@ -681,8 +702,9 @@ static const char *const take_wstring_lines[] = {
     " * Receiver: a [wstring] payload: (wcslen + 1) * sizeof(wchar_t) bytes from the sender,",
     " * whose only NUL character is the last one (B4). *size gets the length, 0 for NULL.",
     " */",
-    "static int cella_bridge_take_wstring(const uint8_t *in, size_t in_size, cella_bridge_ref_t ref,",
-    "                                     size_t *end, void **payload, size_t *size)",
+    "static int cella_bridge_take_wstring(const uint8_t *in, size_t in_size,",
+    "                                     cella_bridge_ref_t ref, size_t *end, void **payload,",
+    "                                     size_t *size)",
     "{",
     "    const wchar_t *text;",
     "    size_t count;",
@@ -715,8 +737,8 @@ static const char *const take_out_lines[] = {
     " * exactly `size` bytes (never 0), which get the next place in the output (*offset; SIZE_MAX",
     " * for NULL). -1 for anything else, or when the output would grow too large.",
     " */",
-    "static int cella_bridge_take_out(cella_bridge_ref_t ref, size_t size, size_t align, size_t *end,",
-    "                                 size_t *offset)",
+    "static int cella_bridge_take_out(cella_bridge_ref_t ref, size_t size, size_t align,",
+    "                                 size_t *end, size_t *offset)",
     "{",
     "    *offset = SIZE_MAX;",
     "    if (ref.offset == CELLA_BRIDGE_NULL_OFFSET)",
@@ -724,6 +746,23 @@ static const char *const take_out_lines[] = {
     "    if (ref.offset != 0 || ref.size != size || size == 0)",
     "        return -1;",
     "    return cella_bridge_reserve(end, size, align, offset);",
+    "}",
+};
+
+static const char *const bools_valid_lines[] = {
+    "/* A bool is one byte, 0 or 1: any other byte is no bool, and loading it is undefined. */",
+    "_Static_assert(sizeof(bool) == 1, \"cella bridges pass bool as one byte\");",
+    "",
+    "static int cella_bridge_bools_valid(const void *data, size_t size)",
+    "{",
+    "    const uint8_t *bytes = data;",
+    "    size_t i;",
+    "",
+    "    for (i = 0; i < size; i++) {",
+    "        if (bytes[i] > 1)",
+    "            return 0;",
+    "    }",
+    "    return 1;",
     "}",
 };
 
@@ -772,8 +811,7 @@ static struct deep_member *deep_members(const cella_edl_composite_t *c, size_t *
         return NULL;
     for (size_t i = 0; i < c->member_count; i++) {
         const cella_edl_decl_t *d = &c->members[i];
-        if (!d->by_pointer ||
-            (!has_value(&d->attrs.size) && !has_value(&d->attrs.count)))
+        if (!d->by_pointer || (!has_value(&d->attrs.size) && !has_value(&d->attrs.count)))
             continue;
         members[*count].index = *count;
         cg_param_plan(d, &members[*count].plan);
@@ -806,8 +844,8 @@ static void emit_deep_sizes(struct cg *cg, const cella_edl_composite_t *c,
     cg_putf(t, "/* The payload sizes of the deep-copied members of a struct %s (", c->name);
     put_member_list(t, members, count);
     cg_put(t, "); -1 on overflow or a partial element. */\n");
-    cg_line(t, 0, "static int cella_deep_%s_sizes(const struct %s *item, size_t sizes[%zu])", c->name,
-            c->name, count);
+    cg_line(t, 0, "static int cella_deep_%s_sizes(const struct %s *item, size_t sizes[%zu])",
+            c->name, c->name, count);
     cg_line(t, 0, "{");
     for (size_t i = 0; i < count; i++) {
         const struct deep_member *m = &members[i];
@@ -830,12 +868,18 @@ static void emit_deep_take(struct cg *cg, const cella_edl_composite_t *c,
 {
     struct cg_text *t = &cg->text;
     cg_line(t, 0, "/*");
-    cg_line(t, 0, " * Receiver: the deep-copied members of `count` struct %s in a private payload. Each",
+    cg_line(t, 0,
+            " * Receiver: the deep-copied members of `count` struct %s in a private payload. Each",
             c->name);
-    cg_line(t, 0, " * holds the offset of its payload in the input as a uint64_t (CELLA_BRIDGE_NULL_OFFSET");
-    cg_line(t, 0, " * for none), checked like a parameter's reference and replaced by the private address.");
+    cg_line(
+        t, 0,
+        " * holds the offset of its payload in the input as a uint64_t (CELLA_BRIDGE_NULL_OFFSET");
+    cg_line(
+        t, 0,
+        " * for none), checked like a parameter's reference and replaced by the private address.");
     cg_line(t, 0, " */");
-    cg_line(t, 0, "static int cella_deep_%s_take(const uint8_t *in, size_t in_size, struct %s *items,",
+    cg_line(t, 0,
+            "static int cella_deep_%s_take(const uint8_t *in, size_t in_size, struct %s *items,",
             c->name, c->name);
     cg_line(t, 0, "                            size_t count, size_t *end)");
     cg_line(t, 0, "{");
@@ -871,11 +915,13 @@ static void emit_deep_reserve(struct cg *cg, const cella_edl_composite_t *c,
 {
     struct cg_text *t = &cg->text;
     cg_line(t, 0, "/*");
-    cg_line(t, 0, " * Layout: room for the payloads of the deep-copied members of `count` struct %s, in",
+    cg_line(t, 0,
+            " * Layout: room for the payloads of the deep-copied members of `count` struct %s, in",
             c->name);
     cg_line(t, 0, " * order after *end; a NULL or empty member has none.");
     cg_line(t, 0, " */");
-    cg_line(t, 0, "static int cella_deep_%s_reserve(size_t *end, const struct %s *items, size_t count)",
+    cg_line(t, 0,
+            "static int cella_deep_%s_reserve(size_t *end, const struct %s *items, size_t count)",
             c->name, c->name);
     cg_line(t, 0, "{");
     cg_line(t, 1, "size_t i;");
@@ -909,11 +955,14 @@ static void emit_deep_copy_to_out(struct cg *cg, const cella_edl_composite_t *c,
 {
     struct cg_text *t = &cg->text;
     cg_line(t, 0, "/*");
-    cg_line(t, 0, " * Receiver, [in, out]: moves the member payloads of `count` struct %s copied into the",
-            c->name);
+    cg_line(
+        t, 0,
+        " * Receiver, [in, out]: moves the member payloads of `count` struct %s copied into the",
+        c->name);
     cg_line(t, 0, " * output to their places after *end, and points the members there.");
     cg_line(t, 0, " */");
-    cg_line(t, 0, "static int cella_deep_%s_copy_to_out(uint8_t *out, size_t *end, struct %s *items,",
+    cg_line(t, 0,
+            "static int cella_deep_%s_copy_to_out(uint8_t *out, size_t *end, struct %s *items,",
             c->name, c->name);
     cg_line(t, 0, "                                   size_t count)");
     cg_line(t, 0, "{");
@@ -960,11 +1009,17 @@ static void emit_deep_finish(struct cg *cg, const cella_edl_composite_t *c,
 {
     struct cg_text *t = &cg->text;
     cg_line(t, 0, "/*");
-    cg_line(t, 0, " * Receiver, [in, out], after the call: a member may have shrunk but not grown past the");
-    cg_line(t, 0, " * buffer it came in, and no private address goes back (the sender restores its own).");
+    cg_line(
+        t, 0,
+        " * Receiver, [in, out], after the call: a member may have shrunk but not grown past the");
+    cg_line(
+        t, 0,
+        " * buffer it came in, and no private address goes back (the sender restores its own).");
     cg_line(t, 0, " */");
-    cg_line(t, 0, "static int cella_deep_%s_finish(struct %s *items, const struct %s *sent, size_t count)",
-            c->name, c->name, c->name);
+    cg_line(
+        t, 0,
+        "static int cella_deep_%s_finish(struct %s *items, const struct %s *sent, size_t count)",
+        c->name, c->name, c->name);
     cg_line(t, 0, "{");
     cg_line(t, 1, "size_t i;");
     cg_blank(t);
@@ -992,11 +1047,12 @@ static void emit_deep_check_within(struct cg *cg, const cella_edl_composite_t *c
                                    const struct deep_member *members, size_t count)
 {
     struct cg_text *t = &cg->text;
-    cg_line(t, 0, "/* Sender in the enclave: every deep-copied member buffer of `count` struct %s lies",
+    cg_line(t, 0,
+            "/* Sender in the enclave: every deep-copied member buffer of `count` struct %s lies",
             c->name);
     cg_line(t, 0, " * inside the enclave, as OCALL pointer arguments must. */");
-    cg_line(t, 0, "static int cella_deep_%s_check_within(const struct %s *items, size_t count)", c->name,
-            c->name);
+    cg_line(t, 0, "static int cella_deep_%s_check_within(const struct %s *items, size_t count)",
+            c->name, c->name);
     cg_line(t, 0, "{");
     cg_line(t, 1, "size_t i;");
     cg_blank(t);
@@ -1025,14 +1081,17 @@ static void emit_deep_put(struct cg *cg, const cella_edl_composite_t *c,
 {
     struct cg_text *t = &cg->text;
     cg_line(t, 0, "/*");
-    cg_line(t, 0, " * Sender: writes `count` struct %s at `offset` of the input with each deep-copied",
+    cg_line(t, 0,
+            " * Sender: writes `count` struct %s at `offset` of the input with each deep-copied",
             c->name);
-    cg_line(t, 0, " * member replaced by the offset of its payload (CELLA_BRIDGE_NULL_OFFSET for none),");
+    cg_line(t, 0,
+            " * member replaced by the offset of its payload (CELLA_BRIDGE_NULL_OFFSET for none),");
     cg_line(t, 0, " * then the payloads, as cella_deep_%s_reserve laid them out. -1 when the items",
             c->name);
     cg_line(t, 0, " * changed since and no longer fit.");
     cg_line(t, 0, " */");
-    cg_line(t, 0, "static int cella_deep_%s_put(uint8_t *buffer, size_t buffer_size, size_t *written,",
+    cg_line(t, 0,
+            "static int cella_deep_%s_put(uint8_t *buffer, size_t buffer_size, size_t *written,",
             c->name);
     cg_line(t, 0, "                           size_t offset, const struct %s *items, size_t count)",
             c->name);
@@ -1065,7 +1124,8 @@ static void emit_deep_put(struct cg *cg, const cella_edl_composite_t *c,
         cg_line(t, 2, "}");
         cg_line(t, 2, "memcpy(&item.%s, &member_offset, sizeof(member_offset));", m->plan.name);
     }
-    cg_line(t, 2, "if (cella_bridge_put(buffer, buffer_size, written, offset + i * sizeof(item), &item,");
+    cg_line(t, 2,
+            "if (cella_bridge_put(buffer, buffer_size, written, offset + i * sizeof(item), &item,");
     cg_line(t, 2, "                     sizeof(item)) != 0)");
     cg_line(t, 3, "return -1;");
     cg_line(t, 1, "}");
@@ -1102,19 +1162,27 @@ static void emit_deep_copy_back(struct cg *cg, const cella_edl_composite_t *c,
 {
     struct cg_text *t = &cg->text;
     cg_line(t, 0, "/*");
-    cg_line(t, 0, " * Sender, [in, out], after the call: copies the results for `count` struct %s from the",
+    cg_line(
+        t, 0,
+        " * Sender, [in, out], after the call: copies the results for `count` struct %s from the",
+        c->name);
+    cg_line(t, 0,
+            " * output (the structs at `offset`, then the member payloads as cella_deep_%s_reserve",
             c->name);
-    cg_line(t, 0, " * output (the structs at `offset`, then the member payloads as cella_deep_%s_reserve",
-            c->name);
-    cg_line(t, 0, " * laid them out) into `items`: the payloads into the caller's member buffers with the");
+    cg_line(
+        t, 0,
+        " * laid them out) into `items`: the payloads into the caller's member buffers with the");
     cg_line(t, 0, " * sizes sent, then the other fields, keeping the caller's member pointers.");
     if (cg->trusted) {
-        cg_line(t, 0, " * The host may shorten a member but not lengthen it (Iago defence, B6); if it");
+        cg_line(t, 0,
+                " * The host may shorten a member but not lengthen it (Iago defence, B6); if it");
         cg_line(t, 0, " * lengthens one, nothing is copied.");
     }
     cg_line(t, 0, " */");
-    cg_line(t, 0, "static int cella_deep_%s_copy_back(const uint8_t *out, size_t out_size, size_t offset,",
-            c->name);
+    cg_line(
+        t, 0,
+        "static int cella_deep_%s_copy_back(const uint8_t *out, size_t out_size, size_t offset,",
+        c->name);
     cg_line(t, 0, "                                 struct %s *items, size_t count)", c->name);
     cg_line(t, 0, "{");
     cg_line(t, 1, "size_t end;");
@@ -1181,8 +1249,8 @@ void cg_emit_helpers(struct cg *cg)
             u->sizes = true;
         any_deep_take = any_deep_take || u->take;
         any_deep_put = any_deep_put || u->put;
-        any_deep_reserve = any_deep_reserve || u->reserve || u->copy_to_out || u->put ||
-                           u->copy_back;
+        any_deep_reserve =
+            any_deep_reserve || u->reserve || u->copy_to_out || u->put || u->copy_back;
     }
     if (any_deep_take)
         cg->uses.take = true;
@@ -1209,6 +1277,8 @@ void cg_emit_helpers(struct cg *cg)
         EMIT(t, take_wstring_lines);
     if (cg->uses.take_out)
         EMIT(t, take_out_lines);
+    if (cg->uses.bools_valid)
+        EMIT(t, bools_valid_lines);
     if (cg->uses.terminate_string)
         EMIT(t, terminate_string_lines);
     if (cg->uses.terminate_wstring)

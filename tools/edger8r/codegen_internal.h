@@ -67,7 +67,7 @@ struct cg {
     /* Helpers the functions generated so far use (emitted before them). */
     struct {
         bool reserve, ref_in, ref_out, put, take, take_string, take_wstring, take_out,
-            terminate_string, terminate_wstring;
+            terminate_string, terminate_wstring, bools_valid;
     } uses;
     /* Per program->composites entry: which deep-copy helpers are used. */
     struct cg_deep_use *deep_uses;
@@ -85,6 +85,9 @@ void cg_param_plan(const cella_edl_decl_t *decl, struct cg_param *param);
 struct cg_param *cg_plan_function(const cella_edl_function_t *fn, bool *failed);
 
 bool cg_function_has_input(const cella_edl_function_t *fn);
+/* A bool by value (one byte that must be 0 or 1), and a buffer of bools. */
+bool cg_is_bool_value(const cella_edl_type_t *type);
+bool cg_is_bool_buffer(const struct cg_param *param);
 bool cg_function_has_output(const cella_edl_function_t *fn);
 bool cg_returns_value(const cella_edl_function_t *fn);
 

@@ -372,8 +372,22 @@ static void a_hash_failure_is_passed_on_and_ends_the_measurement(void **state)
 
     (void)state;
     ops.update = failing_update;
-    assert_int_equal(cella_measure_init(&measure, &ops, 1, 0x2000), CELLA_ERR_IO);
+    /* Records are batched: the failure shows when a batch reaches the hash... */
+    assert_int_equal(cella_measure_init(&measure, &ops, 1, 1ull << 30), CELLA_OK);
+    cella_result_t r = CELLA_OK;
+    uint64_t pages = 0;
+    while (r == CELLA_OK && pages < 1000)
+        r = cella_measure_add_page(&measure, pages++ * PAGE, 0x203);
+    assert_int_equal(r, CELLA_ERR_IO);
+    assert_true(pages <= CELLA_MEASURE_BATCH_BYTES / 64 + 1);
+    /* ...and ends the measurement. */
     assert_int_equal(cella_measure_add_page(&measure, 0, 0x203), CELLA_ERR_INVALID_STATE);
+
+    /* A failure at the last batch shows in get_mrenclave. */
+    sgx_measurement_t mrenclave;
+    assert_int_equal(cella_measure_init(&measure, &ops, 1, 0x2000), CELLA_OK);
+    assert_int_equal(cella_measure_get_mrenclave(&measure, &mrenclave), CELLA_ERR_IO);
+    assert_int_equal(cella_measure_get_mrenclave(&measure, &mrenclave), CELLA_ERR_INVALID_STATE);
     EVP_MD_CTX_free(library);
 }
 

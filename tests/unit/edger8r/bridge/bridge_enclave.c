@@ -6,6 +6,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include <sgx_trts.h>
+
 #include "Bridge_t.h"
 #include "trusted_double.h"
 
@@ -15,6 +17,12 @@ static int last_switchless;
 unsigned bridge_enclave_call_count(void)
 {
     return calls;
+}
+
+/* Host-chosen values wrap rather than overflow: the fuzzer sends them all. */
+static int wrap(long long value)
+{
+    return (int)(unsigned)(unsigned long long)value;
 }
 
 #define MIX(hash, value) ((hash) = bridge_fingerprint((hash), &(value), sizeof(value)))
@@ -42,7 +50,7 @@ double ecall_floats(float f, double d, long double ld)
 
 struct point_t ecall_struct_by_value(struct point_t p, union number_t n)
 {
-    struct point_t result = {p.x + (int32_t)n.i, p.y - 1};
+    struct point_t result = {wrap((long long)p.x + (int32_t)n.i), wrap((long long)p.y - 1)};
     calls++;
     return result;
 }
@@ -97,9 +105,9 @@ int ecall_in_out(int *one, int32_t *many, int n)
 {
     calls++;
     if (one != NULL)
-        *one = -*one;
+        *one = wrap(-(long long)*one);
     for (int i = 0; many != NULL && i < n; i++)
-        many[i] *= 2;
+        many[i] = wrap((long long)many[i] * 2);
     return n;
 }
 
@@ -149,14 +157,16 @@ uint64_t ecall_size_count(const void *items, size_t elem, size_t n, uint32_t *pa
 void ecall_arrays(int a[4], int b[2][3], int c[2][2][2])
 {
     calls++;
+    if (a == NULL || b == NULL || c == NULL) /* the host may send NULL for any pointer (B12) */
+        return;
     for (int i = 0; i < 2; i++) {
         for (int j = 0; j < 3; j++)
-            b[i][j] = a[(i * 3 + j) % 4] * 10;
+            b[i][j] = wrap((long long)a[(i * 3 + j) % 4] * 10);
     }
     for (int i = 0; i < 2; i++) {
         for (int j = 0; j < 2; j++) {
             for (int k = 0; k < 2; k++)
-                c[i][j][k] += 1;
+                c[i][j][k] = wrap((long long)c[i][j][k] + 1);
         }
     }
 }
@@ -164,9 +174,9 @@ void ecall_arrays(int a[4], int b[2][3], int c[2][2][2])
 int ecall_foreign(array4_t quad, int_handle_t handle, int_handle_t ro, opaque_t *opaque)
 {
     calls++;
-    if (handle != NULL)
-        *handle = quad[0] + quad[1] + quad[2] + quad[3] + (ro != NULL ? *ro : 0);
-    return opaque != NULL ? (int)opaque->key + opaque->tag[0] : -1;
+    if (handle != NULL && quad != NULL)
+        *handle = wrap((long long)quad[0] + quad[1] + quad[2] + quad[3] + (ro != NULL ? *ro : 0));
+    return opaque != NULL ? wrap((long long)(int)opaque->key + opaque->tag[0]) : -1;
 }
 
 static uint64_t blob_sum(const struct blob_t *blob)
@@ -214,6 +224,24 @@ int ecall_deep_in_out_grow(struct blob_t *blob)
     return 0;
 }
 
+int32_t ecall_partial(const int32_t *values, size_t len)
+{
+    int32_t sum = 0;
+    calls++;
+    for (size_t i = 0; values != NULL && i < len / sizeof(*values); i++)
+        sum = wrap((long long)sum + values[i]);
+    return sum;
+}
+
+int ecall_bools(const bool *flags, size_t n)
+{
+    int set = 0;
+    calls++;
+    for (size_t i = 0; flags != NULL && i < n; i++)
+        set += flags[i] ? 1 : 0;
+    return set;
+}
+
 uint64_t ecall_user_check(void *p)
 {
     uint64_t value = 0;
@@ -234,7 +262,7 @@ int ecall_nulls(int *a, int *b, int *c, const char *s, int *d, size_t n)
 int ecall_private(int x)
 {
     calls++;
-    return x * 2;
+    return wrap((long long)x * 2);
 }
 
 int ecall_nested(int x)
@@ -277,7 +305,7 @@ int ecall_make_ocalls(int x)
     /* 1: scalars and a struct by value */
     int r = 0;
     struct point_t p = {3, 4};
-    if (ocall_scalars(&r, x, 2.5, p) != SGX_SUCCESS || r != x + 5 + 12)
+    if (ocall_scalars(&r, x, 2.5, p) != SGX_SUCCESS || r != wrap((long long)x + 5 + 12))
         return 1;
 
     /* 2: [in] buffers and strings */
@@ -325,9 +353,9 @@ int ecall_make_ocalls(int x)
 
     /* 6: deep copy [in, out]: the host changes contents and shrinks size */
     struct blob_t *blob = &blobs[0];
-    if (ocall_deep_in_out(blob) != SGX_SUCCESS || blob->data != data0 ||
-        blob->values != values0 || blob->size != 2 || data0[0] != 2 || data0[1] != 4 ||
-        data0[2] != 6 || values0[0] != 11 || values0[1] != 21)
+    if (ocall_deep_in_out(blob) != SGX_SUCCESS || blob->data != data0 || blob->values != values0 ||
+        blob->size != 2 || data0[0] != 2 || data0[1] != 4 || data0[2] != 6 || values0[0] != 11 ||
+        values0[1] != 21)
         return 6;
 
     /* 7: [in, out, wstring] */
@@ -349,12 +377,19 @@ int ecall_make_ocalls(int x)
         b[0][1] != 2 || b[1][0] != 2 || b[1][1] != 3)
         return 9;
 
-    /* 10: a pointer outside the enclave is refused before anything reaches the host */
+    /* 10: bools come back as bools */
+    bool *flags = trusted_double_alloc(3);
+    bool any = false;
+    if (flags == NULL || ocall_bools(&any, flags, 3) != SGX_SUCCESS || !any || flags[0] ||
+        !flags[1] || flags[2])
+        return 10;
+
+    /* 11: a pointer outside the enclave is refused before anything reaches the host */
     int outside = 0;
     unsigned before = trusted_double_ocall_count();
     if (ocall_out(&outside, 1, NULL, 0) != SGX_ERROR_INVALID_PARAMETER ||
         trusted_double_ocall_count() != before)
-        return 10;
+        return 11;
     return 0;
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* macro_types.h: a header the golden-test EDL files include; only its place in the output matters. */
+/* macro_types.h: included by the golden-test EDL files; only its place in the output matters. */
 #ifndef CELLA_TEST_EDL_MACRO_TYPES_H
 #define CELLA_TEST_EDL_MACRO_TYPES_H
 

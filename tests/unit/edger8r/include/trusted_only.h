@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* trusted_only.h: a header the golden-test EDL files include; only its place in the output matters. */
+/* trusted_only.h: included by the golden-test EDL files; only its place in the output matters. */
 #ifndef CELLA_TEST_EDL_TRUSTED_ONLY_H
 #define CELLA_TEST_EDL_TRUSTED_ONLY_H
 

@@ -1,0 +1,767 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* monitor/monitor.c: cella-monitor: loads, measures and checks an enclave, then starts its process. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <seccomp.h>
+
+#include <cella/image_verify.h>
+#include <cella/layout.h>
+#include <cella/log.h>
+#include <sgx_error.h>
+
+#include "../common/log_internal.h"
+#include "../common/sandbox_abi.h"
+#include "host/platform.h"
+#include "protocol.h"
+
+/*
+ * The host runtime starts one cella-monitor per enclave (dev mode), with a socket to it as
+ * fd 3 and its own pid as the argument. The monitor plays the CPU's part in loading:
+ *
+ *   1. it receives the enclave file and the shared region from the host as open files,
+ *      reads the file once and checks it (cella_image_verify_signed(): ELF, metadata,
+ *      SIGSTRUCT, attributes, layout), independently of whatever the host checked;
+ *   2. it creates the enclave's memory with memfd_secret, outside the kernel's direct map,
+ *      writes every measured page into it and measures it there (cella_image_load(), the
+ *      in-process loader's code: EADD, EEXTEND, and MRENCLAVE against SIGSTRUCT), then
+ *      unmaps it, so it holds no mapping of enclave memory;
+ *   3. it starts the enclave process with fork+exec of cella-enclave (next to this program),
+ *      with nothing but the secret memory, the shared region and a channel; it never
+ *      inherits monitor memory and gets an empty environment;
+ *   4. it tells the host the enclave is ready, then waits: when the enclave process stops it
+ *      tells the host why (a LOG naming the fault or the refused system call, which the
+ *      enclave process reported on its channel, then ENCLAVE_EXITED); when the host goes
+ *      away (its end of the socket closes) it kills the enclave process and exits.
+ *
+ * A missing kernel feature is an error with the remedy `cella detect` gives, never a
+ * fallback to weaker isolation. Every message of the loader goes to the host's log.
+ *
+ * Platform secrets, EGETKEY, EREPORT and quotes come later (issue 5): the monitor keeps the
+ * measured identity for them.
+ */
+
+#define MAX_ENCLAVE_FILE_BYTES ((size_t)1 << 32)
+#define SYS_memfd_secret_number 447
+
+static int host_fd = CELLA_MONITOR_HOST_FD;
+
+struct monitor {
+    int file_fd;
+    int shared_fd;
+    int memory_fd;
+    int channel_fd;
+    uint8_t *file;
+    size_t file_size;
+    cella_image_info_t info;
+    cella_monitor_load_t load;
+    pid_t enclave_pid;
+    int enclave_pidfd;
+};
+
+/* ---- messages to the host ------------------------------------------------------------------- */
+
+static void send_to_host(const void *message, size_t size)
+{
+    while (send(host_fd, message, size, MSG_NOSIGNAL) < 0 && errno == EINTR) {
+    }
+}
+
+static void log_to_host(void *context, cella_log_level_t level, const char *message)
+{
+    cella_monitor_log_t log;
+
+    (void)context;
+    memset(&log, 0, sizeof(log));
+    log.type = CELLA_MONITOR_MSG_LOG;
+    log.level = (uint32_t)level;
+    snprintf(log.text, sizeof(log.text), "%s", message);
+    send_to_host(&log, sizeof(log));
+}
+
+static void send_failed(sgx_status_t status)
+{
+    cella_monitor_failed_t failed = {.type = CELLA_MONITOR_MSG_FAILED, .status = (int32_t)status};
+    send_to_host(&failed, sizeof(failed));
+}
+
+/* ---- remedies for missing kernel features (the texts of `cella detect`) --------------------- */
+
+static void log_feature_remedy(uint32_t feature, int error, const char *step)
+{
+    cella_platform_facts_t *facts = calloc(1, sizeof(*facts));
+    cella_platform_report_t *report = calloc(1, sizeof(*report));
+    struct utsname name;
+
+    if (feature == CELLA_ENCLAVE_FEATURE_FSGSBASE) {
+        cella_log(CELLA_LOG_ERROR, "the sandbox backend needs the FSGSBASE instructions, which "
+                                   "this CPU or kernel does not allow: use Linux 5.9 or later "
+                                   "on a CPU with FSGSBASE");
+        goto out;
+    }
+    if (facts == NULL || report == NULL)
+        goto out;
+    facts->x86_64_linux = true;
+    facts->memfd_secret_errno = -1;
+    facts->seccomp_filter_errno = -1;
+    facts->seccomp_mode = -1;
+    facts->kvm_errno = -1;
+    facts->aesm_connect_errno = -1;
+    facts->secretmem_enable_param = -1;
+    if (uname(&name) == 0)
+        snprintf(facts->kernel_release, sizeof(facts->kernel_release), "%s", name.release);
+    const char *id = NULL;
+    if (feature == CELLA_ENCLAVE_FEATURE_MEMFD_SECRET) {
+        facts->memfd_secret_errno = error;
+        facts->memfd_secret_step = step;
+        id = "cella.memfd_secret";
+    } else if (feature == CELLA_ENCLAVE_FEATURE_SECCOMP) {
+        facts->seccomp_filter_errno = error;
+        id = "cella.seccomp";
+    } else {
+        goto out;
+    }
+    cella_platform_get_report(facts, report);
+    const cella_platform_check_t *check = cella_platform_get_check(report, id);
+    if (check != NULL)
+        cella_log(CELLA_LOG_ERROR, "the sandbox backend cannot run here: %s %s; remedy: %s",
+                  check->title, check->detail, check->remedy);
+out:
+    free(facts);
+    free(report);
+}
+
+/* ---- loading -------------------------------------------------------------------------------- */
+
+static sgx_status_t status_of_check(cella_image_check_t check)
+{
+    switch (check) {
+    case CELLA_IMAGE_CHECK_NONE:
+        return SGX_SUCCESS;
+    case CELLA_IMAGE_CHECK_ELF:
+    case CELLA_IMAGE_CHECK_MEASUREMENT:
+        return SGX_ERROR_INVALID_ENCLAVE;
+    case CELLA_IMAGE_CHECK_NO_METADATA:
+    case CELLA_IMAGE_CHECK_NOT_SIGNED:
+    case CELLA_IMAGE_CHECK_METADATA:
+        return SGX_ERROR_INVALID_METADATA;
+    case CELLA_IMAGE_CHECK_SIGNATURE:
+        return SGX_ERROR_INVALID_SIGNATURE;
+    case CELLA_IMAGE_CHECK_CONFIG:
+        return SGX_ERROR_INVALID_ATTRIBUTE;
+    }
+    return SGX_ERROR_INVALID_ENCLAVE;
+}
+
+/* Receives LOAD and its two files. */
+static sgx_status_t receive_load(struct monitor *m)
+{
+    union {
+        char buffer[CMSG_SPACE(2 * sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = {.iov_base = &m->load, .iov_len = sizeof(m->load)};
+    struct msghdr message = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buffer,
+                             .msg_controllen = sizeof(control.buffer)};
+    ssize_t n;
+
+    do {
+        n = recvmsg(host_fd, &message, MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&message); c != NULL; c = CMSG_NXTHDR(&message, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+            c->cmsg_len == CMSG_LEN(2 * sizeof(int))) {
+            int fds[2];
+            memcpy(fds, CMSG_DATA(c), sizeof(fds));
+            m->file_fd = fds[0];
+            m->shared_fd = fds[1];
+        }
+    }
+    if (n != (ssize_t)sizeof(m->load) || (message.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+        m->load.type != CELLA_MONITOR_MSG_LOAD || m->load.version != CELLA_MONITOR_PROTOCOL_VERSION ||
+        m->file_fd < 0 || m->shared_fd < 0) {
+        cella_log(CELLA_LOG_ERROR, "cella-monitor: the host's load request is malformed (is the "
+                                   "monitor from the same cella version as the application?)");
+        return SGX_ERROR_UNEXPECTED;
+    }
+    return SGX_SUCCESS;
+}
+
+/* The one read of the enclave file: verification and loading both use this private copy. */
+static sgx_status_t read_file(struct monitor *m)
+{
+    struct stat st;
+
+    if (fstat(m->file_fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        cella_log(CELLA_LOG_ERROR, "the enclave file is not a regular file");
+        return SGX_ERROR_ENCLAVE_FILE_ACCESS;
+    }
+    if (st.st_size <= 0 || (uint64_t)st.st_size > MAX_ENCLAVE_FILE_BYTES) {
+        cella_log(CELLA_LOG_ERROR, "the enclave file has an impossible size (%lld bytes)",
+                  (long long)st.st_size);
+        return SGX_ERROR_INVALID_ENCLAVE;
+    }
+    m->file = malloc((size_t)st.st_size);
+    if (m->file == NULL)
+        return SGX_ERROR_OUT_OF_MEMORY;
+    while (m->file_size < (size_t)st.st_size) {
+        ssize_t n = pread(m->file_fd, m->file + m->file_size, (size_t)st.st_size - m->file_size,
+                          (off_t)m->file_size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            cella_log(CELLA_LOG_ERROR, "cannot read the enclave file: %s",
+                      n == 0 ? "it shrank while being read" : strerror(errno));
+            return SGX_ERROR_ENCLAVE_FILE_ACCESS;
+        }
+        m->file_size += (size_t)n;
+    }
+    return SGX_SUCCESS;
+}
+
+static sgx_status_t verify(struct monitor *m)
+{
+    cella_image_check_t check = CELLA_IMAGE_CHECK_NONE;
+
+    /* Everything but the measurement here; add_pages() measures the pages it places. */
+    if (cella_image_verify_signed(m->file, m->file_size, &m->info, &check) != CELLA_OK) {
+        cella_log(CELLA_LOG_ERROR, "cella-monitor refused the enclave: %s",
+                  cella_image_check_str(check));
+        return status_of_check(check);
+    }
+    if (m->load.debug && m->info.metadata.disable_debug) {
+        cella_log(CELLA_LOG_ERROR, "the enclave is signed with DisableDebug=1 and cannot be "
+                                   "created as a debug enclave");
+        return SGX_ERROR_NDEBUG_ENCLAVE;
+    }
+    if (m->info.metadata.tcs_count > CELLA_SANDBOX_TCS_MAX) {
+        cella_log(CELLA_LOG_ERROR, "the enclave has %u TCS; the sandbox backend runs at most %u",
+                  m->info.metadata.tcs_count, CELLA_SANDBOX_TCS_MAX);
+        return SGX_ERROR_INVALID_ENCLAVE;
+    }
+    return SGX_SUCCESS;
+}
+
+static int page_protection(uint64_t secinfo_flags)
+{
+    return ((secinfo_flags & CELLA_SECINFO_R) ? PROT_READ : 0) |
+           ((secinfo_flags & CELLA_SECINFO_W) ? PROT_WRITE : 0) |
+           ((secinfo_flags & CELLA_SECINFO_X) ? PROT_EXEC : 0);
+}
+
+static bool is_regular(const cella_layout_range_t *range)
+{
+    return (range->secinfo_flags & CELLA_SECINFO_PAGE_TYPE_MASK) ==
+           CELLA_SECINFO_PAGE_TYPE(CELLA_PAGE_TYPE_REG);
+}
+
+/*
+ * EADD and EEXTEND: every measured page into the secret memory at its enclave offset, measured
+ * where it was written (cella_image_load(), the in-process loader's code), and compared with
+ * SIGSTRUCT. Only the measured ranges are mapped, into a reservation that is unmapped again
+ * at the end; heap pages are the memory's zeros and are never touched here.
+ */
+static sgx_status_t add_pages(struct monitor *m)
+{
+    const cella_layout_t *layout = &m->info.layout;
+    size_t size = (size_t)layout->enclave_size;
+    cella_image_check_t check = CELLA_IMAGE_CHECK_NONE;
+    sgx_status_t status = SGX_ERROR_UNEXPECTED;
+
+    m->memory_fd = (int)syscall(SYS_memfd_secret_number, (unsigned long)O_CLOEXEC);
+    if (m->memory_fd < 0) {
+        log_feature_remedy(CELLA_ENCLAVE_FEATURE_MEMFD_SECRET, errno, "memfd_secret");
+        return SGX_ERROR_FEATURE_NOT_SUPPORTED;
+    }
+    if (ftruncate(m->memory_fd, (off_t)size) != 0) {
+        log_feature_remedy(CELLA_ENCLAVE_FEATURE_MEMFD_SECRET, errno, "ftruncate");
+        return SGX_ERROR_OUT_OF_MEMORY;
+    }
+    uint8_t *base = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED) {
+        cella_log(CELLA_LOG_ERROR, "cannot reserve %zu bytes of address space: %s", size,
+                  strerror(errno));
+        return SGX_ERROR_OUT_OF_MEMORY;
+    }
+    for (size_t i = 0; i < layout->range_count; i++) {
+        cella_layout_range_t range;
+        if (cella_layout_get_range(layout, i, &range) != CELLA_OK)
+            goto out;
+        if (!range.is_added || !range.is_measured)
+            continue;
+        size_t bytes = (size_t)range.page_count * CELLA_PAGE_BYTES;
+        if (mmap(base + range.offset, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+                 m->memory_fd, (off_t)range.offset) == MAP_FAILED) {
+            int error = errno;
+            cella_log(CELLA_LOG_ERROR, "cannot map %zu bytes of secret memory: %s", bytes,
+                      strerror(error));
+            log_feature_remedy(CELLA_ENCLAVE_FEATURE_MEMFD_SECRET, error, "mmap");
+            status = error == EPERM || error == ENOSYS ? SGX_ERROR_FEATURE_NOT_SUPPORTED
+                                                       : SGX_ERROR_OUT_OF_MEMORY;
+            goto out;
+        }
+    }
+    if (cella_image_load(&m->info, base, &check) != CELLA_OK) {
+        cella_log(CELLA_LOG_ERROR, "cella-monitor refused the enclave: %s",
+                  cella_image_check_str(check));
+        status = status_of_check(check == CELLA_IMAGE_CHECK_NONE ? CELLA_IMAGE_CHECK_MEASUREMENT
+                                                                 : check);
+        goto out;
+    }
+    status = SGX_SUCCESS;
+out:
+    /* The monitor keeps no mapping of enclave memory. */
+    (void)munmap(base, size);
+    return status;
+}
+
+/* What the enclave process maps, and where its threads start. */
+static sgx_status_t build_plan(struct monitor *m, cella_enclave_plan_t *plan,
+                               cella_enclave_range_t **ranges_out,
+                               cella_enclave_thread_t **threads_out)
+{
+    const cella_layout_t *layout = &m->info.layout;
+    cella_enclave_range_t *ranges = calloc(layout->range_count, sizeof(*ranges));
+    cella_enclave_thread_t *threads = calloc(m->info.metadata.tcs_count, sizeof(*threads));
+    uint32_t count = 0;
+    sgx_status_t status = SGX_ERROR_UNEXPECTED;
+
+    if (ranges == NULL || threads == NULL) {
+        status = SGX_ERROR_OUT_OF_MEMORY;
+        goto out;
+    }
+    for (size_t i = 0; i < layout->range_count; i++) {
+        cella_layout_range_t range;
+        if (cella_layout_get_range(layout, i, &range) != CELLA_OK)
+            goto out;
+        /* Guard pages are holes; TCS pages are the CPU's and stay inaccessible. */
+        if (!range.is_added || !is_regular(&range))
+            continue;
+        int prot = page_protection(range.secinfo_flags);
+        ranges[count].offset = range.offset;
+        ranges[count].size = range.page_count * CELLA_PAGE_BYTES;
+        ranges[count].prot = (uint32_t)prot;
+        ranges[count].flags = (prot & PROT_EXEC) ? CELLA_ENCLAVE_RANGE_PRIVATE_COPY : 0;
+        count++;
+    }
+    for (uint32_t t = 0; t < m->info.metadata.tcs_count; t++) {
+        cella_thread_data_t thread_data;
+        if (cella_layout_get_thread_data(layout, t, &thread_data) != CELLA_OK)
+            goto out;
+        threads[t].thread_data_offset = thread_data.thread_data_offset;
+        threads[t].stack_top_offset = thread_data.stack_top_offset;
+    }
+    memset(plan, 0, sizeof(*plan));
+    plan->version = CELLA_MONITOR_PROTOCOL_VERSION;
+    plan->tcs_count = m->info.metadata.tcs_count;
+    plan->range_count = count;
+    plan->enclave_size = layout->enclave_size;
+    plan->entry_offset = layout->entry;
+    plan->shared_address = m->load.shared_address;
+    plan->shared_size = m->load.shared_size;
+    *ranges_out = ranges;
+    *threads_out = threads;
+    ranges = NULL;
+    threads = NULL;
+    status = SGX_SUCCESS;
+out:
+    free(ranges);
+    free(threads);
+    return status;
+}
+
+static bool write_full(int fd, const void *buffer, size_t size)
+{
+    const uint8_t *bytes = buffer;
+    size_t done = 0;
+
+    while (done < size) {
+        ssize_t n = send(fd, bytes + done, size - done, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        done += (size_t)n;
+    }
+    return true;
+}
+
+static bool read_full(int fd, void *buffer, size_t size)
+{
+    uint8_t *bytes = buffer;
+    size_t done = 0;
+
+    while (done < size) {
+        ssize_t n = read(fd, bytes + done, size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        done += (size_t)n;
+    }
+    return true;
+}
+
+/* The stub sits next to this program: the same directory, never a path from the environment. */
+static bool stub_path(char *path, size_t size)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+    if (n <= 0)
+        return false;
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash == NULL)
+        return false;
+    *slash = '\0';
+    return (size_t)snprintf(path, size, "%s/cella-enclave", self) < size;
+}
+
+/* A file descriptor moved above the fixed numbers the child receives, so dup2 cannot clobber. */
+static int move_high(int fd)
+{
+    return fcntl(fd, F_DUPFD_CLOEXEC, 10);
+}
+
+/* Starts cella-enclave with its channel, the secret memory and the shared region. */
+static sgx_status_t start_enclave(struct monitor *m)
+{
+    char path[PATH_MAX];
+    char monitor_pid[24];
+    int pair[2] = {-1, -1};
+    int memory = -1, shared = -1, channel = -1;
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    bool actions_ready = false, attributes_ready = false;
+    sgx_status_t status = SGX_ERROR_UNEXPECTED;
+    sigset_t signals;
+
+    if (!stub_path(path, sizeof(path))) {
+        cella_log(CELLA_LOG_ERROR, "cella-monitor cannot find its own directory");
+        return SGX_ERROR_UNEXPECTED;
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+        return SGX_ERROR_OUT_OF_MEMORY;
+    channel = move_high(pair[1]);
+    memory = move_high(m->memory_fd);
+    shared = move_high(m->shared_fd);
+    if (channel < 0 || memory < 0 || shared < 0)
+        goto out;
+    if (posix_spawn_file_actions_init(&actions) != 0)
+        goto out;
+    actions_ready = true;
+    if (posix_spawnattr_init(&attributes) != 0)
+        goto out;
+    attributes_ready = true;
+    sigemptyset(&signals);
+    if (posix_spawn_file_actions_adddup2(&actions, channel, CELLA_ENCLAVE_CHANNEL_FD) != 0 ||
+        posix_spawn_file_actions_adddup2(&actions, memory, CELLA_ENCLAVE_MEMORY_FD) != 0 ||
+        posix_spawn_file_actions_adddup2(&actions, shared, CELLA_ENCLAVE_SHARED_FD) != 0 ||
+        posix_spawnattr_setsigmask(&attributes, &signals) != 0)
+        goto out;
+    sigfillset(&signals);
+    if (posix_spawnattr_setsigdefault(&attributes, &signals) != 0 ||
+        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) != 0)
+        goto out;
+    snprintf(monitor_pid, sizeof(monitor_pid), "%ld", (long)getpid());
+    char *argv[] = {path, monitor_pid, NULL};
+    char *environment[] = {NULL};
+    int error = posix_spawn(&m->enclave_pid, path, &actions, &attributes, argv, environment);
+    if (error != 0) {
+        cella_log(CELLA_LOG_ERROR, "cannot start the enclave process %s: %s", path,
+                  strerror(error));
+        m->enclave_pid = -1;
+        goto out;
+    }
+    m->enclave_pidfd = pidfd_open(m->enclave_pid, 0);
+    if (m->enclave_pidfd < 0) {
+        cella_log(CELLA_LOG_ERROR, "pidfd_open failed: %s (the sandbox backend needs Linux 5.3)",
+                  strerror(errno));
+        status = SGX_ERROR_FEATURE_NOT_SUPPORTED;
+        goto out;
+    }
+    m->channel_fd = pair[0];
+    pair[0] = -1;
+    status = SGX_SUCCESS;
+out:
+    if (actions_ready)
+        posix_spawn_file_actions_destroy(&actions);
+    if (attributes_ready)
+        posix_spawnattr_destroy(&attributes);
+    for (int i = 0; i < 2; i++) {
+        if (pair[i] >= 0)
+            close(pair[i]);
+    }
+    if (channel >= 0)
+        close(channel);
+    if (memory >= 0)
+        close(memory);
+    if (shared >= 0)
+        close(shared);
+    return status;
+}
+
+/* Reaps the enclave process; returns waitid's view of how it ended. */
+static void reap_enclave(struct monitor *m, siginfo_t *info)
+{
+    memset(info, 0, sizeof(*info));
+    if (m->enclave_pid <= 0)
+        return;
+    while (waitid(P_PID, (id_t)m->enclave_pid, info, WEXITED) != 0 && errno == EINTR) {
+    }
+    m->enclave_pid = -1;
+    if (m->enclave_pidfd >= 0)
+        close(m->enclave_pidfd);
+    m->enclave_pidfd = -1;
+}
+
+static void describe_exit(const siginfo_t *info, char *text, size_t size)
+{
+    if (info->si_code == CLD_EXITED)
+        snprintf(text, size, "exited with status %d", info->si_status);
+    else
+        snprintf(text, size, "was killed by signal %d (%s)", info->si_status,
+                 strsignal(info->si_status));
+}
+
+/* Sends the plan and waits for the enclave process to report ready. */
+static sgx_status_t run_plan(struct monitor *m, const cella_enclave_plan_t *plan,
+                             const cella_enclave_range_t *ranges,
+                             const cella_enclave_thread_t *threads)
+{
+    cella_enclave_status_t reply;
+
+    memset(&reply, 0, sizeof(reply));
+    if (!write_full(m->channel_fd, plan, sizeof(*plan)) ||
+        !write_full(m->channel_fd, ranges, plan->range_count * sizeof(*ranges)) ||
+        !write_full(m->channel_fd, threads, plan->tcs_count * sizeof(*threads)) ||
+        !read_full(m->channel_fd, &reply, sizeof(reply))) {
+        siginfo_t info;
+        char how[96];
+        kill(m->enclave_pid, SIGKILL);
+        reap_enclave(m, &info);
+        describe_exit(&info, how, sizeof(how));
+        cella_log(CELLA_LOG_ERROR, "the enclave process %s while it was starting", how);
+        return SGX_ERROR_UNEXPECTED;
+    }
+    if (reply.status == SGX_SUCCESS)
+        return SGX_SUCCESS;
+    reply.text[sizeof(reply.text) - 1] = '\0';
+    cella_log(CELLA_LOG_ERROR, "the enclave process could not start: %s", reply.text);
+    log_feature_remedy(reply.feature, reply.error, "mmap");
+    siginfo_t info;
+    reap_enclave(m, &info);
+    return (sgx_status_t)reply.status;
+}
+
+static void send_ready(struct monitor *m)
+{
+    cella_monitor_ready_t ready;
+
+    memset(&ready, 0, sizeof(ready));
+    ready.type = CELLA_MONITOR_MSG_READY;
+    ready.enclave_pid = (int32_t)m->enclave_pid;
+    ready.tcs_count = m->info.metadata.tcs_count;
+    ready.enclave_size = m->info.layout.enclave_size;
+    memcpy(ready.mrenclave, m->info.mrenclave.m, sizeof(ready.mrenclave));
+    memcpy(ready.mrsigner, m->info.mrsigner.m, sizeof(ready.mrsigner));
+    send_to_host(&ready, sizeof(ready));
+}
+
+/* Names why the enclave process ended, in the host's log. */
+static void log_exit(const cella_enclave_crash_t *crash, const siginfo_t *info)
+{
+    char how[96];
+
+    switch (crash->kind) {
+    case CELLA_ENCLAVE_CRASH_SYSCALL: {
+        int number = crash->syscall >= 0 && crash->syscall <= INT_MAX ? (int)crash->syscall : -1;
+        char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, number);
+        cella_log(CELLA_LOG_ERROR,
+                  "the enclave made the system call %s (%lld), which the sandbox does not "
+                  "allow: enclave code has no system calls; reach the system through an OCALL "
+                  "declared in the EDL",
+                  name != NULL ? name : "unknown", (long long)crash->syscall);
+        free(name);
+        return;
+    }
+    case CELLA_ENCLAVE_CRASH_SIGNAL:
+        if (crash->in_enclave)
+            cella_log(CELLA_LOG_ERROR, "the enclave crashed: %s at enclave offset %#llx",
+                      strsignal(crash->signal), (unsigned long long)crash->address);
+        else
+            cella_log(CELLA_LOG_ERROR, "the enclave crashed: %s at address %#llx, outside the "
+                                       "enclave",
+                      strsignal(crash->signal), (unsigned long long)crash->address);
+        return;
+    case CELLA_ENCLAVE_CRASH_ABORT:
+        cella_log(CELLA_LOG_ERROR, "the enclave stopped itself: abort(), a failed assertion, "
+                                   "stack smashing or heap corruption inside it");
+        return;
+    default:
+        describe_exit(info, how, sizeof(how));
+        cella_log(CELLA_LOG_ERROR, "the enclave process %s", how);
+        return;
+    }
+}
+
+/* Reads the enclave process's crash report, if one is waiting; false at its end. */
+static bool read_crash(struct monitor *m, cella_enclave_crash_t *crash)
+{
+    cella_enclave_crash_t report;
+    ssize_t n;
+
+    do {
+        n = recv(m->channel_fd, &report, sizeof(report), MSG_DONTWAIT | MSG_WAITALL);
+    } while (n < 0 && errno == EINTR);
+    if (n == (ssize_t)sizeof(report) && crash->kind == CELLA_ENCLAVE_CRASH_NONE &&
+        report.kind >= CELLA_ENCLAVE_CRASH_ABORT && report.kind <= CELLA_ENCLAVE_CRASH_SYSCALL)
+        *crash = report;
+    return n > 0 || (n < 0 && errno == EAGAIN);
+}
+
+/*
+ * Until the host goes away: report the enclave process's end when it comes. The host closing
+ * its end (destroy, or the host process dying) ends the enclave process and the monitor.
+ */
+static void watch(struct monitor *m)
+{
+    cella_enclave_crash_t crash;
+
+    memset(&crash, 0, sizeof(crash));
+    for (;;) {
+        struct pollfd fds[3] = {{.fd = host_fd, .events = POLLIN},
+                                {.fd = m->enclave_pidfd, .events = POLLIN},
+                                {.fd = m->channel_fd, .events = POLLIN}};
+        if (poll(fds, 3, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (fds[0].revents != 0) {
+            char discard[sizeof(cella_monitor_log_t)];
+            ssize_t n = recv(host_fd, discard, sizeof(discard), MSG_DONTWAIT);
+            if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+                break; /* the host is gone */
+            /* No requests are defined after loading yet; anything else is ignored. */
+        }
+        if (fds[2].revents != 0 && !read_crash(m, &crash)) {
+            close(m->channel_fd);
+            m->channel_fd = -1; /* poll ignores a negative fd */
+        }
+        if (fds[1].revents != 0) {
+            siginfo_t info;
+            reap_enclave(m, &info);
+            /* The crash report, written before the process ended, is already queued. */
+            if (m->channel_fd >= 0)
+                (void)read_crash(m, &crash);
+            log_exit(&crash, &info);
+            cella_monitor_enclave_exited_t exited = {
+                .type = CELLA_MONITOR_MSG_ENCLAVE_EXITED,
+                .code = info.si_code,
+                .status = info.si_status,
+                .crash = crash.kind,
+            };
+            send_to_host(&exited, sizeof(exited));
+        }
+    }
+    if (m->enclave_pid > 0) {
+        siginfo_t info;
+        kill(m->enclave_pid, SIGKILL);
+        reap_enclave(m, &info);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct monitor m = {.file_fd = -1, .shared_fd = -1, .memory_fd = -1, .channel_fd = -1,
+                        .enclave_pid = -1, .enclave_pidfd = -1};
+    cella_enclave_plan_t plan;
+    cella_enclave_range_t *ranges = NULL;
+    cella_enclave_thread_t *threads = NULL;
+    sgx_status_t status = SGX_ERROR_UNEXPECTED;
+    char *end = NULL;
+
+    if (argc != 2) {
+        fprintf(stderr, "cella-monitor: started by the cella host runtime only (it loads one "
+                        "enclave for the process that starts it)\n");
+        return 64;
+    }
+    /* Die with the host (the thread that started us); if it is already gone, stop. */
+    long host_pid = strtol(argv[1], &end, 10);
+    if (*end != '\0' || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
+        getppid() != (pid_t)host_pid)
+        return 1;
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    struct rlimit no_core = {0, 0};
+    (void)setrlimit(RLIMIT_CORE, &no_core);
+    (void)close_range(CELLA_MONITOR_HOST_FD + 1, ~0u, 0);
+    (void)fcntl(host_fd, F_SETFD, FD_CLOEXEC);
+    cella_log_set_level(CELLA_LOG_DEBUG);
+    cella_log_set_handler(log_to_host, NULL);
+
+    status = receive_load(&m);
+    if (status == SGX_SUCCESS)
+        status = read_file(&m);
+    if (status == SGX_SUCCESS)
+        status = verify(&m);
+    if (status == SGX_SUCCESS)
+        status = add_pages(&m);
+    if (status == SGX_SUCCESS)
+        status = build_plan(&m, &plan, &ranges, &threads);
+    if (status == SGX_SUCCESS)
+        status = start_enclave(&m);
+    /* The enclave process holds the memory now; the monitor keeps none of it. */
+    if (m.memory_fd >= 0)
+        close(m.memory_fd);
+    if (m.shared_fd >= 0)
+        close(m.shared_fd);
+    if (m.file_fd >= 0)
+        close(m.file_fd);
+    m.memory_fd = m.shared_fd = m.file_fd = -1;
+    if (status == SGX_SUCCESS)
+        status = run_plan(&m, &plan, ranges, threads);
+    free(ranges);
+    free(threads);
+    free(m.file);
+    m.file = NULL;
+
+    if (status != SGX_SUCCESS) {
+        if (m.enclave_pid > 0) {
+            siginfo_t info;
+            kill(m.enclave_pid, SIGKILL);
+            reap_enclave(&m, &info);
+        }
+        if (m.channel_fd >= 0)
+            close(m.channel_fd);
+        send_failed(status);
+        return 1;
+    }
+    send_ready(&m);
+    watch(&m);
+    if (m.channel_fd >= 0)
+        close(m.channel_fd);
+    return 0;
+}

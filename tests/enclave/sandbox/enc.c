@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tests/enclave/sandbox/enc.c: a test enclave for the sandbox backend, with a hand-written bridge. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cella/bridge.h>
+#include <sgx_error.h>
+#include <sgx_trts.h>
+
+/*
+ * The bridge ABI of cella/bridge.h written out by hand (as in tests/enclave/runtime), with
+ * what the sandbox tests need: large buffers both ways, deep nesting, a system call, and a
+ * secret to look for from outside.
+ */
+
+#define SECRET_BYTES 32
+
+static uint8_t secret_global[SECRET_BYTES];
+static uint8_t *secret_heap;
+
+static int32_t take_int(const uint8_t *in, size_t in_size, int *value)
+{
+    if (in_size != sizeof(*value))
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(value, in, sizeof(*value));
+    return SGX_SUCCESS;
+}
+
+static int32_t give_int(uint8_t *out, size_t out_size, int value)
+{
+    if (out_size != sizeof(value))
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(out, &value, sizeof(value));
+    return SGX_SUCCESS;
+}
+
+/* 0: in {int, int}, out int: the sum. */
+static int32_t ecall_add(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
+{
+    int pair[2];
+    if (in_size != sizeof(pair))
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(pair, in, sizeof(pair));
+    return give_int(out, out_size, pair[0] + pair[1]);
+}
+
+/* 1: in int x, out int: OCALL 0 with x, and what the host answered plus one. */
+static int32_t ecall_call_host(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
+{
+    cella_bridge_call_t call;
+    int x, answer;
+    int32_t status = take_int(in, in_size, &x);
+    if (status != SGX_SUCCESS)
+        return status;
+    status = cella_ocall_begin(&call, sizeof(x), sizeof(answer));
+    if (status != SGX_SUCCESS)
+        return status;
+    memcpy(call.in, &x, sizeof(x));
+    status = cella_ocall_invoke(&call, 0);
+    if (status == SGX_SUCCESS) {
+        memcpy(&answer, call.out, sizeof(answer));
+        status = give_int(out, out_size, answer + 1);
+    }
+    cella_ocall_end(&call);
+    return status;
+}
+
+/* 2: a system call made directly (getpid), which the sandbox must refuse. */
+static int32_t ecall_system_call(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
+{
+    long result;
+    (void)in, (void)in_size;
+    __asm__ __volatile__("syscall" : "=a"(result) : "a"(39L) : "rcx", "r11", "memory");
+    return give_int(out, out_size, (int)result);
+}
+
+/* 3: out {uint64 global, uint64 heap}: makes a random secret, kept in a global and on the
+ * heap, and says where (never what). */
+static int32_t ecall_plant_secret(const uint8_t *in, size_t in_size, uint8_t *out,
+                                  size_t out_size)
+{
+    uint64_t addresses[2];
+    (void)in, (void)in_size;
+    if (out_size != sizeof(addresses))
+        return SGX_ERROR_INVALID_PARAMETER;
+    if (sgx_read_rand(secret_global, sizeof(secret_global)) != SGX_SUCCESS)
+        return SGX_ERROR_UNEXPECTED;
+    if (secret_heap == NULL)
+        secret_heap = malloc(SECRET_BYTES);
+    if (secret_heap == NULL)
+        return SGX_ERROR_OUT_OF_MEMORY;
+    memcpy(secret_heap, secret_global, SECRET_BYTES);
+    addresses[0] = (uint64_t)(uintptr_t)secret_global;
+    addresses[1] = (uint64_t)(uintptr_t)secret_heap;
+    memcpy(out, addresses, sizeof(addresses));
+    return SGX_SUCCESS;
+}
+
+/* 4: out the secret's 32 bytes, so a test can tell whether what it read elsewhere was it. */
+static int32_t ecall_reveal_secret(const uint8_t *in, size_t in_size, uint8_t *out,
+                                   size_t out_size)
+{
+    (void)in, (void)in_size;
+    if (out_size != SECRET_BYTES || secret_heap == NULL ||
+        memcmp(secret_heap, secret_global, SECRET_BYTES) != 0)
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(out, secret_global, SECRET_BYTES);
+    return SGX_SUCCESS;
+}
+
+/* 5: in n bytes, out n bytes: each input byte XOR 0x5a. */
+static int32_t ecall_transform(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
+{
+    if (in_size != out_size)
+        return SGX_ERROR_INVALID_PARAMETER;
+    for (size_t i = 0; i < in_size; i++)
+        out[i] = in[i] ^ 0x5a;
+    return SGX_SUCCESS;
+}
+
+/* 6: in uint64 n, out int: OCALL 1 with n pattern bytes both ways; the number of bytes of the
+ * host's answer that are not the pattern XOR 0xa5. */
+static int32_t ecall_ocall_echo(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
+{
+    cella_bridge_call_t call;
+    uint64_t n;
+    if (in_size != sizeof(n))
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(&n, in, sizeof(n));
+    if (n == 0 || n > (16u << 20))
+        return SGX_ERROR_INVALID_PARAMETER;
+    int32_t status = cella_ocall_begin(&call, (size_t)n, (size_t)n);
+    if (status != SGX_SUCCESS)
+        return status;
+    for (size_t i = 0; i < n; i++)
+        call.in[i] = (uint8_t)(i * 7u + 1u);
+    status = cella_ocall_invoke(&call, 1);
+    if (status == SGX_SUCCESS) {
+        int wrong = 0;
+        for (size_t i = 0; i < n; i++)
+            wrong += call.out[i] != (uint8_t)((uint8_t)(i * 7u + 1u) ^ 0xa5u);
+        status = give_int(out, out_size, wrong);
+    }
+    cella_ocall_end(&call);
+    return status;
+}
+
+static const cella_ecall_entry_t ecalls[] = {
+    {ecall_add, 0, 0},           {ecall_call_host, 0, 0},    {ecall_system_call, 0, 0},
+    {ecall_plant_secret, 0, 0},  {ecall_reveal_secret, 0, 0}, {ecall_transform, 0, 0},
+    {ecall_ocall_echo, 0, 0},
+};
+/* Two OCALLs; OCALL 0 may call ECALLs 0 and 1 (nested calls, to any depth). */
+static const uint8_t allow[2 * 7] = {1, 1, 0, 0, 0, 0, 0, /* OCALL 1: */ 0, 0, 0, 0, 0, 0, 0};
+
+const cella_ecall_table_t cella_bridge_ecall_table = {
+    .ecall_count = 7,
+    .ocall_count = 2,
+    .ecalls = ecalls,
+    .allow = allow,
+};

@@ -1,0 +1,934 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tests/enclave/sandbox/host.c: the sandbox backend: calls across processes, and attacks it stops. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <cella/bridge.h>
+#include <cella/host.h>
+#include <cella/log.h>
+#include <sgx_error.h>
+
+/*
+ * Runs tests/enclave/sandbox/enc.c in the sandbox backend. The first group checks that calls
+ * work across the process boundary (large buffers, deep nesting, every spin mode); the
+ * second tries the attacks the sandbox must stop and checks that each one fails; the third
+ * kills the processes involved and checks what the host sees. Some tests run this program
+ * again as a child (see main) to be a host that dies, or a host on a kernel without a
+ * feature.
+ */
+
+enum {
+    ECALL_ADD,
+    ECALL_CALL_HOST,
+    ECALL_SYSTEM_CALL,
+    ECALL_PLANT_SECRET,
+    ECALL_REVEAL_SECRET,
+    ECALL_TRANSFORM,
+    ECALL_OCALL_ECHO,
+};
+
+#define SECRET_BYTES     32
+#define ONE_MIB          ((size_t)1 << 20)
+#define LIVENESS_WAIT_MS 30000 /* a bound for "this process ends", not a timing check */
+
+/* What OCALL 0 does for its argument x (besides answering 2x). */
+#define HOLD_TCS          (-1)   /* wait twice at hold_barrier */
+#define KILL_ENCLAVE      (-2)   /* kill the enclave process and wait until it is gone */
+#define KILL_MONITOR      (-3)   /* kill cella-monitor and wait until both are gone */
+#define NEST_FIRST        1000   /* 1000..1009: nested ECALL_CALL_HOST with x + 1 */
+#define NEST_LAST         1010   /* answers 0: the innermost level */
+
+static uint64_t current_id;
+static pthread_barrier_t *hold_barrier;
+static pid_t victim_monitor, victim_enclave;
+
+/* ---- the log ------------------------------------------------------------------------------- */
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char log_text[32768];
+static size_t log_used;
+
+static void capture_log(void *context, cella_log_level_t level, const char *message)
+{
+    (void)context;
+    pthread_mutex_lock(&log_lock);
+    size_t length = strlen(message);
+    if (log_used + length + 2 < sizeof(log_text)) {
+        memcpy(log_text + log_used, message, length);
+        log_used += length;
+        log_text[log_used++] = '\n';
+        log_text[log_used] = '\0';
+    }
+    pthread_mutex_unlock(&log_lock);
+    if (getenv("CELLA_TEST_LOG") != NULL)
+        fprintf(stderr, "[%s] %s\n", cella_log_level_str(level), message);
+}
+
+static void log_clear(void)
+{
+    pthread_mutex_lock(&log_lock);
+    log_used = 0;
+    log_text[0] = '\0';
+    pthread_mutex_unlock(&log_lock);
+}
+
+static bool log_contains(const char *text)
+{
+    pthread_mutex_lock(&log_lock);
+    bool found = strstr(log_text, text) != NULL;
+    pthread_mutex_unlock(&log_lock);
+    return found;
+}
+
+/* ---- processes ----------------------------------------------------------------------------- */
+
+/* The command name, state and parent of pid from /proc/pid/stat. */
+static bool read_stat(pid_t pid, char *comm, size_t comm_size, char *state, pid_t *ppid)
+{
+    char path[64], text[1024];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, text, sizeof(text) - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    text[n] = '\0';
+    char *open_paren = strchr(text, '(');
+    char *close_paren = strrchr(text, ')');
+    if (open_paren == NULL || close_paren == NULL || close_paren < open_paren)
+        return false;
+    snprintf(comm, comm_size, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
+    int parent = 0;
+    if (sscanf(close_paren + 2, "%c %d", state, &parent) != 2)
+        return false;
+    *ppid = (pid_t)parent;
+    return true;
+}
+
+/* Living (not zombie) children of parent running the program comm; returns how many. */
+static int find_children(pid_t parent, const char *comm, pid_t *found)
+{
+    DIR *proc = opendir("/proc");
+    struct dirent *entry;
+    int count = 0;
+
+    if (proc == NULL)
+        return -1;
+    while ((entry = readdir(proc)) != NULL) {
+        char *end = NULL;
+        long pid = strtol(entry->d_name, &end, 10);
+        char name[64], state = '?';
+        pid_t ppid = 0;
+        if (*end != '\0' || pid <= 0 || !read_stat((pid_t)pid, name, sizeof(name), &state, &ppid))
+            continue;
+        if (ppid == parent && strcmp(name, comm) == 0 && state != 'Z') {
+            if (found != NULL)
+                *found = (pid_t)pid;
+            count++;
+        }
+    }
+    closedir(proc);
+    return count;
+}
+
+/* This process's one cella-monitor and its enclave process. */
+static void find_processes(pid_t *monitor, pid_t *enclave)
+{
+    assert_int_equal(find_children(getpid(), "cella-monitor", monitor), 1);
+    assert_int_equal(find_children(*monitor, "cella-enclave", enclave), 1);
+}
+
+static void assert_no_processes_left(void)
+{
+    assert_int_equal(find_children(getpid(), "cella-monitor", NULL), 0);
+}
+
+/* Waits until the process behind pidfd has ended. */
+static bool wait_gone(int pidfd)
+{
+    struct pollfd fd = {.fd = pidfd, .events = POLLIN};
+    int n;
+    do {
+        n = poll(&fd, 1, LIVENESS_WAIT_MS);
+    } while (n < 0 && errno == EINTR);
+    return n == 1;
+}
+
+static void kill_and_wait(pid_t pid)
+{
+    int pidfd = pidfd_open(pid, 0);
+    if (pidfd < 0)
+        return;
+    kill(pid, SIGKILL);
+    (void)wait_gone(pidfd);
+    close(pidfd);
+}
+
+/* ---- calls --------------------------------------------------------------------------------- */
+
+static sgx_status_t call(uint64_t id, uint32_t index, const void *in, size_t in_size, void *out,
+                         size_t out_size);
+
+static sgx_status_t call_int(uint64_t id, uint32_t index, int x, int *result)
+{
+    return call(id, index, &x, sizeof(x), result, sizeof(*result));
+}
+
+static int32_t ocall_zero(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
+{
+    int x, answer;
+    if (in_size != sizeof(x) || out_size != sizeof(answer))
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(&x, in, sizeof(x));
+    answer = 2 * x;
+    if (x == HOLD_TCS) {
+        pthread_barrier_wait(hold_barrier);
+        pthread_barrier_wait(hold_barrier);
+        answer = 0;
+    } else if (x == KILL_ENCLAVE) {
+        kill_and_wait(victim_enclave);
+    } else if (x == KILL_MONITOR) {
+        int enclave_fd = pidfd_open(victim_enclave, 0);
+        kill_and_wait(victim_monitor);
+        if (enclave_fd >= 0) {
+            (void)wait_gone(enclave_fd); /* PR_SET_PDEATHSIG ends it */
+            close(enclave_fd);
+        }
+    } else if (x >= NEST_FIRST && x < NEST_LAST) {
+        sgx_status_t status = call_int(current_id, ECALL_CALL_HOST, x + 1, &answer);
+        if (status != SGX_SUCCESS)
+            answer = -(int)status;
+    } else if (x == NEST_LAST) {
+        answer = 0;
+    }
+    memcpy(out, &answer, sizeof(answer));
+    return SGX_SUCCESS;
+}
+
+static int32_t ocall_echo(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
+{
+    if (in_size != out_size)
+        return SGX_ERROR_INVALID_PARAMETER;
+    for (size_t i = 0; i < in_size; i++)
+        out[i] = in[i] ^ 0xa5;
+    return SGX_SUCCESS;
+}
+
+static const cella_ocall_bridge_t ocall_bridges[] = {ocall_zero, ocall_echo};
+static const cella_ocall_table_t ocall_table = {2, ocall_bridges};
+
+static sgx_status_t call(uint64_t id, uint32_t index, const void *in, size_t in_size, void *out,
+                         size_t out_size)
+{
+    cella_bridge_call_t bridge_call;
+    int32_t status = cella_ecall_begin(id, &bridge_call, in_size, out_size);
+    if (status != SGX_SUCCESS)
+        return (sgx_status_t)status;
+    if (in_size != 0)
+        memcpy(bridge_call.in, in, in_size);
+    status = cella_ecall_invoke(&bridge_call, index, &ocall_table);
+    if (status == SGX_SUCCESS && out_size != 0)
+        memcpy(out, bridge_call.out, out_size);
+    cella_ecall_end(&bridge_call);
+    return (sgx_status_t)status;
+}
+
+static cella_result_t try_create(cella_backend_t backend, int64_t spin, size_t call_buffer_size,
+                                 cella_enclave_t **enclave)
+{
+    cella_enclave_options_t options = {0};
+    options.backend = backend;
+    options.debug = true;
+    options.spin = spin;
+    options.call_buffer_size = call_buffer_size;
+    *enclave = NULL;
+    return cella_enclave_create(CELLA_TEST_SANDBOX_ENCLAVE, &options, enclave);
+}
+
+static cella_enclave_t *create_with(int64_t spin, size_t call_buffer_size)
+{
+    cella_enclave_t *enclave = NULL;
+    assert_int_equal(try_create(CELLA_BACKEND_SANDBOX, spin, call_buffer_size, &enclave), CELLA_OK);
+    current_id = cella_enclave_get_id(enclave);
+    return enclave;
+}
+
+static cella_enclave_t *create_sandbox(void)
+{
+    return create_with(CELLA_SPIN_DEFAULT, 0);
+}
+
+static void destroy(cella_enclave_t *enclave)
+{
+    cella_enclave_destroy(enclave);
+    assert_no_processes_left();
+}
+
+/* ---- calls across the process boundary ----------------------------------------------------- */
+
+static void ecalls_ocalls_and_nested_ecalls_work_in_every_spin_mode(void **state)
+{
+    (void)state;
+    static const int64_t modes[] = {CELLA_SPIN_NEVER, CELLA_SPIN_ALWAYS, 1, 100000,
+                                    CELLA_SPIN_DEFAULT};
+    for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+        cella_enclave_t *enclave = create_with(modes[i], 0);
+        int result = 0;
+        int pair[2] = {40, 2};
+        assert_int_equal(call(current_id, ECALL_ADD, pair, sizeof(pair), &result, sizeof(result)),
+                         SGX_SUCCESS);
+        assert_int_equal(result, 42);
+        assert_int_equal(call_int(current_id, ECALL_CALL_HOST, 20, &result), SGX_SUCCESS);
+        assert_int_equal(result, 41);
+        assert_int_equal(call_int(current_id, ECALL_CALL_HOST, NEST_LAST - 2, &result),
+                         SGX_SUCCESS);
+        assert_int_equal(result, 3);
+        destroy(enclave);
+    }
+}
+
+static void nested_ecalls_ten_deep_run_on_one_tcs(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    int result = 0;
+    /* ECALL -> OCALL -> nested ECALL -> ... ten levels, each adding one on the way out. */
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, NEST_FIRST, &result), SGX_SUCCESS);
+    assert_int_equal(result, NEST_LAST - NEST_FIRST + 1);
+    /* The buffers of every level were released: the same call works again. */
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, NEST_FIRST, &result), SGX_SUCCESS);
+    assert_int_equal(result, NEST_LAST - NEST_FIRST + 1);
+    destroy(enclave);
+}
+
+static void a_one_mib_in_out_ecall_round_trips(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    uint8_t *in = malloc(ONE_MIB), *out = malloc(ONE_MIB);
+    assert_non_null(in);
+    assert_non_null(out);
+    for (size_t i = 0; i < ONE_MIB; i++)
+        in[i] = (uint8_t)(i * 13u + (i >> 12));
+    assert_int_equal(call(current_id, ECALL_TRANSFORM, in, ONE_MIB, out, ONE_MIB), SGX_SUCCESS);
+    for (size_t i = 0; i < ONE_MIB; i++) {
+        if (out[i] != (uint8_t)(in[i] ^ 0x5a))
+            fail_msg("byte %zu of the output is wrong", i);
+    }
+    free(in);
+    free(out);
+    destroy(enclave);
+}
+
+static void a_one_mib_ocall_round_trips(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    uint64_t size = ONE_MIB;
+    int wrong = -1;
+    assert_int_equal(call(current_id, ECALL_OCALL_ECHO, &size, sizeof(size), &wrong, sizeof(wrong)),
+                     SGX_SUCCESS);
+    assert_int_equal(wrong, 0);
+    destroy(enclave);
+}
+
+static void a_call_larger_than_the_call_buffers_is_out_of_memory(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_with(CELLA_SPIN_DEFAULT, 64 * 1024);
+    static uint8_t in[40 * 1024], out[40 * 1024];
+    log_clear();
+    /* 40 KiB in and 40 KiB out do not fit 64 KiB of ECALL buffers... */
+    assert_int_equal(call(current_id, ECALL_TRANSFORM, in, sizeof(in), out, sizeof(out)),
+                     SGX_ERROR_OUT_OF_MEMORY);
+    assert_true(log_contains("CELLA_CALL_BUFFER_SIZE"));
+    /* ...nor does an OCALL of 40 KiB each way fit 64 KiB of OCALL buffers... */
+    uint64_t size = sizeof(in);
+    int wrong = -1;
+    assert_int_equal(call(current_id, ECALL_OCALL_ECHO, &size, sizeof(size), &wrong, sizeof(wrong)),
+                     SGX_ERROR_OUT_OF_MEMORY);
+    /* ...while half of each does, and the enclave is unharmed. */
+    assert_int_equal(call(current_id, ECALL_TRANSFORM, in, sizeof(in) / 2, out, sizeof(out) / 2),
+                     SGX_SUCCESS);
+    size = sizeof(in) / 2;
+    assert_int_equal(call(current_id, ECALL_OCALL_ECHO, &size, sizeof(size), &wrong, sizeof(wrong)),
+                     SGX_SUCCESS);
+    assert_int_equal(wrong, 0);
+    destroy(enclave);
+}
+
+static void cella_backend_sandbox_selects_the_sandbox_and_sim_stays_the_default(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = NULL;
+
+    assert_int_equal(setenv("CELLA_BACKEND", "sandbox", 1), 0);
+    assert_int_equal(try_create(CELLA_BACKEND_DEFAULT, 0, 0, &enclave), CELLA_OK);
+    assert_int_equal(find_children(getpid(), "cella-monitor", NULL), 1);
+    destroy(enclave);
+
+    assert_int_equal(unsetenv("CELLA_BACKEND"), 0);
+    assert_int_equal(try_create(CELLA_BACKEND_DEFAULT, 0, 0, &enclave), CELLA_OK);
+    assert_int_equal(find_children(getpid(), "cella-monitor", NULL), 0);
+    cella_enclave_destroy(enclave);
+}
+
+static void a_missing_monitor_is_a_clear_error(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = NULL;
+    log_clear();
+    assert_int_equal(setenv("CELLA_MONITOR", "/nonexistent/cella-monitor", 1), 0);
+    cella_result_t result = try_create(CELLA_BACKEND_SANDBOX, 0, 0, &enclave);
+    assert_int_equal(unsetenv("CELLA_MONITOR"), 0);
+    assert_int_equal(result, CELLA_ERR_UNSUPPORTED);
+    assert_null(enclave);
+    assert_true(log_contains("CELLA_MONITOR"));
+    assert_no_processes_left();
+}
+
+/* ---- attacks ------------------------------------------------------------------------------- */
+
+static void plant_secret(uint64_t addresses[2])
+{
+    assert_int_equal(call(current_id, ECALL_PLANT_SECRET, NULL, 0, addresses, 2 * sizeof(uint64_t)),
+                     SGX_SUCCESS);
+}
+
+static void reveal_secret(uint8_t secret[SECRET_BYTES])
+{
+    assert_int_equal(call(current_id, ECALL_REVEAL_SECRET, NULL, 0, secret, SECRET_BYTES),
+                     SGX_SUCCESS);
+}
+
+/* Reads this process's own memory at address without faulting: false when unmapped. */
+static bool read_own_memory(uint64_t address, uint8_t bytes[SECRET_BYTES])
+{
+    int fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = pread(fd, bytes, SECRET_BYTES, (off_t)address);
+    close(fd);
+    return n == SECRET_BYTES;
+}
+
+static bool own_maps_mention(const char *text)
+{
+    FILE *maps = fopen("/proc/self/maps", "re");
+    char line[512];
+    bool found = false;
+    if (maps == NULL)
+        return false;
+    while (!found && fgets(line, sizeof(line), maps) != NULL)
+        found = strstr(line, text) != NULL;
+    fclose(maps);
+    return found;
+}
+
+/* Whether this process can read the enclave's secret at the addresses it reported. */
+static bool host_reads_the_secret(cella_backend_t backend)
+{
+    cella_enclave_t *enclave = NULL;
+    uint64_t addresses[2];
+    uint8_t seen[2][SECRET_BYTES], secret[SECRET_BYTES];
+    bool readable[2];
+
+    assert_int_equal(try_create(backend, 0, 0, &enclave), CELLA_OK);
+    current_id = cella_enclave_get_id(enclave);
+    plant_secret(addresses);
+    for (int i = 0; i < 2; i++)
+        readable[i] = read_own_memory(addresses[i], seen[i]);
+    reveal_secret(secret);
+    bool found = false;
+    for (int i = 0; i < 2; i++)
+        found = found || (readable[i] && memcmp(seen[i], secret, SECRET_BYTES) == 0);
+    cella_enclave_destroy(enclave);
+    return found;
+}
+
+static void the_host_cannot_read_a_secret_in_enclave_globals_or_heap(void **state)
+{
+    (void)state;
+    assert_false(host_reads_the_secret(CELLA_BACKEND_SANDBOX));
+    assert_no_processes_left();
+}
+
+static void the_same_check_finds_the_secret_of_a_sim_enclave(void **state)
+{
+    (void)state;
+    /* Shows the check above can fail: sim maps the enclave into the host. */
+    assert_true(host_reads_the_secret(CELLA_BACKEND_SIM));
+}
+
+static void the_host_maps_no_enclave_memory(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    uint64_t addresses[2];
+    plant_secret(addresses);
+    /* The enclave's pages are the enclave process's secret memory; none is mapped here. */
+    assert_false(own_maps_mention("secretmem"));
+    pid_t monitor = 0, process = 0;
+    find_processes(&monitor, &process);
+    char path[64], line[512];
+    snprintf(path, sizeof(path), "/proc/%d/maps", (int)process);
+    FILE *maps = fopen(path, "re");
+    if (maps != NULL) {
+        /* Where this process may look (root): the enclave's data is secret memory there. */
+        bool secret_mapping = false;
+        while (fgets(line, sizeof(line), maps) != NULL)
+            secret_mapping = secret_mapping || strstr(line, "secretmem") != NULL;
+        fclose(maps);
+        assert_true(secret_mapping);
+    }
+    destroy(enclave);
+}
+
+static void proc_pid_mem_of_the_enclave_process_reveals_no_secret(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    uint64_t addresses[2];
+    uint8_t seen[SECRET_BYTES], secret[SECRET_BYTES];
+    pid_t monitor = 0, process = 0;
+    char path[64];
+
+    plant_secret(addresses);
+    find_processes(&monitor, &process);
+    snprintf(path, sizeof(path), "/proc/%d/mem", (int)process);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Another user, or the same user without privileges: the process is not dumpable, so
+     * the open fails. Root: the open succeeds, and reading secret memory fails. */
+    ssize_t read_global = -1, read_heap = -1;
+    if (fd >= 0) {
+        read_global = pread(fd, seen, sizeof(seen), (off_t)addresses[0]);
+        read_heap = pread(fd, seen, sizeof(seen), (off_t)addresses[1]);
+        close(fd);
+    }
+    reveal_secret(secret);
+    assert_true(read_global < 0 && read_heap < 0);
+    destroy(enclave);
+}
+
+static void process_vm_readv_of_the_enclave_process_fails(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    uint64_t addresses[2];
+    uint8_t seen[SECRET_BYTES];
+    pid_t monitor = 0, process = 0;
+
+    plant_secret(addresses);
+    find_processes(&monitor, &process);
+    for (int i = 0; i < 2; i++) {
+        struct iovec local = {.iov_base = seen, .iov_len = sizeof(seen)};
+        struct iovec remote = {.iov_base = (void *)(uintptr_t)addresses[i], .iov_len = sizeof(seen)};
+        assert_true(process_vm_readv(process, &local, 1, &remote, 1, 0) < 0);
+    }
+    destroy(enclave);
+}
+
+/* In a child without capabilities (a process of the same user), tries PTRACE_ATTACH. */
+static int unprivileged_attach_errno(pid_t target)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+        struct __user_cap_data_struct data[2];
+        memset(data, 0, sizeof(data));
+        if (syscall(SYS_capset, &header, data) != 0)
+            _exit(100);
+        if (ptrace(PTRACE_ATTACH, target, NULL, NULL) == 0)
+            _exit(0);
+        _exit(errno > 0 && errno < 100 ? errno : 101);
+    }
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 102;
+}
+
+static void ptrace_attach_by_a_process_of_the_same_user_fails(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    pid_t monitor = 0, process = 0;
+    find_processes(&monitor, &process);
+    /* Neither the enclave process nor the monitor (which will hold platform secrets). */
+    assert_int_equal(unprivileged_attach_errno(process), EPERM);
+    assert_int_equal(unprivileged_attach_errno(monitor), EPERM);
+    int result = 0;
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, 1, &result), SGX_SUCCESS);
+    destroy(enclave);
+}
+
+static void ptrace_by_root_cannot_read_enclave_pages(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip(); /* only a privileged tracer can attach at all (see the test above) */
+    cella_enclave_t *enclave = create_sandbox();
+    uint64_t addresses[2];
+    pid_t monitor = 0, process = 0;
+    plant_secret(addresses);
+    find_processes(&monitor, &process);
+    /* SEIZE + INTERRUPT stops one thread without a group stop of the others. */
+    assert_int_equal(ptrace(PTRACE_SEIZE, process, NULL, NULL), 0);
+    assert_int_equal(ptrace(PTRACE_INTERRUPT, process, NULL, NULL), 0);
+    int status = 0;
+    assert_int_equal(waitpid(process, &status, __WALL), process);
+    for (int i = 0; i < 2; i++) {
+        errno = 0;
+        long word = ptrace(PTRACE_PEEKDATA, process, (void *)(uintptr_t)addresses[i], NULL);
+        assert_int_equal(word, -1);
+        assert_int_not_equal(errno, 0);
+    }
+    assert_int_equal(ptrace(PTRACE_DETACH, process, NULL, NULL), 0);
+    int result = 0;
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, 1, &result), SGX_SUCCESS);
+    assert_int_equal(result, 3);
+    destroy(enclave);
+}
+
+static void a_system_call_inside_crashes_the_enclave_and_the_log_names_it(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    int result = 0;
+    log_clear();
+    assert_int_equal(call_int(current_id, ECALL_SYSTEM_CALL, 0, &result), SGX_ERROR_ENCLAVE_CRASHED);
+    assert_true(log_contains("getpid"));
+    assert_true(log_contains("OCALL"));
+    int pair[2] = {1, 2};
+    assert_int_equal(call(current_id, ECALL_ADD, pair, sizeof(pair), &result, sizeof(result)),
+                     SGX_ERROR_ENCLAVE_CRASHED);
+    destroy(enclave);
+}
+
+/* ---- processes that die ------------------------------------------------------------------- */
+
+static void killing_the_idle_enclave_process_gives_crashed(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    int result = 0;
+    find_processes(&victim_monitor, &victim_enclave);
+    log_clear();
+    kill_and_wait(victim_enclave);
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, 1, &result), SGX_ERROR_ENCLAVE_CRASHED);
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, 1, &result), SGX_ERROR_ENCLAVE_CRASHED);
+    assert_true(log_contains("killed by signal 9"));
+    destroy(enclave);
+}
+
+static void killing_the_enclave_process_during_an_ocall_gives_crashed(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    int result = 0;
+    find_processes(&victim_monitor, &victim_enclave);
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, KILL_ENCLAVE, &result),
+                     SGX_ERROR_ENCLAVE_CRASHED);
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, 1, &result), SGX_ERROR_ENCLAVE_CRASHED);
+    destroy(enclave);
+    /* A new enclave from the same file works. */
+    enclave = create_sandbox();
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, 1, &result), SGX_SUCCESS);
+    assert_int_equal(result, 3);
+    destroy(enclave);
+}
+
+static void killing_the_idle_monitor_gives_lost(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    int result = 0;
+    find_processes(&victim_monitor, &victim_enclave);
+    int enclave_fd = pidfd_open(victim_enclave, 0);
+    assert_true(enclave_fd >= 0);
+    kill_and_wait(victim_monitor);
+    assert_true(wait_gone(enclave_fd)); /* the enclave process goes with its monitor */
+    close(enclave_fd);
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, 1, &result), SGX_ERROR_ENCLAVE_LOST);
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, 1, &result), SGX_ERROR_ENCLAVE_LOST);
+    destroy(enclave);
+}
+
+static void killing_the_monitor_during_an_ocall_gives_lost(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    int result = 0;
+    find_processes(&victim_monitor, &victim_enclave);
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, KILL_MONITOR, &result),
+                     SGX_ERROR_ENCLAVE_LOST);
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, 1, &result), SGX_ERROR_ENCLAVE_LOST);
+    destroy(enclave);
+}
+
+struct holder {
+    sgx_status_t status;
+    int result;
+};
+
+static void *hold_tcs(void *argument)
+{
+    struct holder *holder = argument;
+    holder->status = call_int(current_id, ECALL_CALL_HOST, HOLD_TCS, &holder->result);
+    return NULL;
+}
+
+static void *destroy_in_background(void *argument)
+{
+    cella_enclave_destroy(argument);
+    return NULL;
+}
+
+static void destroy_waits_for_calls_in_flight_and_refuses_new_ones(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    pthread_barrier_t barrier;
+    pthread_t holder_thread, destroyer;
+    struct holder holder = {0};
+    int result = 0;
+
+    pthread_barrier_init(&barrier, NULL, 2);
+    hold_barrier = &barrier;
+    assert_int_equal(pthread_create(&holder_thread, NULL, hold_tcs, &holder), 0);
+    pthread_barrier_wait(&barrier); /* the holder is inside its OCALL */
+    assert_int_equal(pthread_create(&destroyer, NULL, destroy_in_background, enclave), 0);
+    /* Once destroy has begun, new calls are refused... */
+    sgx_status_t status = SGX_SUCCESS;
+    for (int i = 0; i < LIVENESS_WAIT_MS; i++) {
+        status = call_int(current_id, ECALL_CALL_HOST, 1, &result);
+        if (status == SGX_ERROR_INVALID_ENCLAVE_ID)
+            break;
+        nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
+    }
+    assert_int_equal(status, SGX_ERROR_INVALID_ENCLAVE_ID);
+    /* ...while the call in flight finishes normally, and then destroy completes. */
+    pthread_barrier_wait(&barrier);
+    pthread_join(holder_thread, NULL);
+    assert_int_equal(holder.status, SGX_SUCCESS);
+    assert_int_equal(holder.result, 1);
+    pthread_join(destroyer, NULL);
+    pthread_barrier_destroy(&barrier);
+    assert_no_processes_left();
+}
+
+/* Runs this program again with arguments; returns the child's pid. */
+static pid_t run_self(char *const arguments[])
+{
+    pid_t child = fork();
+    if (child == 0) {
+        char self[4096];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (n > 0) {
+            self[n] = '\0';
+            char *argv[6] = {self, NULL};
+            for (int i = 0; arguments[i] != NULL && i < 4; i++)
+                argv[i + 1] = arguments[i];
+            execv(self, argv);
+        }
+        _exit(127);
+    }
+    return child;
+}
+
+static int wait_exit_code(pid_t child)
+{
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void a_host_that_dies_leaves_no_monitor_or_enclave_process(void **state)
+{
+    (void)state;
+    int pipe_fds[2];
+    char fd_text[16], line[64] = {0};
+
+    /* Orphans are reparented to this process, so it can also reap them. */
+    assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+    assert_int_equal(pipe(pipe_fds), 0);
+    snprintf(fd_text, sizeof(fd_text), "%d", pipe_fds[1]);
+    pid_t child = run_self((char *[]){"--host-child", fd_text, NULL});
+    assert_true(child > 0);
+    close(pipe_fds[1]);
+    size_t used = 0;
+    while (used < sizeof(line) - 1 && strchr(line, '\n') == NULL) {
+        ssize_t n = read(pipe_fds[0], line + used, sizeof(line) - 1 - used);
+        if (n <= 0)
+            break;
+        used += (size_t)n;
+    }
+    close(pipe_fds[0]);
+    int monitor = 0, process = 0;
+    assert_int_equal(sscanf(line, "%d %d", &monitor, &process), 2);
+    int monitor_fd = pidfd_open(monitor, 0), process_fd = pidfd_open(process, 0);
+    assert_true(monitor_fd >= 0 && process_fd >= 0);
+
+    kill(child, SIGKILL); /* the host dies without cleaning anything up */
+    assert_int_equal(wait_exit_code(child), 128 + SIGKILL);
+    assert_true(wait_gone(monitor_fd));
+    assert_true(wait_gone(process_fd));
+    close(monitor_fd);
+    close(process_fd);
+    while (waitpid(-1, NULL, WNOHANG) > 0) {
+    }
+    assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0), 0);
+}
+
+static void a_kernel_without_memfd_secret_is_a_clear_error(void **state)
+{
+    (void)state;
+    pid_t child = run_self((char *[]){"--without", "memfd_secret", NULL});
+    assert_int_equal(wait_exit_code(child), 0);
+}
+
+static void a_kernel_without_seccomp_filters_is_a_clear_error(void **state)
+{
+    (void)state;
+    pid_t child = run_self((char *[]){"--without", "seccomp", NULL});
+    assert_int_equal(wait_exit_code(child), 0);
+}
+
+/* ---- child modes --------------------------------------------------------------------------- */
+
+/* A host that makes one call, says which processes serve it, and waits to be killed. */
+static int host_child(const char *fd_text)
+{
+    cella_enclave_t *enclave = NULL;
+    int fd = atoi(fd_text), result = 0;
+    if (try_create(CELLA_BACKEND_SANDBOX, 0, 0, &enclave) != CELLA_OK)
+        return 1;
+    current_id = cella_enclave_get_id(enclave);
+    if (call_int(current_id, ECALL_CALL_HOST, 1, &result) != SGX_SUCCESS || result != 3)
+        return 2;
+    pid_t monitor = 0, process = 0;
+    if (find_children(getpid(), "cella-monitor", &monitor) != 1 ||
+        find_children(monitor, "cella-enclave", &process) != 1)
+        return 3;
+    dprintf(fd, "%d %d\n", (int)monitor, (int)process);
+    close(fd);
+    for (;;)
+        pause();
+}
+
+/*
+ * A kernel without the feature, as far as this process and its children can tell: a seccomp
+ * filter makes memfd_secret fail with ENOSYS, or seccomp filters unavailable (seccomp(2)
+ * ENOSYS, prctl(PR_SET_SECCOMP) EINVAL). Creating a sandbox enclave must fail with
+ * CELLA_ERR_UNSUPPORTED and a log naming the feature and a remedy.
+ */
+static int without_feature(const char *feature)
+{
+    bool memfd = strcmp(feature, "memfd_secret") == 0;
+    struct sock_filter memfd_filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 447 /* memfd_secret */, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_filter seccomp_filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_seccomp, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_prctl, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PR_SET_SECCOMP, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog program = {
+        .len = (unsigned short)(memfd ? sizeof(memfd_filter) / sizeof(memfd_filter[0])
+                                      : sizeof(seccomp_filter) / sizeof(seccomp_filter[0])),
+        .filter = memfd ? memfd_filter : seccomp_filter,
+    };
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)
+        return 10;
+    cella_enclave_t *enclave = NULL;
+    cella_result_t result = try_create(CELLA_BACKEND_SANDBOX, 0, 0, &enclave);
+    if (result != CELLA_ERR_UNSUPPORTED || enclave != NULL)
+        return 11;
+    if (!log_contains(memfd ? "memfd_secret" : "seccomp") || !log_contains("remedy"))
+        return 12;
+    if (find_children(getpid(), "cella-monitor", NULL) != 0)
+        return 13;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ecalls_ocalls_and_nested_ecalls_work_in_every_spin_mode),
+        cmocka_unit_test(nested_ecalls_ten_deep_run_on_one_tcs),
+        cmocka_unit_test(a_one_mib_in_out_ecall_round_trips),
+        cmocka_unit_test(a_one_mib_ocall_round_trips),
+        cmocka_unit_test(a_call_larger_than_the_call_buffers_is_out_of_memory),
+        cmocka_unit_test(cella_backend_sandbox_selects_the_sandbox_and_sim_stays_the_default),
+        cmocka_unit_test(a_missing_monitor_is_a_clear_error),
+        cmocka_unit_test(the_host_cannot_read_a_secret_in_enclave_globals_or_heap),
+        cmocka_unit_test(the_same_check_finds_the_secret_of_a_sim_enclave),
+        cmocka_unit_test(the_host_maps_no_enclave_memory),
+        cmocka_unit_test(proc_pid_mem_of_the_enclave_process_reveals_no_secret),
+        cmocka_unit_test(process_vm_readv_of_the_enclave_process_fails),
+        cmocka_unit_test(ptrace_attach_by_a_process_of_the_same_user_fails),
+        cmocka_unit_test(ptrace_by_root_cannot_read_enclave_pages),
+        cmocka_unit_test(a_system_call_inside_crashes_the_enclave_and_the_log_names_it),
+        cmocka_unit_test(killing_the_idle_enclave_process_gives_crashed),
+        cmocka_unit_test(killing_the_enclave_process_during_an_ocall_gives_crashed),
+        cmocka_unit_test(killing_the_idle_monitor_gives_lost),
+        cmocka_unit_test(killing_the_monitor_during_an_ocall_gives_lost),
+        cmocka_unit_test(destroy_waits_for_calls_in_flight_and_refuses_new_ones),
+        cmocka_unit_test(a_host_that_dies_leaves_no_monitor_or_enclave_process),
+        cmocka_unit_test(a_kernel_without_memfd_secret_is_a_clear_error),
+        cmocka_unit_test(a_kernel_without_seccomp_filters_is_a_clear_error),
+    };
+    cella_log_set_handler(capture_log, NULL);
+    /* The tests choose backends explicitly; the environment must not choose for them. */
+    unsetenv("CELLA_BACKEND");
+    if (argc == 3 && strcmp(argv[1], "--host-child") == 0)
+        return host_child(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--without") == 0)
+        return without_feature(argv[2]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
