@@ -35,7 +35,8 @@
  *           (or, from inside that OCALL, a nested ECALL: state = ECALL_REQUEST again)
  *   enclave finishes the ECALL, writes status       state = ECALL_DONE
  *
- * The waiting side spins for a budget of `pause` iterations, then sleeps: it sets its
+ * The waiting side spins for a budget of `pause` iterations (or for ever, yielding its CPU now
+ * and then), then sleeps: it sets its
  * `*_waiting` word, re-reads the state and calls FUTEX_WAIT on `state`. The side that changes
  * `state` reads the other side's `*_waiting` word afterwards and calls FUTEX_WAKE when it is
  * set. Both sides use sequentially consistent accesses for this pair, so a wake-up is never
@@ -62,6 +63,9 @@
 /* The spin budget: pause iterations before sleeping; these two values are special. */
 #define CELLA_SANDBOX_SPIN_NEVER  0
 #define CELLA_SANDBOX_SPIN_ALWAYS (-1)
+/* A side that always spins yields its CPU every this many iterations (sched_yield), so more
+ * spinning threads than CPUs still let the other side run. */
+#define CELLA_SANDBOX_SPIN_YIELD_INTERVAL 256u
 
 /* The region's first page, written by the host before the enclave process starts. The
  * enclave process reads it once and never writes it. */

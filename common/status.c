@@ -47,8 +47,8 @@ static const struct status_entry entries[] = {
            "or a closed session"),
     STATUS(SGX_ERROR_FEATURE_NOT_SUPPORTED, CELLA_ERR_UNSUPPORTED,
            "the feature is not supported on this platform",
-           "`cella detect` shows what this machine supports; CELLA_BACKEND=sandbox provides the "
-           "SGX features in software"),
+           "`cella detect` shows what this machine supports and which of cella's software "
+           "backends can stand in (CELLA_BACKEND)"),
     STATUS(SGX_PTHREAD_EXIT, CELLA_ERR_UNEXPECTED, "an enclave thread called pthread_exit()",
            NO_REMEDY),
     STATUS(SGX_ERROR_MEMORY_MAP_FAILURE, CELLA_ERR_OUT_OF_MEMORY,
@@ -101,8 +101,8 @@ static const struct status_entry entries[] = {
            "shrink HeapMaxSize, StackMaxSize or TCSNum, or destroy other enclaves first"),
     STATUS(SGX_ERROR_NO_DEVICE, CELLA_ERR_NOT_FOUND, "the SGX device cannot be opened",
            "no SGX driver, SGX off in the BIOS, or /dev/sgx_enclave not passed into the "
-           "container; `cella detect` shows what is missing, and CELLA_BACKEND=sandbox runs "
-           "without SGX hardware"),
+           "container; `cella detect` shows what is missing, and cella's software TEE runs "
+           "enclaves without SGX hardware (CELLA_BACKEND)"),
     STATUS(SGX_ERROR_MEMORY_MAP_CONFLICT, CELLA_ERR_UNEXPECTED,
            "the driver failed to map the enclave's pages",
            "the kernel log (dmesg) has the driver's reason; an old out-of-tree SGX driver is a "
@@ -388,8 +388,8 @@ static const struct status_entry entries[] = {
     STATUS(SGX_QL_UNSUPPORTED_MODE, CELLA_ERR_UNSUPPORTED, "the mode is not supported", NO_REMEDY),
     STATUS(SGX_QL_NO_DEVICE, CELLA_ERR_NOT_FOUND, "no SGX device",
            "the SGX driver or its device nodes are missing or not passed into the container; "
-           "`cella detect` shows what is missing, and CELLA_BACKEND=sandbox runs without SGX "
-           "hardware"),
+           "`cella detect` shows what is missing, and cella's software TEE runs enclaves "
+           "without SGX hardware (CELLA_BACKEND)"),
     STATUS(SGX_QL_SERVICE_UNAVAILABLE, CELLA_ERR_IO, "the quoting service is unavailable",
            "with SGX_AESM_ADDR set, quoting goes through aesmd: make sure it runs and its socket "
            "is mounted into the container"),

@@ -464,7 +464,7 @@ int32_t cella_ecall_begin(uint64_t enclave_id, cella_bridge_call_t *bridge_call,
     total = call->out_offset + out_size;
     if (total != 0 && e->backend->buffer_get != NULL) {
         /* The backend's memory: e.g. the sandbox's shared region, which the enclave reaches. */
-        status = e->backend->buffer_get(e, call, total);
+        status = (int32_t)e->backend->buffer_get(e, call, total);
         if (status != SGX_SUCCESS)
             goto fail;
         call->buffer_from_backend = true;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* host/sandbox.c: the "sandbox" backend: each enclave in its own process, started by cella-monitor. */
+/* host/sandbox.c: the "sandbox" backend: each enclave in its own process, started by cella-monitor.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -7,6 +8,7 @@
 #include <linux/futex.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdatomic.h>
@@ -55,13 +57,17 @@
  * SGX_ERROR_ENCLAVE_CRASHED or SGX_ERROR_ENCLAVE_LOST at once.
  */
 
-#define REGION_MAX_BYTES ((size_t)1 << 36)    /* 64 GiB of shared memory at most */
+#define REGION_MAX_BYTES      ((size_t)1 << 36) /* 64 GiB of shared memory at most */
 #define CALL_BUFFER_MIN_BYTES ((size_t)64 << 10)
 /* Where the shared region goes: away from where the kernel puts the enclave process's own
  * executable, libraries, heap and stacks, so the same address is free there too. */
 #define REGION_AREA_START ((uintptr_t)0x200000000000ull)
 #define REGION_AREA_END   ((uintptr_t)0x400000000000ull)
+#if defined(__SANITIZE_THREAD__)
+#define REGION_PLACEMENT_TRIES 0 /* ThreadSanitizer keeps that area for its shadow memory */
+#else
 #define REGION_PLACEMENT_TRIES 16
+#endif
 
 struct sandbox_tcs {
     cella_sandbox_slot_t *slot;
@@ -88,7 +94,7 @@ struct sandbox_state {
     int file_fd;
     struct sandbox_tcs *tcs;
     uint32_t tcs_count;
-    int64_t spin; /* CELLA_SANDBOX_SPIN_* or iterations */
+    int64_t spin;          /* CELLA_SANDBOX_SPIN_* or iterations */
     int socket_fd;         /* ours */
     int monitor_socket_fd; /* the monitor's, until it has it */
     pid_t monitor_pid;
@@ -136,15 +142,18 @@ static uint32_t slot_wait(struct sandbox_state *s, cella_sandbox_slot_t *slot, u
 {
     uint32_t state;
 
-    for (int64_t i = 0; s->spin == CELLA_SANDBOX_SPIN_ALWAYS || i < s->spin; i++) {
+    for (int64_t i = 1; s->spin == CELLA_SANDBOX_SPIN_ALWAYS || i <= s->spin; i++) {
         state = __atomic_load_n(&slot->state, __ATOMIC_ACQUIRE);
         if (state == first || state == second)
             return state;
         if (is_dead(s, state))
             return CELLA_SANDBOX_STATE_DEAD;
         cpu_relax();
-        if (s->spin == CELLA_SANDBOX_SPIN_ALWAYS)
+        if (s->spin == CELLA_SANDBOX_SPIN_ALWAYS && i % CELLA_SANDBOX_SPIN_YIELD_INTERVAL == 0) {
+            /* More spinning threads than CPUs must still let the other side run. */
+            sched_yield();
             i = 0;
+        }
     }
     for (;;) {
         __atomic_store_n(&slot->host_waiting, 1, __ATOMIC_SEQ_CST);
@@ -209,17 +218,16 @@ static void serve_ocall(struct sandbox_state *s, struct sandbox_tcs *tcs, struct
 
     if (!in_arena(s, tcs->ocall_arena, in, in_size) ||
         !in_arena(s, tcs->ocall_arena, out, out_size)) {
-        cella_log(CELLA_LOG_ERROR, "enclave %#llx asked for OCALL %u with buffers outside its "
-                                   "OCALL memory; refused",
+        cella_log(CELLA_LOG_ERROR,
+                  "enclave %#llx asked for OCALL %u with buffers outside its "
+                  "OCALL memory; refused",
                   (unsigned long long)s->id, index);
         status = SGX_ERROR_INVALID_PARAMETER;
     } else {
         call->in_ocall = true;
-        status = cella_host_dispatch_ocall(call, index,
-                                           in_size != 0 ? (const uint8_t *)(uintptr_t)in : NULL,
-                                           (size_t)in_size,
-                                           out_size != 0 ? (uint8_t *)(uintptr_t)out : NULL,
-                                           (size_t)out_size);
+        status = cella_host_dispatch_ocall(
+            call, index, in_size != 0 ? (const uint8_t *)(uintptr_t)in : NULL, (size_t)in_size,
+            out_size != 0 ? (uint8_t *)(uintptr_t)out : NULL, (size_t)out_size);
         call->in_ocall = false;
     }
     __atomic_store_n(&slot->status, status, __ATOMIC_RELAXED);
@@ -248,8 +256,8 @@ static sgx_status_t run_call(struct sandbox_state *s, struct host_call *call, ui
     __atomic_store_n(&slot->out_size, (uint64_t)call->out_size, __ATOMIC_RELAXED);
     slot_post(slot, CELLA_SANDBOX_STATE_ECALL_REQUEST);
     for (;;) {
-        uint32_t state = slot_wait(s, slot, CELLA_SANDBOX_STATE_ECALL_DONE,
-                                   CELLA_SANDBOX_STATE_OCALL_REQUEST);
+        uint32_t state =
+            slot_wait(s, slot, CELLA_SANDBOX_STATE_ECALL_DONE, CELLA_SANDBOX_STATE_OCALL_REQUEST);
         if (state == CELLA_SANDBOX_STATE_DEAD)
             return (sgx_status_t)atomic_load(&s->dead);
         if (state == CELLA_SANDBOX_STATE_ECALL_DONE)
@@ -305,8 +313,9 @@ static int64_t spin_budget(const struct cella_enclave *e)
     if (option > 0)
         return option;
     if (option != CELLA_SPIN_DEFAULT)
-        cella_log(CELLA_LOG_WARNING, "cella_enclave_options_t.spin = %lld is not a spin budget; "
-                                     "using the default",
+        cella_log(CELLA_LOG_WARNING,
+                  "cella_enclave_options_t.spin = %lld is not a spin budget; "
+                  "using the default",
                   (long long)option);
     const char *text = getenv("CELLA_SPIN");
     if (text != NULL && *text != '\0') {
@@ -319,9 +328,10 @@ static int64_t spin_budget(const struct cella_enclave *e)
             return CELLA_SANDBOX_SPIN_ALWAYS;
         if (errno == 0 && *end == '\0' && value >= -1)
             return value == -1 ? CELLA_SANDBOX_SPIN_ALWAYS : (int64_t)value;
-        cella_log(CELLA_LOG_WARNING, "CELLA_SPIN=%s is not a spin budget (\"never\" or 0, "
-                                     "\"always\" or -1, or a number of iterations); using the "
-                                     "default",
+        cella_log(CELLA_LOG_WARNING,
+                  "CELLA_SPIN=%s is not a spin budget (\"never\" or 0, "
+                  "\"always\" or -1, or a number of iterations); using the "
+                  "default",
                   text);
     }
     return CELLA_SPIN_DEFAULT_ITERATIONS;
@@ -341,8 +351,9 @@ static size_t call_buffer_size(const struct cella_enclave *e)
             if (errno == 0 && *end == '\0' && value > 0 && value <= REGION_MAX_BYTES)
                 size = (size_t)value;
             else
-                cella_log(CELLA_LOG_WARNING, "CELLA_CALL_BUFFER_SIZE=%s is not a size in bytes; "
-                                             "using %zu",
+                cella_log(CELLA_LOG_WARNING,
+                          "CELLA_CALL_BUFFER_SIZE=%s is not a size in bytes; "
+                          "using %zu",
                           text, size);
         }
     }
@@ -367,7 +378,8 @@ static const char *monitor_path(void)
     return CELLA_MONITOR_INSTALL_PATH;
 }
 
-/* ---- the shared region ------------------------------------------------------------------------ */
+/* ---- the shared region ------------------------------------------------------------------------
+ */
 
 /* Maps the region at a random free address of the area the enclave process leaves free. */
 static uint8_t *place_region(int fd, size_t size)
@@ -393,17 +405,18 @@ static uint8_t *place_region(int fd, size_t size)
 
 static sgx_status_t create_region(struct sandbox_state *s)
 {
-    size_t slots_size = ((size_t)s->tcs_count * CELLA_SANDBOX_SLOT_BYTES +
-                         CELLA_SANDBOX_PAGE_BYTES - 1) &
-                        ~(size_t)(CELLA_SANDBOX_PAGE_BYTES - 1);
+    size_t slots_size =
+        ((size_t)s->tcs_count * CELLA_SANDBOX_SLOT_BYTES + CELLA_SANDBOX_PAGE_BYTES - 1) &
+        ~(size_t)(CELLA_SANDBOX_PAGE_BYTES - 1);
     size_t arenas_offset = CELLA_SANDBOX_SLOTS_OFFSET + slots_size;
     size_t arenas_size = 0, size = 0;
 
     if (__builtin_mul_overflow(s->arena_size, 2u * (size_t)s->tcs_count, &arenas_size) ||
         __builtin_add_overflow(arenas_offset, arenas_size, &size) || size > REGION_MAX_BYTES) {
-        cella_log(CELLA_LOG_ERROR, "%u TCS with %zu bytes of call buffers each need more shared "
-                                   "memory than the sandbox allows (%zu bytes); lower "
-                                   "call_buffer_size",
+        cella_log(CELLA_LOG_ERROR,
+                  "%u TCS with %zu bytes of call buffers each need more shared "
+                  "memory than the sandbox allows (%zu bytes); lower "
+                  "call_buffer_size",
                   s->tcs_count, s->arena_size, REGION_MAX_BYTES);
         return SGX_ERROR_OUT_OF_MEMORY;
     }
@@ -440,7 +453,8 @@ static sgx_status_t create_region(struct sandbox_state *s)
     return SGX_SUCCESS;
 }
 
-/* ---- the monitor ------------------------------------------------------------------------------ */
+/* ---- the monitor ------------------------------------------------------------------------------
+ */
 
 static sgx_status_t start_monitor(struct sandbox_state *s)
 {
@@ -458,8 +472,8 @@ static sgx_status_t start_monitor(struct sandbox_state *s)
         return SGX_ERROR_OUT_OF_MEMORY;
     }
     sigemptyset(&signals);
-    if (posix_spawn_file_actions_adddup2(&actions, s->monitor_socket_fd,
-                                         CELLA_MONITOR_HOST_FD) != 0 ||
+    if (posix_spawn_file_actions_adddup2(&actions, s->monitor_socket_fd, CELLA_MONITOR_HOST_FD) !=
+            0 ||
         posix_spawnattr_setsigmask(&attributes, &signals) != 0)
         goto out;
     sigfillset(&signals);
@@ -472,8 +486,9 @@ static sgx_status_t start_monitor(struct sandbox_state *s)
     char *environment[] = {NULL};
     int error = posix_spawn(&s->monitor_pid, path, &actions, &attributes, argv, environment);
     if (error != 0) {
-        cella_log(CELLA_LOG_ERROR, "cannot start cella-monitor (%s): %s; the sandbox backend "
-                                   "needs it: install cella, or set CELLA_MONITOR to its path",
+        cella_log(CELLA_LOG_ERROR,
+                  "cannot start cella-monitor (%s): %s; the sandbox backend "
+                  "needs it: install cella, or set CELLA_MONITOR to its path",
                   path, strerror(error));
         s->monitor_pid = -1;
         status = SGX_ERROR_FEATURE_NOT_SUPPORTED;
@@ -510,7 +525,9 @@ static sgx_status_t send_load(struct sandbox_state *s)
         struct cmsghdr align;
     } control;
     struct iovec iov = {.iov_base = &load, .iov_len = sizeof(load)};
-    struct msghdr message = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buffer,
+    struct msghdr message = {.msg_iov = &iov,
+                             .msg_iovlen = 1,
+                             .msg_control = control.buffer,
                              .msg_controllen = sizeof(control.buffer)};
     struct cmsghdr *c = CMSG_FIRSTHDR(&message);
 
@@ -564,8 +581,8 @@ static ssize_t receive(struct sandbox_state *s, union monitor_message *message)
 
 static void relay_log(struct sandbox_state *s, const cella_monitor_log_t *log)
 {
-    cella_log_level_t level = log->level <= CELLA_LOG_DEBUG ? (cella_log_level_t)log->level
-                                                            : CELLA_LOG_DEBUG;
+    cella_log_level_t level =
+        log->level <= CELLA_LOG_DEBUG ? (cella_log_level_t)log->level : CELLA_LOG_DEBUG;
     cella_log(level, "enclave %#llx: %s", (unsigned long long)s->id, log->text);
 }
 
@@ -597,8 +614,7 @@ static sgx_status_t receive_until_loaded(struct sandbox_state *s)
             return message.failed.status != SGX_SUCCESS ? (sgx_status_t)message.failed.status
                                                         : SGX_ERROR_UNEXPECTED;
         default:
-            cella_log(CELLA_LOG_ERROR, "cella-monitor sent message %u while loading",
-                      message.type);
+            cella_log(CELLA_LOG_ERROR, "cella-monitor sent message %u while loading", message.type);
             return SGX_ERROR_UNEXPECTED;
         }
     }
@@ -632,8 +648,9 @@ static void watch(struct sandbox_state *s)
         }
     }
     if (!atomic_load(&s->stopping) && atomic_load(&s->dead) == 0) {
-        cella_log(CELLA_LOG_ERROR, "cella-monitor of enclave %#llx stopped (killed or crashed); "
-                                   "the enclave process went with it",
+        cella_log(CELLA_LOG_ERROR,
+                  "cella-monitor of enclave %#llx stopped (killed or crashed); "
+                  "the enclave process went with it",
                   (unsigned long long)s->id);
         mark_dead(s, SGX_ERROR_ENCLAVE_LOST);
         cella_host_mark_lost(s->enclave);
@@ -665,8 +682,17 @@ static void *watcher_main(void *argument)
     shutdown(s->socket_fd, SHUT_RDWR);
     if (s->monitor_pid > 0) {
         int wait_status = 0;
-        while (waitpid(s->monitor_pid, &wait_status, 0) < 0 && errno == EINTR) {
-        }
+        pid_t reaped;
+        do {
+            reaped = waitpid(s->monitor_pid, &wait_status, 0);
+        } while (reaped < 0 && errno == EINTR);
+        /* After a load that worked, the monitor ends with 0 when it is told to stop. */
+        if (reaped == s->monitor_pid && status == SGX_SUCCESS && atomic_load(&s->stopping) &&
+            !(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0))
+            cella_log(CELLA_LOG_WARNING,
+                      "cella-monitor of enclave %#llx ended badly (wait "
+                      "status %#x)",
+                      (unsigned long long)s->id, (unsigned)wait_status);
         s->monitor_pid = -1;
     }
     return NULL;
@@ -766,8 +792,7 @@ static sgx_status_t load(struct cella_enclave *e)
      * checked before does not count for it. */
     s->file_fd = open(e->path, O_RDONLY | O_CLOEXEC);
     if (s->file_fd < 0) {
-        cella_log(CELLA_LOG_ERROR, "cannot open the enclave file %s: %s", e->path,
-                  strerror(errno));
+        cella_log(CELLA_LOG_ERROR, "cannot open the enclave file %s: %s", e->path, strerror(errno));
         status = SGX_ERROR_ENCLAVE_FILE_ACCESS;
         goto out;
     }
@@ -791,8 +816,7 @@ static sgx_status_t load(struct cella_enclave *e)
     s->file_fd = -1;
     if (s->ready.tcs_count != e->tcs_count ||
         s->ready.enclave_size != e->info.layout.enclave_size) {
-        cella_log(CELLA_LOG_ERROR, "%s changed while it was being loaded; load it again",
-                  e->path);
+        cella_log(CELLA_LOG_ERROR, "%s changed while it was being loaded; load it again", e->path);
         status = SGX_ERROR_INVALID_ENCLAVE;
         goto out;
     }

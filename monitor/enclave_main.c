@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* monitor/enclave_main.c: cella-enclave, the trusted stub that runs one enclave in its own process. */
+/* monitor/enclave_main.c: cella-enclave, the trusted stub that runs one enclave in its own process.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -43,8 +45,8 @@
  *   3. starts one thread per TCS, each waiting on its call slot;
  *   4. installs the system call filter, for every thread at once, before any enclave code
  *      runs, and tells the monitor it is ready. From then on the only system calls are
- *      futex waits and wakes, writes to the monitor channel (the ready and crash messages),
- *      and exit.
+ *      futex waits and wakes, sched_yield, writes to the monitor channel (the ready and crash
+ *      messages), and exit.
  *
  * Threads and TLS. Enclave threads are pthreads. To run a request, a thread switches to its
  * TCS's stack and %fs (enclave_switch.S) and calls the image's entry (common/entry_abi.h);
@@ -65,10 +67,10 @@
 #define HWCAP2_FSGSBASE (1 << 1)
 #endif
 
-#define SIGSYS_FROM_SECCOMP  1 /* SIGSYS si_code of a seccomp filter's SECCOMP_RET_TRAP */
-#define ALTSTACK_BYTES       (64 * 1024)
-#define THREAD_STACK_BYTES   (256 * 1024)
-#define OCALL_BLOCKS_MAX     256 /* OCALL buffers and sgx_ocalloc blocks live at once per TCS */
+#define SIGSYS_FROM_SECCOMP 1 /* SIGSYS si_code of a seccomp filter's SECCOMP_RET_TRAP */
+#define ALTSTACK_BYTES      (64 * 1024)
+#define THREAD_STACK_BYTES  (256 * 1024)
+#define OCALL_BLOCKS_MAX    256 /* OCALL buffers and sgx_ocalloc blocks live at once per TCS */
 
 /* Calls entry(thread_data, request) on the enclave stack ending at stack_top with
  * %fs = thread_data; returns its result with this thread's stack and %fs back. */
@@ -154,11 +156,14 @@ static uint32_t slot_wait(cella_sandbox_slot_t *slot, uint32_t first, uint32_t s
     uint32_t state;
 
     if (stub.spin == CELLA_SANDBOX_SPIN_ALWAYS) {
-        for (;;) {
+        for (uint32_t i = 1;; i++) {
             state = __atomic_load_n(&slot->state, __ATOMIC_ACQUIRE);
             if (state == first || state == second)
                 return state;
             cpu_relax();
+            /* More spinning threads than CPUs must still let the other side run. */
+            if (i % CELLA_SANDBOX_SPIN_YIELD_INTERVAL == 0)
+                (void)raw_syscall4(SYS_sched_yield, 0, 0, 0, 0);
         }
     }
     for (int64_t i = 0; i < stub.spin; i++) {
@@ -311,8 +316,10 @@ static void report_crash(uint32_t kind, int signal_number, int64_t syscall_numbe
                          uintptr_t address)
 {
     static uint32_t reported;
-    cella_enclave_crash_t crash = {.kind = kind, .signal = signal_number,
-                                   .syscall = syscall_number, .address = (uint64_t)address};
+    cella_enclave_crash_t crash = {.kind = kind,
+                                   .signal = signal_number,
+                                   .syscall = syscall_number,
+                                   .address = (uint64_t)address};
 
     if (__atomic_exchange_n(&reported, 1, __ATOMIC_SEQ_CST) != 0)
         return;
@@ -364,8 +371,8 @@ __attribute__((noreturn)) static void thread_loop(struct stub_thread *thread)
  * the guard page, and the handler must still run. */
 static bool thread_prepare(void)
 {
-    void *memory = mmap(NULL, ALTSTACK_BYTES, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *memory =
+        mmap(NULL, ALTSTACK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (memory == MAP_FAILED)
         return false;
     stack_t stack = {.ss_sp = memory, .ss_size = ALTSTACK_BYTES, .ss_flags = 0};
@@ -403,9 +410,8 @@ static void send_status(const cella_enclave_status_t *status)
     }
 }
 
-__attribute__((noreturn, format(printf, 4, 5))) static void fail(int32_t status, int error,
-                                                                 uint32_t feature,
-                                                                 const char *format, ...)
+__attribute__((noreturn, format(printf, 4, 5))) static void
+fail(int32_t status, int error, uint32_t feature, const char *format, ...)
 {
     cella_enclave_status_t message;
     va_list arguments;
@@ -478,8 +484,8 @@ static void map_shared(const cella_enclave_plan_t *plan)
     uint64_t arenas_end = 0;
     if (header.magic != CELLA_SANDBOX_MAGIC || header.version != CELLA_SANDBOX_ABI_VERSION ||
         header.tcs_count != plan->tcs_count || header.region_size != plan->shared_size ||
-        header.arenas_offset != CELLA_SANDBOX_SLOTS_OFFSET + slots_size ||
-        header.arena_size == 0 || header.arena_size % CELLA_SANDBOX_PAGE_BYTES != 0 ||
+        header.arenas_offset != CELLA_SANDBOX_SLOTS_OFFSET + slots_size || header.arena_size == 0 ||
+        header.arena_size % CELLA_SANDBOX_PAGE_BYTES != 0 ||
         __builtin_mul_overflow(header.arena_size, 2u * (uint64_t)plan->tcs_count, &arenas_end) ||
         __builtin_add_overflow(arenas_end, header.arenas_offset, &arenas_end) ||
         arenas_end > header.region_size ||
@@ -509,8 +515,8 @@ static void map_enclave(const cella_enclave_plan_t *plan, const cella_enclave_ra
         fail(SGX_ERROR_INVALID_ENCLAVE, 0, CELLA_ENCLAVE_FEATURE_NONE,
              "the plan's enclave size is impossible");
     /* SECS.BASE is naturally aligned to SECS.SIZE: reserve twice the size and trim. */
-    uint8_t *reservation = mmap(NULL, 2 * size, PROT_NONE,
-                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    uint8_t *reservation =
+        mmap(NULL, 2 * size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (reservation == MAP_FAILED)
         fail(SGX_ERROR_OUT_OF_MEMORY, errno, CELLA_ENCLAVE_FEATURE_NONE,
              "cannot reserve %zu bytes of address space for the enclave: %s", size,
@@ -564,8 +570,7 @@ static void map_enclave(const cella_enclave_plan_t *plan, const cella_enclave_ra
             fail(SGX_ERROR_INVALID_ENCLAVE, 0, CELLA_ENCLAVE_FEATURE_NONE,
                  "the plan's thread %u is impossible", t);
         stub.threads[t].index = t;
-        stub.threads[t].thread_data =
-            (cella_thread_data_t *)(base + threads[t].thread_data_offset);
+        stub.threads[t].thread_data = (cella_thread_data_t *)(base + threads[t].thread_data_offset);
         stub.threads[t].stack_top = base + threads[t].stack_top_offset;
     }
 }
@@ -597,8 +602,8 @@ static void start_threads(void)
         pthread_attr_setstacksize(&attributes, THREAD_STACK_BYTES) != 0)
         fail(SGX_ERROR_UNEXPECTED, 0, CELLA_ENCLAVE_FEATURE_NONE, "pthread attributes");
     for (uint32_t t = 1; t < stub.tcs_count; t++) {
-        int error = pthread_create(&stub.threads[t].thread, &attributes, thread_main,
-                                   &stub.threads[t]);
+        int error =
+            pthread_create(&stub.threads[t].thread, &attributes, thread_main, &stub.threads[t]);
         if (error != 0)
             fail(SGX_ERROR_OUT_OF_MEMORY, error, CELLA_ENCLAVE_FEATURE_NONE,
                  "cannot start enclave thread %u: %s", t, strerror(error));
@@ -613,11 +618,19 @@ static void start_threads(void)
 }
 
 /*
- * The filter, for every thread (TSYNC): futex wait and wake (the call slots), write to the
- * monitor channel (the ready message), exit, and the kernel's own sigreturn and restart.
+ * The filter, for every thread (TSYNC): futex wait and wake (the call slots), sched_yield (the
+ * always-spinning wait), write to the monitor channel (the ready and crash messages), exit,
+ * and the kernel's own sigreturn and restart.
  * Anything else raises SIGSYS, whose handler records the call and ends the process; a system
  * call of another architecture's ABI (int 0x80) kills the process outright.
  */
+static struct scmp_arg_cmp argument_equals(unsigned int argument, scmp_datum_t value)
+{
+    struct scmp_arg_cmp compare = {
+        .arg = argument, .op = SCMP_CMP_EQ, .datum_a = value, .datum_b = 0};
+    return compare;
+}
+
 static void install_filter(void)
 {
     scmp_filter_ctx filter = seccomp_init(SCMP_ACT_TRAP);
@@ -629,11 +642,12 @@ static void install_filter(void)
     if ((rc = seccomp_attr_set(filter, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) != 0 ||
         (rc = seccomp_attr_set(filter, SCMP_FLTATR_CTL_TSYNC, 1)) != 0 ||
         (rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
-                               SCMP_A1(SCMP_CMP_EQ, FUTEX_WAIT))) != 0 ||
+                               argument_equals(1, FUTEX_WAIT))) != 0 ||
         (rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
-                               SCMP_A1(SCMP_CMP_EQ, FUTEX_WAKE))) != 0 ||
+                               argument_equals(1, FUTEX_WAKE))) != 0 ||
         (rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(write), 1,
-                               SCMP_A0(SCMP_CMP_EQ, CELLA_ENCLAVE_CHANNEL_FD))) != 0 ||
+                               argument_equals(0, CELLA_ENCLAVE_CHANNEL_FD))) != 0 ||
+        (rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(sched_yield), 0)) != 0 ||
         (rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0)) != 0 ||
         (rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0)) != 0 ||
         (rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn), 0)) != 0 ||
@@ -673,6 +687,10 @@ int main(int argc, char **argv)
         getppid() != (pid_t)monitor_pid)
         return 1; /* the monitor is already gone */
     (void)close_range(CELLA_ENCLAVE_SHARED_FD + 1, ~0u, 0);
+    /* free() must never give memory back to the system once the filter is in place (the
+     * filter library frees its own memory after loading): no trimming, no mmap'd blocks. */
+    (void)mallopt(M_TRIM_THRESHOLD, -1);
+    (void)mallopt(M_MMAP_THRESHOLD, 32 << 20);
 
     if (!read_full(CELLA_ENCLAVE_CHANNEL_FD, &plan, sizeof(plan)))
         fail(SGX_ERROR_UNEXPECTED, errno, CELLA_ENCLAVE_FEATURE_NONE, "no plan from the monitor");

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* monitor/monitor.c: cella-monitor: loads, measures and checks an enclave, then starts its process. */
+/* monitor/monitor.c: cella-monitor: loads, measures and checks an enclave, then starts its process.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -62,7 +63,7 @@
  * measured identity for them.
  */
 
-#define MAX_ENCLAVE_FILE_BYTES ((size_t)1 << 32)
+#define MAX_ENCLAVE_FILE_BYTES  ((size_t)1 << 32)
 #define SYS_memfd_secret_number 447
 
 static int host_fd = CELLA_MONITOR_HOST_FD;
@@ -182,7 +183,9 @@ static sgx_status_t receive_load(struct monitor *m)
         struct cmsghdr align;
     } control;
     struct iovec iov = {.iov_base = &m->load, .iov_len = sizeof(m->load)};
-    struct msghdr message = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buffer,
+    struct msghdr message = {.msg_iov = &iov,
+                             .msg_iovlen = 1,
+                             .msg_control = control.buffer,
                              .msg_controllen = sizeof(control.buffer)};
     ssize_t n;
 
@@ -199,8 +202,8 @@ static sgx_status_t receive_load(struct monitor *m)
         }
     }
     if (n != (ssize_t)sizeof(m->load) || (message.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-        m->load.type != CELLA_MONITOR_MSG_LOAD || m->load.version != CELLA_MONITOR_PROTOCOL_VERSION ||
-        m->file_fd < 0 || m->shared_fd < 0) {
+        m->load.type != CELLA_MONITOR_MSG_LOAD ||
+        m->load.version != CELLA_MONITOR_PROTOCOL_VERSION || m->file_fd < 0 || m->shared_fd < 0) {
         cella_log(CELLA_LOG_ERROR, "cella-monitor: the host's load request is malformed (is the "
                                    "monitor from the same cella version as the application?)");
         return SGX_ERROR_UNEXPECTED;
@@ -612,8 +615,9 @@ static void log_exit(const cella_enclave_crash_t *crash, const siginfo_t *info)
             cella_log(CELLA_LOG_ERROR, "the enclave crashed: %s at enclave offset %#llx",
                       strsignal(crash->signal), (unsigned long long)crash->address);
         else
-            cella_log(CELLA_LOG_ERROR, "the enclave crashed: %s at address %#llx, outside the "
-                                       "enclave",
+            cella_log(CELLA_LOG_ERROR,
+                      "the enclave crashed: %s at address %#llx, outside the "
+                      "enclave",
                       strsignal(crash->signal), (unsigned long long)crash->address);
         return;
     case CELLA_ENCLAVE_CRASH_ABORT:
@@ -696,8 +700,12 @@ static void watch(struct monitor *m)
 
 int main(int argc, char **argv)
 {
-    struct monitor m = {.file_fd = -1, .shared_fd = -1, .memory_fd = -1, .channel_fd = -1,
-                        .enclave_pid = -1, .enclave_pidfd = -1};
+    struct monitor m = {.file_fd = -1,
+                        .shared_fd = -1,
+                        .memory_fd = -1,
+                        .channel_fd = -1,
+                        .enclave_pid = -1,
+                        .enclave_pidfd = -1};
     cella_enclave_plan_t plan;
     cella_enclave_range_t *ranges = NULL;
     cella_enclave_thread_t *threads = NULL;

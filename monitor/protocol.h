@@ -30,10 +30,10 @@
 
 #define CELLA_MONITOR_PROTOCOL_VERSION 1u
 
-#define CELLA_MONITOR_HOST_FD     3
-#define CELLA_ENCLAVE_CHANNEL_FD  3
-#define CELLA_ENCLAVE_MEMORY_FD   4
-#define CELLA_ENCLAVE_SHARED_FD   5
+#define CELLA_MONITOR_HOST_FD    3
+#define CELLA_ENCLAVE_CHANNEL_FD 3
+#define CELLA_ENCLAVE_MEMORY_FD  4
+#define CELLA_ENCLAVE_SHARED_FD  5
 
 #define CELLA_MONITOR_TEXT_MAX_BYTES 512
 
@@ -46,9 +46,9 @@
 
 /* host -> monitor: load the enclave file passed along, sharing the region passed along. */
 typedef struct cella_monitor_load {
-    uint32_t type;           /* CELLA_MONITOR_MSG_LOAD */
-    uint32_t version;        /* CELLA_MONITOR_PROTOCOL_VERSION */
-    uint32_t debug;          /* 1: a debug enclave */
+    uint32_t type;    /* CELLA_MONITOR_MSG_LOAD */
+    uint32_t version; /* CELLA_MONITOR_PROTOCOL_VERSION */
+    uint32_t debug;   /* 1: a debug enclave */
     uint32_t reserved;
     uint64_t shared_address; /* where the host mapped the region; the enclave maps it there */
     uint64_t shared_size;    /* its size; the memfd is sealed against shrinking */
@@ -63,9 +63,9 @@ typedef struct cella_monitor_log {
 
 /* monitor -> host: the enclave process runs and waits on its slots (INIT not yet sent). */
 typedef struct cella_monitor_ready {
-    uint32_t type;        /* CELLA_MONITOR_MSG_READY */
-    int32_t enclave_pid;  /* the enclave process */
-    uint32_t tcs_count;   /* as measured by the monitor */
+    uint32_t type;       /* CELLA_MONITOR_MSG_READY */
+    int32_t enclave_pid; /* the enclave process */
+    uint32_t tcs_count;  /* as measured by the monitor */
     uint32_t reserved;
     uint64_t enclave_size; /* SECS.SIZE */
     uint8_t mrenclave[32];
@@ -80,19 +80,19 @@ typedef struct cella_monitor_failed {
 
 /* monitor -> host: the enclave process has stopped; a LOG message before it said why. */
 typedef struct cella_monitor_enclave_exited {
-    uint32_t type;   /* CELLA_MONITOR_MSG_ENCLAVE_EXITED */
-    int32_t code;    /* waitid's si_code: CLD_EXITED, CLD_KILLED or CLD_DUMPED */
-    int32_t status;  /* waitid's si_status: the exit status or the signal */
-    uint32_t crash;  /* CELLA_ENCLAVE_CRASH_*: why it ended itself, if it did */
+    uint32_t type;  /* CELLA_MONITOR_MSG_ENCLAVE_EXITED */
+    int32_t code;   /* waitid's si_code: CLD_EXITED, CLD_KILLED or CLD_DUMPED */
+    int32_t status; /* waitid's si_status: the exit status or the signal */
+    uint32_t crash; /* CELLA_ENCLAVE_CRASH_*: why it ended itself, if it did */
 } cella_monitor_enclave_exited_t;
 
 /* ---- monitor -> enclave process ------------------------------------------------------------- */
 
 /* What the enclave process sets up; the memory holds every added page at its enclave offset. */
 typedef struct cella_enclave_plan {
-    uint32_t version;        /* CELLA_MONITOR_PROTOCOL_VERSION */
-    uint32_t tcs_count;      /* threads that follow */
-    uint32_t range_count;    /* ranges that follow */
+    uint32_t version;     /* CELLA_MONITOR_PROTOCOL_VERSION */
+    uint32_t tcs_count;   /* threads that follow */
+    uint32_t range_count; /* ranges that follow */
     uint32_t reserved;
     uint64_t enclave_size;   /* SECS.SIZE: the base is aligned to it */
     uint64_t entry_offset;   /* TCS.OENTRY */

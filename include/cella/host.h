@@ -39,7 +39,9 @@ typedef enum cella_backend {
  *                       or -1, or a number of iterations), else CELLA_SPIN_DEFAULT_ITERATIONS
  *   CELLA_SPIN_NEVER    sleep at once: no CPU spent while idle (idle-heavy enclaves)
  *   CELLA_SPIN_ALWAYS   never sleep: the lowest latency, one busy CPU per waiting side,
- *                       also while the enclave is idle (latency-critical enclaves)
+ *                       each enclave thread included while it is idle; a spinning thread
+ *                       yields its CPU now and then, so a machine with fewer CPUs than
+ *                       spinning threads still makes progress (latency-critical enclaves)
  *   n > 0               n iterations of the CPU's `pause` (tens of nanoseconds each), then sleep
  */
 #define CELLA_SPIN_DEFAULT            0

@@ -42,7 +42,7 @@ for code in 0x2006 8198 SGX_ERROR_NO_DEVICE sgx_error_no_device 0X2006; do
     has out "SGX_ERROR_NO_DEVICE = 0x2006 (8198), sgx_status_t"
     has out "meaning:"
     has out "cella detect"
-    has out "CELLA_BACKEND=sandbox"
+    has out "software TEE"
     [ -s "$work/err" ] && fail "cella error $code wrote to stderr"
 done
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* tests/enclave/sandbox/enc.c: a test enclave for the sandbox backend, with a hand-written bridge. */
+/* tests/enclave/sandbox/enc.c: a test enclave for the sandbox backend, with a hand-written bridge.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,8 +78,7 @@ static int32_t ecall_system_call(const uint8_t *in, size_t in_size, uint8_t *out
 
 /* 3: out {uint64 global, uint64 heap}: makes a random secret, kept in a global and on the
  * heap, and says where (never what). */
-static int32_t ecall_plant_secret(const uint8_t *in, size_t in_size, uint8_t *out,
-                                  size_t out_size)
+static int32_t ecall_plant_secret(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
 {
     uint64_t addresses[2];
     (void)in, (void)in_size;
@@ -98,8 +98,7 @@ static int32_t ecall_plant_secret(const uint8_t *in, size_t in_size, uint8_t *ou
 }
 
 /* 4: out the secret's 32 bytes, so a test can tell whether what it read elsewhere was it. */
-static int32_t ecall_reveal_secret(const uint8_t *in, size_t in_size, uint8_t *out,
-                                   size_t out_size)
+static int32_t ecall_reveal_secret(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
 {
     (void)in, (void)in_size;
     if (out_size != SECRET_BYTES || secret_heap == NULL ||
@@ -146,16 +145,35 @@ static int32_t ecall_ocall_echo(const uint8_t *in, size_t in_size, uint8_t *out,
     return status;
 }
 
+/* Recursion that never ends until the stack does; depth never gets negative. */
+static int recurse(volatile uint8_t *previous, int depth)
+{
+    volatile uint8_t frame[1024];
+    if (depth < 0)
+        return 0;
+    frame[0] = (uint8_t)depth;
+    frame[sizeof(frame) - 1] = previous != NULL ? previous[0] : 0;
+    return recurse(frame, depth + 1) + frame[sizeof(frame) - 1];
+}
+
+/* 7: overflows the stack into the guard page below it. */
+static int32_t ecall_overflow_stack(const uint8_t *in, size_t in_size, uint8_t *out,
+                                    size_t out_size)
+{
+    (void)in, (void)in_size;
+    return give_int(out, out_size, recurse(NULL, 0));
+}
+
 static const cella_ecall_entry_t ecalls[] = {
-    {ecall_add, 0, 0},           {ecall_call_host, 0, 0},    {ecall_system_call, 0, 0},
-    {ecall_plant_secret, 0, 0},  {ecall_reveal_secret, 0, 0}, {ecall_transform, 0, 0},
-    {ecall_ocall_echo, 0, 0},
+    {ecall_add, 0, 0},          {ecall_call_host, 0, 0},      {ecall_system_call, 0, 0},
+    {ecall_plant_secret, 0, 0}, {ecall_reveal_secret, 0, 0},  {ecall_transform, 0, 0},
+    {ecall_ocall_echo, 0, 0},   {ecall_overflow_stack, 0, 0},
 };
 /* Two OCALLs; OCALL 0 may call ECALLs 0 and 1 (nested calls, to any depth). */
-static const uint8_t allow[2 * 7] = {1, 1, 0, 0, 0, 0, 0, /* OCALL 1: */ 0, 0, 0, 0, 0, 0, 0};
+static const uint8_t allow[2 * 8] = {1, 1, 0, 0, 0, 0, 0, 0, /* OCALL 1: */ 0, 0, 0, 0, 0, 0, 0, 0};
 
 const cella_ecall_table_t cella_bridge_ecall_table = {
-    .ecall_count = 7,
+    .ecall_count = 8,
     .ocall_count = 2,
     .ecalls = ecalls,
     .allow = allow,

@@ -376,7 +376,7 @@ static void the_codes_users_hit_have_a_remedy(void **state)
     }
 }
 
-static void no_device_points_to_cella_detect_and_the_sandbox_backend(void **state)
+static void no_device_points_to_cella_detect_and_the_software_tee(void **state)
 {
     (void)state;
     static const uint32_t codes[] = {0x2006, 0xE03F};
@@ -384,7 +384,7 @@ static void no_device_points_to_cella_detect_and_the_sandbox_backend(void **stat
         const cella_status_info_t *info = cella_status_lookup(codes[i]);
         assert_non_null(info);
         assert_non_null(strstr(info->remedy, "cella detect"));
-        assert_non_null(strstr(info->remedy, "CELLA_BACKEND=sandbox"));
+        assert_non_null(strstr(info->remedy, "software TEE"));
     }
     assert_string_equal(cella_status_lookup(0x2006)->name, "SGX_ERROR_NO_DEVICE");
     assert_string_equal(cella_status_lookup(0xE03F)->name, "SGX_QL_NO_DEVICE");
@@ -552,7 +552,7 @@ int main(void)
         cmocka_unit_test(aliases_find_the_row_of_their_value),
         cmocka_unit_test(every_row_has_a_name_and_a_one_line_meaning),
         cmocka_unit_test(the_codes_users_hit_have_a_remedy),
-        cmocka_unit_test(no_device_points_to_cella_detect_and_the_sandbox_backend),
+        cmocka_unit_test(no_device_points_to_cella_detect_and_the_software_tee),
         cmocka_unit_test(spot_values_match_the_sdk),
         cmocka_unit_test(lookup_returns_null_for_codes_that_do_not_exist),
         cmocka_unit_test(lookup_name_rejects_unknown_and_inexact_names),
