@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <cella/image.h>
+#include <cella/layout.h>
 #include <cella/memory.h>
 #include <cella/metadata.h>
 #include <cella/sgx_arch.h>
@@ -69,8 +70,10 @@
 #define SHDR_NAME   0
 #define SHDR_TYPE   4
 #define SHDR_FLAGS  8
+#define SHDR_ADDR   16
 #define SHDR_OFFSET 24
 #define SHDR_SIZE   32
+#define SHT_PROGBITS 1
 #define SHT_STRTAB  3
 #define SHT_NOTE    7
 #define SHT_NOBITS  8
@@ -526,6 +529,51 @@ static cella_result_t check_metadata_placement(const struct parse_state *state,
     return CELLA_OK;
 }
 
+/*
+ * The layout table (.cella_layout, cella/layout.h): an allocated section of exactly one
+ * table, inside the file-backed bytes of one PT_LOAD segment (so it is measured), that
+ * still holds the magic the trusted runtime put there.
+ */
+static cella_result_t note_layout_table(const struct parse_state *state, cella_image_t *image,
+                                        const uint8_t *shdr)
+{
+    uint32_t type = load32(shdr + SHDR_TYPE);
+    uint64_t address = load64(shdr + SHDR_ADDR);
+    uint64_t offset = load64(shdr + SHDR_OFFSET);
+    uint64_t size = load64(shdr + SHDR_SIZE);
+
+    if (image->has_layout_table) {
+        cella_log(CELLA_LOG_ERROR, "enclave image: more than one .cella_layout section");
+        return CELLA_ERR_INVALID_FORMAT;
+    }
+    if (type != SHT_PROGBITS || (load64(shdr + SHDR_FLAGS) & SHF_ALLOC) == 0 ||
+        size != CELLA_LAYOUT_TABLE_BYTES || address % 8 != 0) {
+        cella_log(CELLA_LOG_ERROR, "enclave image: the .cella_layout section must be an "
+                                   "allocated, 8-aligned table of %d bytes",
+                  CELLA_LAYOUT_TABLE_BYTES);
+        return CELLA_ERR_INVALID_FORMAT;
+    }
+    for (uint32_t i = 0; i < image->segment_count; i++) {
+        const cella_image_segment_t *segment = &image->segments[i];
+        if (address < segment->vaddr || address - segment->vaddr > segment->file_size ||
+            size > segment->file_size - (address - segment->vaddr))
+            continue;
+        if (offset != segment->file_offset + (address - segment->vaddr) ||
+            !in_file(offset, size, state->file_size) ||
+            load64(state->file + offset) != CELLA_LAYOUT_TABLE_MAGIC) {
+            cella_log(CELLA_LOG_ERROR, "enclave image: the .cella_layout section does not "
+                                       "hold the trusted runtime's layout table");
+            return CELLA_ERR_INVALID_FORMAT;
+        }
+        image->has_layout_table = true;
+        image->layout_table_vaddr = address;
+        return CELLA_OK;
+    }
+    cella_log(CELLA_LOG_ERROR, "enclave image: the .cella_layout section lies in no loadable "
+                               "segment's file bytes");
+    return CELLA_ERR_INVALID_FORMAT;
+}
+
 /* The NUL-terminated name at name_offset in the section-name table, or NULL. */
 static const char *section_name(const struct parse_state *state, uint32_t name_offset)
 {
@@ -594,6 +642,12 @@ static cella_result_t check_sections(struct parse_state *state, cella_image_t *i
         }
         if (strcmp(name, ".init") == 0)
             image->has_init_section = true;
+        if (strcmp(name, CELLA_LAYOUT_TABLE_SECTION_NAME) == 0) {
+            r = note_layout_table(state, image, shdr);
+            if (r != CELLA_OK)
+                return r;
+            continue;
+        }
         if (strcmp(name, CELLA_METADATA_SECTION_NAME) != 0)
             continue;
         if (seen_metadata) {

@@ -83,6 +83,8 @@ cella_result_t cella_layout_compute(const cella_image_t *image, const cella_layo
             (image->tls_mem_size + image->tls_align - 1) & ~(image->tls_align - 1);
         computed.tls_page_count = pages_for(computed.tls_block_size);
     }
+    computed.has_table = image->has_layout_table;
+    computed.table_offset = image->layout_table_vaddr;
     computed.heap_offset = image->end;
     computed.heap_page_count = pages_for(config->heap_size);
     computed.stack_page_count = pages_for(config->stack_size);
@@ -280,6 +282,52 @@ cella_result_t cella_layout_get_thread_data(const cella_layout_t *layout, uint32
     return CELLA_OK;
 }
 
+cella_result_t cella_layout_get_table(const cella_layout_t *layout, cella_layout_table_t *table)
+{
+    struct thread_offsets first;
+
+    if (layout == NULL || table == NULL)
+        return CELLA_ERR_INVALID_ARGUMENT;
+    first = thread_offsets(layout, 0);
+    memset(table, 0, sizeof(*table));
+    table->magic = CELLA_LAYOUT_TABLE_MAGIC;
+    table->version = CELLA_LAYOUT_TABLE_VERSION;
+    table->tcs_count = layout->config.tcs_count;
+    table->enclave_size = layout->enclave_size;
+    table->heap_offset = layout->heap_offset;
+    table->heap_size = layout->heap_page_count * PAGE;
+    table->thread_data_offset = first.thread_data;
+    table->thread_stride = layout->thread_page_count * PAGE;
+    table->stack_top_offset = first.tcs;
+    table->stack_limit_offset = first.stack;
+    table->tls_block_offset = first.thread_data - layout->tls_block_size;
+    table->tls_block_size = layout->tls_block_size;
+    table->tls_init_offset = layout->tls_init_offset;
+    table->tls_init_size = layout->tls_init_size;
+    return CELLA_OK;
+}
+
+/* Writes the layout table over the part of the page at page_offset that holds it. */
+static void overlay_table(const cella_layout_t *layout, uint64_t page_offset, uint8_t *page)
+{
+    uint8_t table[CELLA_LAYOUT_TABLE_BYTES];
+    cella_layout_table_t values;
+    uint64_t start, end;
+
+    if (!layout->has_table || layout->table_offset >= page_offset + PAGE ||
+        layout->table_offset + CELLA_LAYOUT_TABLE_BYTES <= page_offset)
+        return;
+    if (cella_layout_get_table(layout, &values) != CELLA_OK)
+        return;
+    memcpy(table, &values, sizeof(table));
+    start = layout->table_offset > page_offset ? layout->table_offset : page_offset;
+    end = layout->table_offset + CELLA_LAYOUT_TABLE_BYTES;
+    if (end > page_offset + PAGE)
+        end = page_offset + PAGE;
+    memcpy(page + (start - page_offset), table + (start - layout->table_offset),
+           (size_t)(end - start));
+}
+
 /* The segment's file bytes that fall into the page at page_offset; zeros elsewhere. */
 static cella_result_t segment_page(const cella_layout_t *layout, const cella_image_t *image,
                                    uint32_t segment_index, uint64_t page_offset, uint8_t *page)
@@ -311,6 +359,9 @@ static cella_result_t segment_page(const cella_layout_t *layout, const cella_ima
         memcpy(page + (start - page_offset),
                image->file + segment->file_offset + (start - segment->vaddr),
                (size_t)(end - start));
+    /* The layout table is measured and loaded as the layout fills it, never as the file
+     * holds it, so signer and loader agree on the values the runtime will trust. */
+    overlay_table(layout, page_offset, page);
     return CELLA_OK;
 }
 

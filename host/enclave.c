@@ -25,31 +25,39 @@
 /*
  * Enclave ids. A slot holds one enclave object for the life of the process (objects are
  * reused, never freed), so a thread that looked an id up can always touch the object it
- * found; it then confirms the id under its in-flight count. The id carries a generation so
- * a stale id never reaches a newer enclave in the same slot.
+ * found. Everything about the slot's current enclave that a caller needs to agree on is in
+ * one 64-bit word, changed only by compare-and-swap or under the slots lock:
+ *
+ *   bits 63..32  the generation of the enclave in the slot (also in bits 47..16 of its id)
+ *   bit  31      OPEN: calls are accepted
+ *   bit  30      CLOSING: destroy has begun; new calls are refused
+ *   bits 29..0   calls in flight
+ *
+ * so a stale id (an older generation) never reaches a newer enclave in the same slot, and
+ * destroy can wait for the calls in flight without a lock on the call path.
  */
-#define MAX_ENCLAVES 1024
-#define CLOSING      0x80000000u /* in `inflight`: destroy has begun */
+#define MAX_ENCLAVES  1024
+#define STATE_OPEN    (UINT64_C(1) << 31)
+#define STATE_CLOSING (UINT64_C(1) << 30)
+#define STATE_COUNT   ((UINT64_C(1) << 30) - 1)
 
 static struct cella_enclave *slots[MAX_ENCLAVES];
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t next_generation = 1;
+static uint32_t next_generation = 1;
 
 /* Enclave files larger than this are refused before they are read. */
 #define MAX_ENCLAVE_FILE_BYTES ((size_t)1 << 32)
 /* Root ECALLs keep a buffer per TCS up to this size; larger calls allocate per call. */
 #define TCS_BUFFER_CACHE_MAX_BYTES ((size_t)1 << 20)
 
-static _Thread_local struct host_call *current_call;
-
-struct host_call *cella_host_current_call(void)
-{
-    return current_call;
-}
-
 static uint32_t slot_of(uint64_t id)
 {
     return (uint32_t)(id & 0xffff) - 1;
+}
+
+static uint32_t generation_of(uint64_t id)
+{
+    return (uint32_t)(id >> 16);
 }
 
 /* The enclave with this id with one more call in flight, or NULL. */
@@ -63,25 +71,30 @@ static struct cella_enclave *enclave_acquire(uint64_t id)
     e = __atomic_load_n(&slots[slot], __ATOMIC_ACQUIRE);
     if (e == NULL)
         return NULL;
-    unsigned previous = atomic_fetch_add(&e->inflight, 1);
-    if ((previous & CLOSING) || __atomic_load_n(&e->id, __ATOMIC_ACQUIRE) != id) {
-        if (atomic_fetch_sub(&e->inflight, 1) == (CLOSING | 1)) {
-            pthread_mutex_lock(&e->lock);
-            pthread_cond_broadcast(&e->idle);
-            pthread_mutex_unlock(&e->lock);
-        }
-        return NULL;
-    }
+    uint64_t state = atomic_load(&e->state);
+    do {
+        if ((uint32_t)(state >> 32) != generation_of(id) || !(state & STATE_OPEN) ||
+            (state & STATE_CLOSING) || (state & STATE_COUNT) == STATE_COUNT)
+            return NULL;
+    } while (!atomic_compare_exchange_weak(&e->state, &state, state + 1));
     return e;
 }
 
 static void enclave_release(struct cella_enclave *e)
 {
-    if (atomic_fetch_sub(&e->inflight, 1) == (CLOSING | 1)) {
+    uint64_t previous = atomic_fetch_sub(&e->state, 1);
+    if ((previous & STATE_CLOSING) && (previous & STATE_COUNT) == 1) {
         pthread_mutex_lock(&e->lock);
         pthread_cond_broadcast(&e->idle);
         pthread_mutex_unlock(&e->lock);
     }
+}
+
+static _Thread_local struct host_call *current_call;
+
+struct host_call *cella_host_current_call(void)
+{
+    return current_call;
 }
 
 void cella_host_mark_crashed(struct cella_enclave *e)
@@ -236,15 +249,21 @@ static struct cella_enclave *slot_claim(void)
                 break;
             pthread_mutex_init(&candidate->lock, NULL);
             pthread_cond_init(&candidate->idle, NULL);
-            atomic_init(&candidate->inflight, CLOSING);
+            atomic_init(&candidate->state, 0);
             candidate->id = 0;
             __atomic_store_n(&slots[i], candidate, __ATOMIC_RELEASE);
         }
-        if (candidate->id != 0 || atomic_load(&candidate->inflight) != CLOSING)
+        if (candidate->id != 0)
             continue;
         e = candidate;
-        /* Ids: generation in the high bits, slot + 1 in the low 16; never 0. */
-        __atomic_store_n(&e->id, (next_generation++ << 16) | (uint64_t)(i + 1), __ATOMIC_RELEASE);
+        uint32_t generation = next_generation++;
+        if (next_generation == 0)
+            next_generation = 1;
+        /* Closed until creation succeeds: calls with this id are refused until then. */
+        atomic_store(&e->state, (uint64_t)generation << 32);
+        /* Ids: generation in bits 47..16, slot + 1 in the low 16; never 0. */
+        __atomic_store_n(&e->id, ((uint64_t)generation << 16) | (uint64_t)(i + 1),
+                         __ATOMIC_RELEASE);
         break;
     }
     pthread_mutex_unlock(&slots_lock);
@@ -254,8 +273,8 @@ static struct cella_enclave *slot_claim(void)
 static void slot_release(struct cella_enclave *e)
 {
     pthread_mutex_lock(&slots_lock);
+    atomic_store(&e->state, 0);
     __atomic_store_n(&e->id, 0, __ATOMIC_RELEASE);
-    atomic_store(&e->inflight, CLOSING);
     pthread_mutex_unlock(&slots_lock);
 }
 
@@ -324,7 +343,7 @@ sgx_status_t cella_host_enclave_create(const char *path, const cella_enclave_opt
         goto out;
 
     /* Open for calls. */
-    atomic_store(&e->inflight, 0);
+    atomic_fetch_or(&e->state, STATE_OPEN);
     *out = e;
 out:
     if (status != SGX_SUCCESS) {
@@ -334,30 +353,46 @@ out:
     return status;
 }
 
-sgx_status_t cella_host_enclave_destroy(struct cella_enclave *e)
+sgx_status_t cella_host_enclave_destroy_id(uint64_t id)
 {
+    struct cella_enclave *e = enclave_acquire(id);
+
     if (e == NULL)
         return SGX_ERROR_INVALID_ENCLAVE_ID;
     for (struct host_call *c = current_call; c != NULL; c = c->outer) {
         if (c->enclave == e) {
+            enclave_release(e);
             cella_log(CELLA_LOG_ERROR, "an enclave cannot be destroyed from inside one of its "
                                        "own OCALLs; destroy it after the ECALL returns");
             return SGX_ERROR_INVALID_STATE;
         }
     }
-    unsigned previous = atomic_fetch_or(&e->inflight, CLOSING);
-    if (previous & CLOSING)
-        return SGX_ERROR_INVALID_ENCLAVE_ID; /* already being destroyed */
+    /* Close it under the reference taken with the id check: a recycled slot cannot be hit. */
+    uint64_t state = atomic_load(&e->state);
+    do {
+        if (state & STATE_CLOSING) {
+            enclave_release(e);
+            return SGX_ERROR_INVALID_ENCLAVE_ID; /* another thread is destroying it */
+        }
+    } while (!atomic_compare_exchange_weak(&e->state, &state, state | STATE_CLOSING));
+    enclave_release(e);
 
     /* Wait for the calls in flight on other threads. */
     pthread_mutex_lock(&e->lock);
-    while (atomic_load(&e->inflight) != CLOSING)
+    while ((atomic_load(&e->state) & STATE_COUNT) != 0)
         pthread_cond_wait(&e->idle, &e->lock);
     pthread_mutex_unlock(&e->lock);
 
     enclave_free_resources(e);
     slot_release(e);
     return SGX_SUCCESS;
+}
+
+sgx_status_t cella_host_enclave_destroy(struct cella_enclave *e)
+{
+    if (e == NULL)
+        return SGX_ERROR_INVALID_ENCLAVE_ID;
+    return cella_host_enclave_destroy_id(__atomic_load_n(&e->id, __ATOMIC_ACQUIRE));
 }
 
 sgx_status_t cella_host_enclave_lookup(uint64_t id, struct cella_enclave **out)
@@ -439,24 +474,28 @@ int32_t cella_ecall_begin(uint64_t enclave_id, cella_bridge_call_t *bridge_call,
     if (status != SGX_SUCCESS)
         goto fail;
 
-    call = calloc(1, sizeof(*call));
-    if (call == NULL) {
-        status = SGX_ERROR_OUT_OF_MEMORY;
-        goto fail;
-    }
-    call->enclave = e;
     if (outer != NULL && outer->enclave == e && outer->in_ocall) {
         /* A nested ECALL runs on the TCS of the OCALL it is made from. */
+        call = calloc(1, sizeof(*call));
+        if (call == NULL) {
+            status = SGX_ERROR_OUT_OF_MEMORY;
+            goto fail;
+        }
+        call->record_allocated = true;
         call->tcs = outer->tcs;
         call->is_nested = true;
     } else {
+        /* A root ECALL: the TCS it holds carries its record, so no allocation is needed. */
         tcs = tcs_acquire(e);
         if (tcs == NULL) {
             status = SGX_ERROR_OUT_OF_TCS;
             goto fail;
         }
+        call = &tcs->root_call;
+        memset(call, 0, sizeof(*call));
         call->tcs = tcs;
     }
+    call->enclave = e;
 
     call->in_size = in_size;
     call->out_size = out_size;
@@ -499,9 +538,10 @@ int32_t cella_ecall_begin(uint64_t enclave_id, cella_bridge_call_t *bridge_call,
     return SGX_SUCCESS;
 
 fail:
+    if (call != NULL && call->record_allocated)
+        free(call);
     if (tcs != NULL)
-        atomic_store(&tcs->busy, 0);
-    free(call);
+        atomic_store_explicit(&tcs->busy, 0, memory_order_release);
     enclave_release(e);
     return status;
 }
@@ -542,10 +582,12 @@ void cella_ecall_end(cella_bridge_call_t *bridge_call)
         call->enclave->backend->buffer_release(call->enclave, call);
     else if (call->buffer_allocated)
         free(call->buffer);
-    if (!call->is_nested)
-        atomic_store(&call->tcs->busy, 0);
-    enclave_release(call->enclave);
-    free(call);
+    struct cella_enclave *e = call->enclave;
+    if (call->record_allocated)
+        free(call);
+    else
+        atomic_store_explicit(&call->tcs->busy, 0, memory_order_release); /* record in the TCS: last */
+    enclave_release(e);
     memset(bridge_call, 0, sizeof(*bridge_call));
 }
 

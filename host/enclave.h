@@ -40,15 +40,6 @@ struct host_backend {
 extern const struct host_backend cella_host_backend_sim;
 extern const struct host_backend cella_host_backend_sandbox;
 
-/* One TCS of an enclave, as the host sees it. */
-struct host_tcs {
-    atomic_int busy;       /* a root ECALL holds it */
-    uint32_t index;
-    void *backend_state;   /* the backend's per-TCS data */
-    uint8_t *buffer;       /* cached call buffer for root ECALLs */
-    size_t buffer_size;
-};
-
 /* One ECALL in flight: what cella_bridge_call_t.runtime points to. */
 struct host_call {
     struct cella_enclave *enclave;
@@ -67,9 +58,19 @@ struct host_call {
     size_t buffer_mark;          /* the backend's bookkeeping for its buffers */
 };
 
+/* One TCS of an enclave, as the host sees it. */
+struct host_tcs {
+    atomic_int busy;       /* a root ECALL holds it */
+    uint32_t index;
+    void *backend_state;   /* the backend's per-TCS data */
+    uint8_t *buffer;       /* cached call buffer for root ECALLs */
+    size_t buffer_size;
+    struct host_call root_call; /* the record of the root ECALL that holds this TCS */
+};
+
 struct cella_enclave {
     uint64_t id;                     /* sgx_enclave_id_t */
-    atomic_uint inflight;            /* calls in progress, plus CLOSING when destroying */
+    _Atomic uint64_t state;          /* generation, OPEN, CLOSING and calls in flight */
     atomic_int crashed;
     atomic_int lost;                 /* the platform lost it (sandbox: the monitor stopped) */
     const struct host_backend *backend;

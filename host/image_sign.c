@@ -89,6 +89,13 @@ cella_result_t cella_image_sign_prepare(const cella_image_t *image,
                   "metadata.S)");
         return CELLA_ERR_NOT_FOUND;
     }
+    if (!image->has_layout_table) {
+        cella_log(CELLA_LOG_ERROR,
+                  "enclave image: no .cella_layout section for the layout table the runtime "
+                  "checks its threads against; link with cella's trusted runtime (it reserves "
+                  "the section in metadata.S)");
+        return CELLA_ERR_NOT_FOUND;
+    }
     if ((flags & CELLA_IMAGE_SIGN_RESIGN) == 0 &&
         !cella_memory_is_zero_ct(image->file + image->metadata_offset, image->metadata_size)) {
         cella_log(CELLA_LOG_ERROR, "enclave image: already signed; sign the unsigned enclave "

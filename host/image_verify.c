@@ -107,6 +107,13 @@ static cella_result_t verify(const void *file, size_t file_size, bool measure,
         goto out;
 
     r = cella_image_get_metadata(&verified->image, &verified->metadata);
+    if (r == CELLA_OK && !verified->image.has_layout_table) {
+        cella_log(CELLA_LOG_ERROR,
+                  "enclave image: no .cella_layout section (the layout table the runtime "
+                  "checks its threads against); link with cella's trusted runtime and sign "
+                  "again");
+        r = CELLA_ERR_INVALID_FORMAT;
+    }
     if (r != CELLA_OK) {
         check = r == CELLA_ERR_NOT_FOUND       ? CELLA_IMAGE_CHECK_NO_METADATA
                 : r == CELLA_ERR_INVALID_STATE ? CELLA_IMAGE_CHECK_NOT_SIGNED

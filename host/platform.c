@@ -2972,11 +2972,10 @@ static void report_backends(const cella_platform_facts_t *facts, const struct de
                     false, "cella runs on x86-64 Linux only");
         copy_text(sandbox->remedy, sizeof(sandbox->remedy), "run cella on an x86-64 Linux machine");
     } else if (d->memfd_ok && d->seccomp_ok) {
-        /* The machine is ready; the backend itself (cella-monitor) is not in this version. */
-        set_backend(sandbox, CELLA_PLATFORM_BACKEND_SANDBOX, CELLA_PLATFORM_BACKEND_PLANNED, true,
-                    "this version of cella does not ship the sandbox backend yet (planned: each "
-                    "enclave in its own process, in memfd_secret memory, under a seccomp "
-                    "filter); this machine meets its needs");
+        set_backend(sandbox, CELLA_PLATFORM_BACKEND_SANDBOX, CELLA_PLATFORM_BACKEND_AVAILABLE, true,
+                    "each enclave runs in its own process, in memfd_secret memory, under a "
+                    "seccomp filter (CELLA_BACKEND=sandbox; sim is still the default in this "
+                    "version)");
     } else if (facts->memfd_secret_errno < 0 || facts->seccomp_filter_errno < 0) {
         set_backend(sandbox, CELLA_PLATFORM_BACKEND_SANDBOX, CELLA_PLATFORM_BACKEND_UNKNOWN, false,
                     "memfd_secret and seccomp filters were not probed%s",
@@ -3070,10 +3069,6 @@ static void write_verdict(cella_platform_report_t *report)
     const char *cella;
     if (sandbox->state == CELLA_PLATFORM_BACKEND_AVAILABLE)
         cella = "cella runs enclaves here with its sandbox backend (a software TEE)";
-    else if (sandbox->state == CELLA_PLATFORM_BACKEND_PLANNED && sandbox->machine_ready &&
-             sim->state == CELLA_PLATFORM_BACKEND_AVAILABLE)
-        cella = "cella runs enclaves here with its sim backend, and the machine is ready for its "
-                "planned sandbox backend";
     else if (sandbox->state == CELLA_PLATFORM_BACKEND_UNKNOWN)
         cella = "whether cella's sandbox backend runs here was not probed";
     else if (sim->state == CELLA_PLATFORM_BACKEND_AVAILABLE)

@@ -55,9 +55,5 @@ sgx_status_t sgx_create_enclave(const char *file_name, const int debug,
 
 sgx_status_t sgx_destroy_enclave(const sgx_enclave_id_t enclave_id)
 {
-    struct cella_enclave *e = NULL;
-    sgx_status_t status = cella_host_enclave_lookup(enclave_id, &e);
-    if (status != SGX_SUCCESS)
-        return status;
-    return cella_host_enclave_destroy(e);
+    return cella_host_enclave_destroy_id(enclave_id);
 }

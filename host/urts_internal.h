@@ -14,6 +14,8 @@ struct cella_enclave;
 sgx_status_t cella_host_enclave_create(const char *path, const cella_enclave_options_t *options,
                                        struct cella_enclave **enclave);
 sgx_status_t cella_host_enclave_destroy(struct cella_enclave *enclave);
+/* Destroys the enclave with this id, checking the id under a reference (no stale pointer). */
+sgx_status_t cella_host_enclave_destroy_id(uint64_t id);
 sgx_status_t cella_host_enclave_lookup(uint64_t id, struct cella_enclave **enclave);
 
 #endif /* CELLA_HOST_URTS_INTERNAL_H */

@@ -77,6 +77,8 @@ typedef struct cella_image {
     size_t metadata_size;      /* size of the note's descriptor */
     bool has_text_relocations; /* DT_TEXTREL or DF_TEXTREL: relocations in read-only pages */
     bool has_init_section;     /* a `.init` section (its code would never run) */
+    bool has_layout_table;     /* the `.cella_layout` section exists (cella/layout.h) */
+    uint64_t layout_table_vaddr; /* its address (enclave offset), when has_layout_table */
 } cella_image_t;
 
 /*

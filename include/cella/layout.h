@@ -102,6 +102,8 @@ typedef struct cella_layout {
     uint64_t total_size;        /* bytes up to the end of the trailing guard page */
     uint64_t enclave_size;      /* SECS.SIZE */
     size_t range_count;         /* ranges cella_layout_get_range() returns */
+    bool has_table;             /* the image reserves a layout table (.cella_layout) */
+    uint64_t table_offset;      /* its enclave offset, when has_table */
 } cella_layout_t;
 
 /* The thread-data structure's version and size. */
@@ -156,6 +158,48 @@ CELLA_STATIC_ASSERT(offsetof(cella_thread_data_t, stack_guard) == 0x28,
 CELLA_STATIC_ASSERT(offsetof(cella_thread_data_t, version) == 56, "thread_data.version at 56");
 CELLA_STATIC_ASSERT(offsetof(cella_thread_data_t, entry_offset) == 176,
                     "thread_data.entry_offset at 176");
+
+/*
+ * The layout table: what the trusted runtime knows of its own layout. The runtime reserves
+ * it in an allocated, read-only section named CELLA_LAYOUT_TABLE_SECTION_NAME holding
+ * CELLA_LAYOUT_TABLE_MAGIC and zeros. The page that holds it is measured with the table
+ * filled in from the layout (cella_layout_get_page()), so MRENCLAVE covers every value, and
+ * the loader writes the same bytes. The runtime checks each entry's thread-data pointer
+ * against it (thread i's page is at thread_data_offset + i * thread_stride) and bounds
+ * every offset it uses by enclave_size. Offsets of thread 0; thread i adds i * thread_stride.
+ */
+#define CELLA_LAYOUT_TABLE_SECTION_NAME ".cella_layout"
+#define CELLA_LAYOUT_TABLE_MAGIC        0x3162617474616c63ULL /* "cltatab1" */
+#define CELLA_LAYOUT_TABLE_VERSION      1
+#define CELLA_LAYOUT_TABLE_BYTES        128
+
+typedef struct CELLA_PACKED cella_layout_table {
+    uint64_t magic;              /* 0: CELLA_LAYOUT_TABLE_MAGIC (also in the unsigned image) */
+    uint32_t version;            /* 8: CELLA_LAYOUT_TABLE_VERSION */
+    uint32_t tcs_count;          /* 12: threads */
+    uint64_t enclave_size;       /* 16: SECS.SIZE */
+    uint64_t heap_offset;        /* 24: the heap */
+    uint64_t heap_size;          /* 32: heap bytes (whole pages); 0 for none */
+    uint64_t thread_data_offset; /* 40: thread 0's thread-data page */
+    uint64_t thread_stride;      /* 48: bytes from one thread's pages to the next's */
+    uint64_t stack_top_offset;   /* 56: thread 0's stack top (one past its highest byte) */
+    uint64_t stack_limit_offset; /* 64: thread 0's lowest stack byte */
+    uint64_t tls_block_offset;   /* 72: thread 0's TLS block */
+    uint64_t tls_block_size;     /* 80: 0 without TLS */
+    uint64_t tls_init_offset;    /* 88: the TLS initialisation image */
+    uint64_t tls_init_size;      /* 96: bytes to copy from it */
+    uint64_t reserved[3];        /* 104: zero */
+} cella_layout_table_t;
+
+CELLA_STATIC_ASSERT(sizeof(cella_layout_table_t) == CELLA_LAYOUT_TABLE_BYTES,
+                    "cella_layout_table_t is 128 bytes");
+
+/*
+ * The layout table of layout (what the measured image holds in .cella_layout).
+ * Returns CELLA_OK; CELLA_ERR_INVALID_ARGUMENT for NULL pointers. Thread safe.
+ */
+CELLA_API CELLA_MUST_CHECK cella_result_t cella_layout_get_table(const cella_layout_t *layout,
+                                                                 cella_layout_table_t *table);
 
 /*
  * Fills *config from signed metadata (heap, stack, TCS count and policy, SSA shape).

@@ -353,8 +353,25 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
                     p->name, p->deep->name, p->name, p->name, p->name);
             cg_line(t, 2, "return SGX_ERROR_UNEXPECTED;");
         }
+        const cella_edl_composite_t *element = cg_scrubbed_element(p);
+        if (trusted && element != NULL) {
+            cg->deep_uses[cg_composite_index(cg, element)].scrub_in_place = true;
+            cg_line(t, 1, "if (_p_%s != NULL) /* the callee's padding stays inside (B9) */",
+                    p->name);
+            cg_line(t, 2, "cella_scrub_in_place_%s(_p_%s, _len_%s / sizeof(%s %s));",
+                    element->name, p->name, p->name, cg_composite_keyword(element), element->name);
+        }
     }
-    if (cg_returns_value(fn)) {
+    const cella_edl_composite_t *result =
+        cg_returns_value(fn) ? cg_scrubbed_composite(&fn->return_type, 0) : NULL;
+    if (trusted && result != NULL) {
+        cg->deep_uses[cg_composite_index(cg, result)].scrub = true;
+        cg_line(t, 1, "/* member by member: the padding stays in the enclave (B9) */");
+        cg_indent(t, 1);
+        cg_putf(t, "cella_scrub_%s(out + offsetof(", result->name);
+        cg_put_result_tag(t, cg->program, fn);
+        cg_put(t, "_t, ms_retval), &_retval);\n");
+    } else if (cg_returns_value(fn)) {
         cg_indent(t, 1);
         cg_put(t, "memcpy(out + offsetof(");
         cg_put_result_tag(t, cg->program, fn);
@@ -454,6 +471,11 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
         if (p->deep != NULL)
             cg_line(t, 1, "size_t _n_%s = 0;", p->name);
     }
+    if (trusted && cg_returns_value(fn) && fn->return_type.pointer_depth > 0) {
+        cg_indent(t, 1);
+        cg_put_type(t, &fn->return_type, true);
+        cg_put(t, " _retval = NULL;\n");
+    }
     cg_line(t, 1, "int32_t status;");
 
     /* Sizes and layout, before anything is reserved */
@@ -462,7 +484,13 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
         cg_line(t, 1, "memset(&ms, 0, sizeof(ms));");
         for (size_t i = 0; i < fn->param_count; i++) {
             const struct cg_param *p = &params[i];
-            if (p->kind == CG_VALUE)
+            const cella_edl_composite_t *c =
+                p->kind == CG_VALUE ? cg_scrubbed_composite(&p->decl->type, 0) : NULL;
+            if (trusted && c != NULL) {
+                cg->deep_uses[cg_composite_index(cg, c)].scrub = true;
+                cg_line(t, 1, "cella_scrub_%s(&ms.ms_%s, &%s); /* no padding leaves (B9) */",
+                        c->name, p->name, p->name);
+            } else if (p->kind == CG_VALUE)
                 cg_line(t, 1, "ms.ms_%s = %s;", p->name, p->name);
             else if (p->kind == CG_USER_CHECK)
                 cg_line(t, 1, "ms.ms_%s = (uint64_t)(uintptr_t)%s; /* [user_check] */", p->name,
@@ -600,6 +628,16 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
                         "(size_t)ms.ms_%s.offset,",
                         p->deep->name, p->name);
                 cg_line(t, 1, "                     %s, _n_%s) != 0)", p->name, p->name);
+            } else if (trusted && cg_scrubbed_element(p) != NULL) {
+                const cella_edl_composite_t *c = cg_scrubbed_element(p);
+                cg->deep_uses[cg_composite_index(cg, c)].scrub_put = true;
+                cg_line(t, 1,
+                        "    cella_scrub_put_%s(_call.in, _call.in_size, &_written, "
+                        "(size_t)ms.ms_%s.offset,",
+                        c->name, p->name);
+                cg_line(t, 1, "%*s%s, _len_%s / sizeof(%s %s)) != 0)",
+                        (int)strlen("    cella_scrub_put_(") + (int)strlen(c->name), "", p->name,
+                        p->name, cg_composite_keyword(c), c->name);
             } else {
                 cg_line(t, 1,
                         "    cella_bridge_put(_call.in, _call.in_size, &_written, "
@@ -656,7 +694,24 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
             cg_line(t, 1, "}");
         }
     }
-    if (cg_returns_value(fn)) {
+    bool pointer_result = trusted && cg_returns_value(fn) && fn->return_type.pointer_depth > 0;
+    if (pointer_result) {
+        /* Iago: a host pointer into the enclave would make the enclave act on its own memory. */
+        cg_indent(t, 1);
+        cg_put(t, "memcpy(&_retval, _call.out + offsetof(");
+        cg_put_result_tag(t, cg->program, fn);
+        cg_put(t, "_t, ms_retval), sizeof(_retval));\n");
+        cg_line(t, 1, "/* A returned pointer must lie outside the enclave (B6); its size is");
+        cg_line(t, 1, " * unknown, so only its first byte can be checked. */");
+        cg_line(t, 1, "if (_retval != NULL && !sgx_is_outside_enclave(_retval, 1)) {");
+        cg_line(t, 2, "status = SGX_ERROR_UNEXPECTED;");
+        cg_line(t, 2, "goto out;");
+        cg_line(t, 1, "}");
+    }
+    if (pointer_result) {
+        cg_line(t, 1, "if (retval != NULL)");
+        cg_line(t, 2, "*retval = _retval;");
+    } else if (cg_returns_value(fn)) {
         cg_line(t, 1, "if (retval != NULL)");
         cg_indent(t, 2);
         cg_put(t, "memcpy(retval, _call.out + offsetof(");

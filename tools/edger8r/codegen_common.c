@@ -231,6 +231,30 @@ void cg_put_result_tag(struct cg_text *t, const cella_edl_program_t *program,
     cg_text_clear(&base);
 }
 
+const cella_edl_composite_t *cg_scrubbed_composite(const cella_edl_type_t *type,
+                                                   uint32_t pointer_depth)
+{
+    const cella_edl_composite_t *def = type->definition;
+    if (def == NULL || type->pointer_depth != pointer_depth)
+        return NULL;
+    if (def->kind != CELLA_EDL_COMPOSITE_STRUCT && def->kind != CELLA_EDL_COMPOSITE_UNION)
+        return NULL;
+    return def;
+}
+
+const cella_edl_composite_t *cg_scrubbed_element(const struct cg_param *param)
+{
+    const cella_edl_decl_t *d = param->decl;
+    if (param->kind != CG_BUFFER || d->attrs.isptr || d->attrs.isary || has_value(&d->attrs.size))
+        return NULL;
+    return cg_scrubbed_composite(&d->type, d->dim_count > 0 ? 0 : 1);
+}
+
+const char *cg_composite_keyword(const cella_edl_composite_t *composite)
+{
+    return composite->kind == CELLA_EDL_COMPOSITE_UNION ? "union" : "struct";
+}
+
 size_t cg_composite_index(const struct cg *cg, const cella_edl_composite_t *composite)
 {
     for (size_t i = 0; i < cg->program->composite_count; i++) {
@@ -601,7 +625,9 @@ static const char *const ref_out_lines[] = {
 static const char *const host_write_lines[] = {
     "/*",
     " * Writes into memory the host can read (security checklist B10): the trusted C library's",
-    " * stale-data-safe copies in an enclave, plain ones in a hosted build (test doubles).",
+    " * memcpy_verw/memset_verw in an enclave, plain memcpy/memset in a hosted build (test",
+    " * doubles). In cella's software TEE memcpy_verw and memset_verw are plain copies too; a",
+    " * hardware backend needs real stale-data-safe ones behind these names.",
     " */",
     "#if __STDC_HOSTED__",
     "#define CELLA_BRIDGE_HOST_COPY memcpy",
@@ -1105,7 +1131,10 @@ static void emit_deep_put(struct cg *cg, const cella_edl_composite_t *c,
     cg_line(t, 2, "size_t sizes[%zu];", count);
     cg_line(t, 2, "uint64_t member_offset;");
     cg_blank(t);
-    cg_line(t, 2, "memcpy(&item, &items[i], sizeof(item));");
+    if (cg->trusted)
+        cg_line(t, 2, "cella_scrub_%s(&item, &items[i]); /* no padding leaves (B9) */", c->name);
+    else
+        cg_line(t, 2, "memcpy(&item, &items[i], sizeof(item));");
     cg_line(t, 2, "if (cella_deep_%s_sizes(&item, sizes) != 0)", c->name);
     cg_line(t, 3, "return -1;");
     for (size_t i = 0; i < count; i++) {
@@ -1237,8 +1266,144 @@ static void emit_deep_copy_back(struct cg *cg, const cella_edl_composite_t *c,
     cg_blank(t);
 }
 
+/* ---- Padding-free copies of EDL structs and unions, one set per type (B9) ------------- */
+
+static void emit_scrub(struct cg *cg, const cella_edl_composite_t *c)
+{
+    struct cg_text *t = &cg->text;
+    const char *kw = cg_composite_keyword(c);
+    bool is_union = c->kind == CELLA_EDL_COMPOSITE_UNION;
+    bool loops = false;
+    for (size_t i = 0; i < c->member_count && !is_union; i++) {
+        const cella_edl_decl_t *d = &c->members[i];
+        loops = loops || (d->dim_count > 0 && cg_scrubbed_composite(&d->type, 0) != NULL);
+    }
+    cg_line(t, 0, "/*");
+    cg_line(t, 0, " * Copies one %s %s into `to` (apart from `from`) member by member over", kw,
+            c->name);
+    if (is_union)
+        cg_line(t, 0, " * zeroed bytes: the bytes past its largest member stay 0 (B9).");
+    else
+        cg_line(t, 0, " * zeroed bytes: the padding stays 0 (B9).");
+    cg_line(t, 0, " */");
+    cg_line(t, 0, "static void cella_scrub_%s(void *to, const %s %s *from)", c->name, kw, c->name);
+    cg_line(t, 0, "{");
+    cg_line(t, 1, "uint8_t *bytes = to;");
+    if (loops)
+        cg_line(t, 1, "size_t i;");
+    cg_blank(t);
+    cg_line(t, 1, "memset(bytes, 0, sizeof(%s %s));", kw, c->name);
+    for (size_t i = 0; i < c->member_count; i++) {
+        const cella_edl_decl_t *d = &c->members[i];
+        const cella_edl_composite_t *inner = is_union ? NULL : cg_scrubbed_composite(&d->type, 0);
+        if (inner != NULL && d->dim_count == 0) {
+            cg_line(t, 1, "cella_scrub_%s(bytes + offsetof(%s %s, %s), &from->%s);", inner->name,
+                    kw, c->name, d->name, d->name);
+        } else if (inner != NULL) {
+            const char *ikw = cg_composite_keyword(inner);
+            cg_line(t, 1, "for (i = 0; i < sizeof(from->%s) / sizeof(%s %s); i++)", d->name, ikw,
+                    inner->name);
+            cg_line(t, 2, "cella_scrub_%s(bytes + offsetof(%s %s, %s) + i * sizeof(%s %s),",
+                    inner->name, kw, c->name, d->name, ikw, inner->name);
+            cg_line(t, 2, "%*s(const %s %s *)(const void *)&from->%s + i);",
+                    (int)strlen("cella_scrub_(") + (int)strlen(inner->name), "", ikw, inner->name,
+                    d->name);
+        } else {
+            size_t start = t->length;
+            cg_putf(t, "    memcpy(bytes + offsetof(%s %s, %s), &from->%s,", kw, c->name, d->name,
+                    d->name);
+            bool wrap = t->length - start + strlen(d->name) + 17 > 100;
+            cg_putf(t, wrap ? "\n           sizeof(from->%s));\n" : " sizeof(from->%s));\n",
+                    d->name);
+        }
+    }
+    cg_line(t, 0, "}");
+    cg_blank(t);
+}
+
+static void emit_scrub_put(struct cg *cg, const cella_edl_composite_t *c)
+{
+    struct cg_text *t = &cg->text;
+    const char *kw = cg_composite_keyword(c);
+    cg_line(t, 0, "/* Sender: cella_bridge_put of `count` %s %s, each without its padding (B9). */",
+            kw, c->name);
+    cg_line(t, 0,
+            "static int cella_scrub_put_%s(uint8_t *buffer, size_t buffer_size, size_t *written,",
+            c->name);
+    cg_line(t, 0, "%*ssize_t offset, const %s %s *items, size_t count)",
+            (int)strlen("static int cella_scrub_put_(") + (int)strlen(c->name), "", kw, c->name);
+    cg_line(t, 0, "{");
+    cg_line(t, 1, "%s %s item;", kw, c->name);
+    cg_line(t, 1, "size_t i;");
+    cg_blank(t);
+    cg_line(t, 1, "for (i = 0; i < count; i++) {");
+    cg_line(t, 2, "cella_scrub_%s(&item, &items[i]);", c->name);
+    cg_line(t, 2,
+            "if (cella_bridge_put(buffer, buffer_size, written, offset + i * sizeof(item), &item,");
+    cg_line(t, 2, "                     sizeof(item)) != 0)");
+    cg_line(t, 3, "return -1;");
+    cg_line(t, 1, "}");
+    cg_line(t, 1, "return 0;");
+    cg_line(t, 0, "}");
+    cg_blank(t);
+}
+
+static void emit_scrub_in_place(struct cg *cg, const cella_edl_composite_t *c)
+{
+    struct cg_text *t = &cg->text;
+    const char *kw = cg_composite_keyword(c);
+    cg_line(t, 0, "/* Receiver: zeroes the padding of `count` %s %s in the output (B9). */", kw,
+            c->name);
+    cg_line(t, 0, "static void cella_scrub_in_place_%s(void *items, size_t count)", c->name);
+    cg_line(t, 0, "{");
+    cg_line(t, 1, "%s %s item;", kw, c->name);
+    cg_line(t, 1, "size_t i;");
+    cg_blank(t);
+    cg_line(t, 1, "for (i = 0; i < count; i++) {");
+    cg_line(t, 2, "memcpy(&item, (uint8_t *)items + i * sizeof(item), sizeof(item));");
+    cg_line(t, 2, "cella_scrub_%s((uint8_t *)items + i * sizeof(item), &item);", c->name);
+    cg_line(t, 1, "}");
+    cg_line(t, 0, "}");
+    cg_blank(t);
+}
+
+/* Marks what the scrub helpers in use need: the helpers of nested structs, cella_bridge_put. */
+static void close_scrub_uses(struct cg *cg)
+{
+    const cella_edl_program_t *program = cg->program;
+    for (size_t i = 0; i < program->composite_count; i++) {
+        struct cg_deep_use *u = &cg->deep_uses[i];
+        if (cg->trusted && u->put)
+            u->scrub = true;
+        if (u->scrub_put || u->scrub_in_place)
+            u->scrub = true;
+        if (u->scrub_put)
+            cg->uses.put = true;
+    }
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        for (size_t i = 0; i < program->composite_count; i++) {
+            const cella_edl_composite_t *c = program->composites[i];
+            if (!cg->deep_uses[i].scrub || c->kind != CELLA_EDL_COMPOSITE_STRUCT)
+                continue;
+            for (size_t m = 0; m < c->member_count; m++) {
+                const cella_edl_composite_t *inner = cg_scrubbed_composite(&c->members[m].type, 0);
+                if (inner == NULL)
+                    continue;
+                struct cg_deep_use *v = &cg->deep_uses[cg_composite_index(cg, inner)];
+                if (!v->scrub) {
+                    v->scrub = true;
+                    changed = true;
+                }
+            }
+        }
+    }
+}
+
 void cg_emit_helpers(struct cg *cg)
 {
+    close_scrub_uses(cg);
     struct cg_text *t = &cg->text;
     /* Dependencies: later helpers call earlier ones. */
     bool any_deep_reserve = false, any_deep_take = false, any_deep_put = false;
@@ -1283,6 +1448,17 @@ void cg_emit_helpers(struct cg *cg)
         EMIT(t, terminate_string_lines);
     if (cg->uses.terminate_wstring)
         EMIT(t, terminate_wstring_lines);
+
+    for (size_t i = 0; i < cg->program->composite_count; i++) {
+        const struct cg_deep_use *u = &cg->deep_uses[i];
+        const cella_edl_composite_t *c = cg->program->composites[i];
+        if (u->scrub)
+            emit_scrub(cg, c);
+        if (u->scrub_put)
+            emit_scrub_put(cg, c);
+        if (u->scrub_in_place)
+            emit_scrub_in_place(cg, c);
+    }
 
     for (size_t i = 0; i < cg->program->composite_count; i++) {
         const struct cg_deep_use *u = &cg->deep_uses[i];

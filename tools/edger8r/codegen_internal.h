@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cella/defs.h>
 
@@ -75,6 +76,8 @@ struct cg {
 
 struct cg_deep_use {
     bool sizes, take, reserve, copy_to_out, finish, check_within, put, copy_back;
+    /* Trusted side, every EDL struct or union: copies that leave no padding bytes (B9). */
+    bool scrub, scrub_put, scrub_in_place;
 };
 
 /* Classifies a parameter or member. */
@@ -97,6 +100,21 @@ bool cg_returns_value(const cella_edl_function_t *fn);
  */
 void cg_put_result_tag(struct cg_text *t, const cella_edl_program_t *program,
                        const cella_edl_function_t *fn);
+
+/*
+ * The EDL struct or union a type names with exactly `pointer_depth` '*' (0: by value), or
+ * NULL (enums, foreign types, built-ins). The trusted side copies such structs member by
+ * member into zeroed memory before they leave the enclave (B9).
+ */
+const cella_edl_composite_t *cg_scrubbed_composite(const cella_edl_type_t *type,
+                                                   uint32_t pointer_depth);
+/*
+ * The same for the elements of a by-pointer parameter: set only when each element is one
+ * whole struct or union (no explicit size=, no isptr/isary).
+ */
+const cella_edl_composite_t *cg_scrubbed_element(const struct cg_param *param);
+/* "struct" or "union". */
+const char *cg_composite_keyword(const cella_edl_composite_t *composite);
 
 /* Index of a composite in program->composites (it is there: the tree points into it). */
 size_t cg_composite_index(const struct cg *cg, const cella_edl_composite_t *composite);

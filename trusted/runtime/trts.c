@@ -31,6 +31,9 @@ static atomic_int crashed;
 extern const uint8_t __ehdr_start[] __attribute__((visibility("hidden")));
 extern const uint64_t _DYNAMIC[] __attribute__((visibility("hidden")));
 
+/* The measured layout table (metadata.S, cella/layout.h): the only source of layout facts. */
+extern const cella_layout_table_t cella_trts_layout __attribute__((visibility("hidden")));
+
 int32_t cella_trts_entry(cella_thread_data_t *thread_data, const cella_entry_request_t *request);
 
 /* The stack-protector guard of trusted code (defined by the trusted C library). */
@@ -160,9 +163,15 @@ static int32_t relocate(void)
     return SGX_SUCCESS;
 }
 
-__attribute__((no_stack_protector)) static int32_t initialise(
-    const cella_thread_data_t *thread_data)
+/* [offset, offset + size) lies inside the enclave (sizes from the measured table). */
+static bool offset_range_valid(uint64_t offset, uint64_t size)
 {
+    return offset <= enclave_size && size <= enclave_size - offset;
+}
+
+__attribute__((no_stack_protector)) static int32_t initialise(void)
+{
+    const volatile cella_layout_table_t *table = &cella_trts_layout;
     unsigned expected = 0;
     uint64_t guard;
 
@@ -170,6 +179,8 @@ __attribute__((no_stack_protector)) static int32_t initialise(
         return SGX_ERROR_INVALID_STATE; /* initialised twice, or concurrently */
 
     int32_t status = relocate();
+    if (status == SGX_SUCCESS && !offset_range_valid(table->heap_offset, table->heap_size))
+        status = SGX_ERROR_INVALID_ENCLAVE;
     if (status == SGX_SUCCESS &&
         sgx_read_rand((unsigned char *)&guard, sizeof(guard)) != SGX_SUCCESS)
         status = SGX_ERROR_UNEXPECTED;
@@ -178,52 +189,87 @@ __attribute__((no_stack_protector)) static int32_t initialise(
         return status;
     }
     __stack_chk_guard = (uintptr_t)guard;
-    heap_base = enclave_base + thread_data->heap_offset;
-    heap_size = thread_data->heap_size;
+    heap_base = enclave_base + table->heap_offset;
+    heap_size = table->heap_size;
     atomic_store(&init_state, 2);
     return SGX_SUCCESS;
 }
 
 /*
- * Checks that thread_data really is one of this enclave's thread-data pages, and sets up the
- * enclave range on the very first entry. The values compared come from measured pages.
+ * Checks that thread_data is exactly one of this enclave's thread-data pages, as the
+ * measured layout table places them (thread i at thread_data_offset + i * thread_stride),
+ * and that %fs really points at it. Nothing the caller supplies decides a size or an
+ * offset: the enclave range itself comes from the table. On success *thread_index is the
+ * thread's index.
  */
 __attribute__((no_stack_protector)) static bool thread_data_valid(
-    cella_thread_data_t *thread_data)
+    const cella_thread_data_t *thread_data, uint64_t *thread_index)
 {
+    const volatile cella_layout_table_t *table = &cella_trts_layout;
     uintptr_t base = (uintptr_t)__ehdr_start;
     uintptr_t address = (uintptr_t)thread_data;
+    uint64_t size = table->enclave_size;
+    uint64_t first = table->thread_data_offset;
+    uint64_t stride = table->thread_stride;
+    uint64_t offset, index;
+    uintptr_t fs_base;
 
-    if (address < base || address % CELLA_PAGE_BYTES != 0)
+    /* An image whose table was never filled in (not signed by `cella sign`) never runs. */
+    if (table->magic != CELLA_LAYOUT_TABLE_MAGIC || table->version != CELLA_LAYOUT_TABLE_VERSION ||
+        size == 0 || (size & (size - 1)) != 0 || table->tcs_count == 0 || stride == 0 ||
+        stride % CELLA_PAGE_BYTES != 0 || first % CELLA_PAGE_BYTES != 0 || first >= size)
+        return false;
+    if (address < base)
+        return false;
+    offset = address - base;
+    if (offset < first || (offset - first) % stride != 0)
+        return false;
+    index = (offset - first) / stride;
+    if (index >= table->tcs_count || offset > size - CELLA_PAGE_BYTES)
+        return false;
+    /* Spectre v1: nothing below runs on a mispredicted bounds check (checklist A6). */
+    __asm__ __volatile__("lfence" ::: "memory");
+    /* The thread pointer is the one EENTER would set from this thread's TCS. */
+    __asm__ __volatile__("rdfsbase %0" : "=r"(fs_base));
+    if (fs_base != address)
         return false;
     if (enclave_size == 0) {
-        /* First entry ever: take the size from the measured page, then check against it. */
-        uint64_t size = thread_data->enclave_size;
-        if (size == 0 || (size & (size - 1)) != 0)
-            return false;
         enclave_base = base;
         enclave_size = size;
     }
-    if (address - base > enclave_size - CELLA_PAGE_BYTES)
-        return false;
+    *thread_index = index;
+    /* The page itself is measured; a mismatch means the table and the pages disagree. */
     return thread_data->version == CELLA_THREAD_DATA_VERSION &&
-           thread_data->thread_data_offset == address - base &&
-           thread_data->enclave_size == enclave_size;
+           thread_data->thread_data_offset == offset && thread_data->enclave_size == size;
 }
 
-/* First entry on a thread: the TLS pointer and the thread's TLS block. */
-static void thread_setup(cella_thread_data_t *thread_data, struct trts_thread *thread)
+/* First entry on a thread: the TLS pointer and the thread's TLS block, bounds-checked. */
+static bool thread_setup(cella_thread_data_t *thread_data, uint64_t thread_index,
+                         struct trts_thread *thread)
 {
+    const volatile cella_layout_table_t *table = &cella_trts_layout;
+    uint64_t block_size = table->tls_block_size;
+    uint64_t init_offset = table->tls_init_offset;
+    uint64_t init_size = table->tls_init_size;
+    uint64_t block_offset;
+
     thread_data->self = (uint64_t)(uintptr_t)thread_data;
     /* Code built with the TLS canary (%fs:0x28, e.g. a distribution's static libraries)
      * finds the same random guard as code built with the global one. */
     thread_data->stack_guard = (uint64_t)__stack_chk_guard;
-    if (thread_data->tls_block_size != 0 && thread_data->tls_init_size != 0) {
-        memcpy((void *)(enclave_base + thread_data->tls_block_offset),
-               (const void *)(enclave_base + thread_data->tls_init_offset),
-               thread_data->tls_init_size);
+    if (block_size != 0 && init_size != 0) {
+        /* This thread's block, ending at its thread-data page (TLS variant II). */
+        if (__builtin_add_overflow(table->tls_block_offset, thread_index * table->thread_stride,
+                                   &block_offset) ||
+            init_size > block_size || !offset_range_valid(block_offset, block_size) ||
+            !offset_range_valid(init_offset, init_size) ||
+            block_offset + block_size != (uintptr_t)thread_data - enclave_base)
+            return false;
+        memcpy((void *)(enclave_base + block_offset), (const void *)(enclave_base + init_offset),
+               (size_t)init_size);
     }
     thread->is_set_up = 1;
+    return true;
 }
 
 /* ---- ECALL dispatch --------------------------------------------------------------------------- */
@@ -341,7 +387,9 @@ __attribute__((no_stack_protector)) int32_t cella_trts_entry(
     struct trts_ocalloc *outer_ocalloc;
     int32_t status;
 
-    if (!thread_data_valid(thread_data))
+    uint64_t thread_index = 0;
+
+    if (!thread_data_valid(thread_data, &thread_index))
         return SGX_ERROR_INVALID_PARAMETER;
     /* The thread pointer first: errno, TLS and cella_trts_current() depend on it. */
     thread_data->self = (uint64_t)(uintptr_t)thread_data;
@@ -369,15 +417,17 @@ __attribute__((no_stack_protector)) int32_t cella_trts_entry(
 
     switch (request.command) {
     case CELLA_ENTRY_INIT:
-        status = initialise(thread_data);
+        status = initialise();
         break;
     case CELLA_ENTRY_ECALL:
         if (atomic_load(&init_state) != 2) {
             status = SGX_ERROR_INVALID_STATE;
             break;
         }
-        if (!thread->is_set_up)
-            thread_setup(thread_data, thread);
+        if (!thread->is_set_up && !thread_setup(thread_data, thread_index, thread)) {
+            status = SGX_ERROR_INVALID_ENCLAVE;
+            break;
+        }
         status = dispatch_ecall(thread, &request);
         break;
     default:

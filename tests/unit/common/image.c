@@ -396,6 +396,79 @@ static void parse_rejects_every_truncation_of_a_valid_image(void **state)
     free(file);
 }
 
+/* ---- the layout table ---- */
+
+/* The default image with a layout table; its section header is the last one. */
+static uint8_t *build_with_layout_table(size_t *size, uint8_t **table_shdr)
+{
+    struct test_elf_spec spec;
+    uint8_t *file;
+    uint64_t shoff = 0;
+    uint16_t shnum;
+
+    test_elf_default_spec(&spec);
+    spec.with_layout_table = true;
+    file = test_elf_build(&spec, size);
+    memcpy(&shoff, file + 40, sizeof(shoff));
+    memcpy(&shnum, file + 60, sizeof(shnum));
+    *table_shdr = file + shoff + (size_t)(shnum - 1) * 64;
+    return file;
+}
+
+static void parse_finds_the_layout_table_in_a_loaded_segment(void **state)
+{
+    size_t size;
+    uint8_t *shdr;
+    uint8_t *file = build_with_layout_table(&size, &shdr);
+    cella_image_t image;
+
+    (void)state;
+    assert_int_equal(cella_image_parse(file, size, &image), CELLA_OK);
+    assert_true(image.has_layout_table);
+    assert_int_equal(image.layout_table_vaddr, 0x3200);
+    free(file);
+    file = build_default(&size);
+    assert_int_equal(cella_image_parse(file, size, &image), CELLA_OK);
+    assert_false(image.has_layout_table);
+    free(file);
+}
+
+static void parse_rejects_a_layout_table_that_is_not_the_runtimes(void **state)
+{
+    static const struct {
+        const char *name;
+        size_t field;
+        uint64_t value;
+        const char *message;
+    } cases[] = {
+        {"no magic", 0, 0, "does not hold"},
+        {"outside the file bytes", 16, 0x3400, "no loadable"},
+        {"wrong size", 32, 64, "allocated, 8-aligned"},
+        {"not allocated", 8, 0, "allocated, 8-aligned"},
+        {"file offset disagrees with the address", 24, 0x2208, "does not hold"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t size;
+        uint8_t *shdr;
+        uint8_t *file = build_with_layout_table(&size, &shdr);
+        cella_image_t image;
+
+        if (i == 0)
+            memset(file + 0x2200, 0, 8);
+        else
+            memcpy(shdr + cases[i].field, &cases[i].value, sizeof(uint64_t));
+        last_error[0] = '\0';
+        if (cella_image_parse(file, size, &image) != CELLA_ERR_INVALID_FORMAT)
+            fail_msg("case '%s' was not rejected", cases[i].name);
+        if (strstr(last_error, cases[i].message) == NULL)
+            fail_msg("case '%s': message '%s' lacks '%s'", cases[i].name, last_error,
+                     cases[i].message);
+        free(file);
+    }
+}
+
 /* ---- metadata in the note ---- */
 
 static void fill_valid_metadata(cella_enclave_metadata_t *metadata)
@@ -511,6 +584,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(set_metadata_rejects_a_file_of_another_size, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(get_metadata_rejects_garbage_in_the_note, setup, teardown),
+        cmocka_unit_test_setup_teardown(parse_finds_the_layout_table_in_a_loaded_segment, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(parse_rejects_a_layout_table_that_is_not_the_runtimes,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

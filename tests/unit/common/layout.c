@@ -320,6 +320,63 @@ static void get_page_rejects_guards_bad_indexes_and_foreign_ranges(void **state)
                      CELLA_ERR_INVALID_ARGUMENT);
 }
 
+/* Worked out by hand from the expected ranges above: thread 0 at 0x8000, 8 pages a thread. */
+static void layout_table_holds_what_the_runtime_checks_threads_against(void **state)
+{
+    struct fixture *f = *state;
+    cella_layout_table_t table;
+
+    assert_int_equal(cella_layout_get_table(&f->layout, &table), CELLA_OK);
+    assert_true(table.magic == CELLA_LAYOUT_TABLE_MAGIC);
+    assert_int_equal(table.version, CELLA_LAYOUT_TABLE_VERSION);
+    assert_int_equal(table.tcs_count, 2);
+    assert_int_equal(table.enclave_size, 0x20000);
+    assert_int_equal(table.heap_offset, 0x5000);
+    assert_int_equal(table.heap_size, 0x3000);
+    assert_int_equal(table.thread_data_offset, 0xF000);
+    assert_int_equal(table.thread_stride, 0x8000);
+    assert_int_equal(table.stack_top_offset, 0xB000);
+    assert_int_equal(table.stack_limit_offset, 0x9000);
+    assert_int_equal(table.tls_block_offset, 0xF000 - 0x50);
+    assert_int_equal(table.tls_block_size, 0x50);
+    assert_int_equal(table.tls_init_offset, 0x3010);
+    assert_int_equal(table.tls_init_size, 0x20);
+    assert_int_equal(cella_layout_get_table(NULL, &table), CELLA_ERR_INVALID_ARGUMENT);
+    assert_int_equal(cella_layout_get_table(&f->layout, NULL), CELLA_ERR_INVALID_ARGUMENT);
+}
+
+static void get_page_fills_the_layout_table_into_the_measured_page(void **state)
+{
+    struct fixture *f = *state;
+    struct test_elf_spec spec;
+    cella_image_t image;
+    cella_layout_t layout;
+    cella_layout_table_t table;
+    cella_layout_range_t range;
+    uint8_t page[CELLA_PAGE_BYTES];
+    size_t size;
+    uint8_t *file;
+
+    test_elf_default_spec(&spec);
+    spec.with_layout_table = true;
+    file = test_elf_build(&spec, &size);
+    assert_int_equal(cella_image_parse(file, size, &image), CELLA_OK);
+    assert_true(image.has_layout_table);
+    assert_int_equal(image.layout_table_vaddr, 0x3200);
+    assert_int_equal(cella_layout_compute(&image, &f->config, &layout), CELLA_OK);
+    assert_int_equal(cella_layout_get_table(&layout, &table), CELLA_OK);
+    /* Data page 0 (0x3000): file bytes, except the table at 0x200 as the layout fills it. */
+    assert_int_equal(cella_layout_get_range(&layout, 1, &range), CELLA_OK);
+    assert_int_equal(cella_layout_get_page(&layout, &image, &range, 0, page, sizeof(page)),
+                     CELLA_OK);
+    assert_memory_equal(page + 0x200, &table, sizeof(table));
+    for (size_t i = 0; i < 0x200; i++)
+        assert_int_equal(page[i], test_elf_byte(0x2000 + i));
+    for (size_t i = 0x280; i < 0x300; i++)
+        assert_int_equal(page[i], test_elf_byte(0x2000 + i));
+    free(file);
+}
+
 static void config_init_copies_the_measured_configuration(void **state)
 {
     cella_enclave_metadata_t metadata;
@@ -361,6 +418,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(get_page_gives_the_tcs_and_thread_data_structures, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(get_page_rejects_guards_bad_indexes_and_foreign_ranges,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(layout_table_holds_what_the_runtime_checks_threads_against,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(get_page_fills_the_layout_table_into_the_measured_page,
                                         setup, teardown),
         cmocka_unit_test(config_init_copies_the_measured_configuration),
     };

@@ -51,15 +51,20 @@ static size_t align8(size_t value)
 
 uint8_t *test_elf_build(const struct test_elf_spec *spec, size_t *size)
 {
-    static const char names[] = "\0.shstrtab\0.note.cella\0.init";
-    enum { NAME_SHSTRTAB = 1, NAME_NOTE = 11, NAME_INIT = 23 };
+    /* The name of the layout table only when it is there, so other images stay unchanged. */
+    static const char names_with_table[] = "\0.shstrtab\0.note.cella\0.init\0.cella_layout";
+    const char *names = names_with_table;
+    size_t names_size = spec->with_layout_table ? sizeof(names_with_table)
+                                                : sizeof("\0.shstrtab\0.note.cella\0.init");
+    enum { NAME_SHSTRTAB = 1, NAME_NOTE = 11, NAME_INIT = 23, NAME_LAYOUT = 29 };
     struct test_elf_phdr phdrs[TEST_ELF_MAX_PHDRS + 1];
     size_t phdr_count = spec->phdr_count;
     size_t strtab_offset = align8(spec->content_size);
-    size_t note_offset = align8(strtab_offset + sizeof(names));
+    size_t note_offset = align8(strtab_offset + names_size);
     size_t note_size = spec->with_note ? 20 + (size_t)((spec->note_desc_size + 3u) & ~3u) : 0;
     size_t shdr_offset = align8(note_offset + note_size);
-    size_t section_count = 2u + (spec->with_note ? 1u : 0u) + (spec->with_init ? 1u : 0u);
+    size_t section_count = 2u + (spec->with_note ? 1u : 0u) + (spec->with_init ? 1u : 0u) +
+                           (spec->with_layout_table ? 1u : 0u);
     size_t total = shdr_offset + section_count * 64;
     uint8_t *file = calloc(1, total);
     size_t section = 1;
@@ -111,13 +116,13 @@ uint8_t *test_elf_build(const struct test_elf_spec *spec, size_t *size)
         store64(p + 48, phdrs[i].align);
     }
 
-    memcpy(file + strtab_offset, names, sizeof(names));
+    memcpy(file + strtab_offset, names, names_size);
     {
         uint8_t *shdr = file + shdr_offset + 64 * section++;
         store32(shdr, NAME_SHSTRTAB);
         store32(shdr + 4, 3); /* SHT_STRTAB */
         store64(shdr + 24, strtab_offset);
-        store64(shdr + 32, sizeof(names));
+        store64(shdr + 32, names_size);
         store64(shdr + 48, 1);
     }
     if (spec->with_note) {
@@ -141,6 +146,18 @@ uint8_t *test_elf_build(const struct test_elf_spec *spec, size_t *size)
         store64(shdr + 8, 6); /* SHF_ALLOC | SHF_EXECINSTR */
         store64(shdr + 24, 0x200);
         store64(shdr + 48, 4);
+    }
+    if (spec->with_layout_table) {
+        uint8_t *shdr = file + shdr_offset + 64 * section++;
+        memset(file + 0x2200, 0, 128);
+        store64(file + 0x2200, 0x3162617474616c63ull); /* the runtime's magic */
+        store32(shdr, NAME_LAYOUT);
+        store32(shdr + 4, 1); /* SHT_PROGBITS */
+        store64(shdr + 8, 2); /* SHF_ALLOC */
+        store64(shdr + 16, 0x3200);
+        store64(shdr + 24, 0x2200);
+        store64(shdr + 32, 128);
+        store64(shdr + 48, 64);
     }
     *size = total;
     return file;

@@ -37,6 +37,7 @@ struct test_elf_spec {
     uint64_t note_flags;     /* its sh_flags */
     bool with_init;          /* an empty .init section */
     bool with_textrel;       /* a PT_DYNAMIC with DT_TEXTREL inside the RW segment */
+    bool with_layout_table;  /* a .cella_layout table at file 0x2200, vaddr 0x3200 (RW segment) */
 };
 
 /*

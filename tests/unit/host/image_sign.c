@@ -583,6 +583,7 @@ static void sign_refuses_text_relocations_and_init_sections_unless_told(void **s
     test_elf_default_spec(&spec);
     spec.with_textrel = true;
     spec.with_init = true;
+    spec.with_layout_table = true;
     file = test_elf_build(&spec, &size);
     assert_int_equal(cella_image_parse(file, size, &image), CELLA_OK);
     assert_int_equal(cella_image_sign_prepare(&image, &config, DATE, 0, &metadata),

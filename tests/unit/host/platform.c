@@ -739,9 +739,8 @@ static void an_azure_dc4s_v3_with_alice_in_sgx_prv_is_ready_for_enclaves_and_quo
         if (f->report.checks[i].status == CELLA_PLATFORM_FAIL)
             fail_msg("check %s failed: %s", f->report.checks[i].id, f->report.checks[i].detail);
     }
-    /* The machine is ready for the sandbox backend, which this version does not ship yet. */
     assert_int_equal(backend(f, CELLA_PLATFORM_BACKEND_SANDBOX)->state,
-                     CELLA_PLATFORM_BACKEND_PLANNED);
+                     CELLA_PLATFORM_BACKEND_AVAILABLE);
     assert_true(backend(f, CELLA_PLATFORM_BACKEND_SANDBOX)->machine_ready);
     assert_int_equal(backend(f, CELLA_PLATFORM_BACKEND_SIM)->state,
                      CELLA_PLATFORM_BACKEND_AVAILABLE);
@@ -881,9 +880,8 @@ static void an_sgx1_desktop_without_flc_cannot_run_enclaves_with_linux(void **st
     assert_int_equal(check(f, "attestation.quoting")->status, CELLA_PLATFORM_SKIP);
     assert_false(backend(f, CELLA_PLATFORM_BACKEND_SGX)->machine_ready);
     assert_string_equal(backend(f, CELLA_PLATFORM_BACKEND_SGX)->remedy, flc->remedy);
-    /* The machine is ready for the sandbox backend, which this version does not ship yet. */
     assert_int_equal(backend(f, CELLA_PLATFORM_BACKEND_SANDBOX)->state,
-                     CELLA_PLATFORM_BACKEND_PLANNED);
+                     CELLA_PLATFORM_BACKEND_AVAILABLE);
     assert_true(backend(f, CELLA_PLATFORM_BACKEND_SANDBOX)->machine_ready);
 }
 
@@ -928,14 +926,13 @@ static void a_tdx_guest_has_no_sgx_but_runs_the_sandbox_backend(void **state)
     assert_contains(sgx->remedy, "VM size");
     assert_int_equal(check(f, "sgx.sgx1")->status, CELLA_PLATFORM_SKIP);
     assert_int_equal(check(f, "dev.sgx_enclave")->status, CELLA_PLATFORM_INFO);
-    /* The machine is ready for the sandbox backend, which this version does not ship yet. */
     assert_int_equal(backend(f, CELLA_PLATFORM_BACKEND_SANDBOX)->state,
-                     CELLA_PLATFORM_BACKEND_PLANNED);
+                     CELLA_PLATFORM_BACKEND_AVAILABLE);
     assert_true(backend(f, CELLA_PLATFORM_BACKEND_SANDBOX)->machine_ready);
     assert_int_equal(
         cella_platform_get_backend_exit_code(&f->report, CELLA_PLATFORM_BACKEND_SANDBOX),
-        CELLA_PLATFORM_EXIT_BACKEND_UNAVAILABLE);
-    assert_contains(f->report.verdict, "planned sandbox backend");
+        CELLA_PLATFORM_EXIT_READY);
+    assert_contains(f->report.verdict, "sandbox backend");
 }
 
 /* ---- (d) SGX disabled in the firmware -------------------------------------------------------- */

@@ -34,6 +34,7 @@ enum {
     ECALL_SWITCHLESS = 19,
     ECALL_PARTIAL = 22,
     ECALL_BOOLS = 23,
+    ECALL_PADDED = 24,
 };
 
 struct ms_in {
@@ -489,8 +490,8 @@ static void the_table_carries_privacy_switchless_and_allow(void **state)
 {
     (void)state;
     const cella_ecall_table_t *table = &cella_bridge_ecall_table;
-    assert_int_equal(table->ecall_count, 24);
-    assert_int_equal(table->ocall_count, 13);
+    assert_int_equal(table->ecall_count, 25);
+    assert_int_equal(table->ocall_count, 16);
     assert_int_equal(table->ecalls[ECALL_PRIVATE].is_private, 1);
     assert_int_equal(table->ecalls[ECALL_IN].is_private, 0);
     assert_int_equal(table->ecalls[ECALL_SWITCHLESS].is_switchless, 1);
@@ -637,6 +638,152 @@ static void ocall_pointers_must_point_into_the_enclave(void **state)
     assert_int_equal(trusted_double_ocall_count(), before);
 }
 
+/* A host whose OCALLs return host_pointer (ocall_pointer's output is the pointer). */
+static const void *host_pointer;
+
+static int32_t pointer_host(void *context, uint32_t index, const uint8_t *in, size_t in_size,
+                            uint8_t *out, size_t out_size)
+{
+    (void)context, (void)index, (void)in, (void)in_size;
+    uintptr_t value = (uintptr_t)host_pointer;
+    assert_int_equal(out_size, sizeof(char *));
+    memcpy(out, &value, sizeof(value));
+    return SGX_SUCCESS;
+}
+
+static void an_ocall_pointer_result_into_the_enclave_is_refused(void **state)
+{
+    (void)state;
+    size_t arena_size = 0;
+    const uint8_t *arena = trusted_double_arena(&arena_size);
+    static char host_memory[4];
+    char sentinel = 0;
+    const struct {
+        const char *name;
+        const void *p;
+        int32_t expected;
+    } cases[] = {
+        {"first byte of the enclave", arena, SGX_ERROR_UNEXPECTED},
+        {"inside the enclave", arena + 4096, SGX_ERROR_UNEXPECTED},
+        {"last byte of the enclave", arena + arena_size - 1, SGX_ERROR_UNEXPECTED},
+        {"host memory", host_memory, SGX_SUCCESS},
+        {"NULL", NULL, SGX_SUCCESS},
+    };
+    trusted_double_set_host(pointer_host, NULL);
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        char *result = &sentinel;
+        print_message("case: %s\n", cases[k].name);
+        host_pointer = cases[k].p;
+        assert_int_equal(ocall_pointer(&result, 1), cases[k].expected);
+        if (cases[k].expected == SGX_SUCCESS)
+            assert_ptr_equal(result, cases[k].p);
+        else
+            assert_ptr_equal(result, &sentinel); /* *retval is not written */
+        /* Refused as well when the caller drops the result. */
+        assert_int_equal(ocall_pointer(NULL, 1), cases[k].expected);
+    }
+}
+
+/* A struct padded_t as the host sees it: c, seven bytes of padding, v. */
+static void assert_zero_padding(const uint8_t *bytes, char c, uint64_t v)
+{
+    uint64_t got;
+    assert_int_equal((char)bytes[offsetof(struct padded_t, c)], c);
+    for (size_t i = offsetof(struct padded_t, c) + 1; i < offsetof(struct padded_t, v); i++)
+        assert_int_equal(bytes[i], 0);
+    memcpy(&got, bytes + offsetof(struct padded_t, v), sizeof(got));
+    assert_int_equal(got, v);
+}
+
+/* The mirror of ms_ocall_padded_t. */
+struct ms_ocall_padded {
+    struct padded_t p;
+    ref_t items;
+    size_t n;
+};
+
+static uint8_t seen_input[256];
+static size_t seen_size;
+
+/* A host that keeps the input of the last OCALL. */
+static int32_t recording_host(void *context, uint32_t index, const uint8_t *in, size_t in_size,
+                              uint8_t *out, size_t out_size)
+{
+    (void)context, (void)index;
+    assert_true(in_size <= sizeof(seen_input));
+    memcpy(seen_input, in, in_size);
+    seen_size = in_size;
+    memset(out, 0, out_size);
+    return SGX_SUCCESS;
+}
+
+static void struct_padding_leaves_the_enclave_as_zeros(void **state)
+{
+    (void)state;
+    /* ecall_padded(c, v, [out] filled): the enclave fills 0xa5 into every padding byte. */
+    struct {
+        char c;
+        uint64_t v;
+        ref_t filled;
+    } ms;
+    memset(&ms, 0, sizeof(ms));
+    ms.c = 'k';
+    ms.v = 77;
+    ms.filled = (ref_t){0, sizeof(struct padded_t)};
+    uint8_t out[2 * sizeof(struct padded_t)];
+    memset(out, 0x5a, sizeof(out));
+    trusted_double_set_host(recording_host, NULL);
+    seen_size = 0;
+    assert_int_equal(trusted_double_ecall(ECALL_PADDED, (const uint8_t *)&ms, sizeof(ms), out,
+                                          sizeof(out)),
+                     SGX_SUCCESS);
+
+    /* The ECALL's result and its [out] struct. */
+    assert_zero_padding(out, 'k', 77);
+    assert_zero_padding(out + sizeof(struct padded_t), 'k', 78);
+
+    /* The OCALL's by-value struct and its [in] array of two. */
+    assert_int_equal(bridge_enclave_last_padded_status(), SGX_SUCCESS);
+    struct ms_ocall_padded seen;
+    assert_true(seen_size >= sizeof(seen));
+    memcpy(&seen, seen_input, sizeof(seen));
+    assert_zero_padding(seen_input + offsetof(struct ms_ocall_padded, p), 'k', 77);
+    assert_int_equal(seen.n, 2);
+    assert_int_equal(seen.items.size, 2 * sizeof(struct padded_t));
+    assert_int_equal(seen.items.offset + seen.items.size, seen_size);
+    assert_zero_padding(seen_input + seen.items.offset, 'k', 79);
+    assert_zero_padding(seen_input + seen.items.offset + sizeof(struct padded_t), 'k', 80);
+}
+
+static void nested_structs_arrays_of_them_and_unions_leave_without_padding(void **state)
+{
+    (void)state;
+    struct nested_t s;
+    memset(&s, 0xa5, sizeof(s));
+    s.one.c = 'a';
+    s.one.v = 1;
+    for (int i = 0; i < 2; i++) {
+        s.two[i].c = (char)('b' + i);
+        s.two[i].v = (uint64_t)(2 + i);
+    }
+    s.n.i = 9;
+    s.tail = 7;
+    trusted_double_set_host(recording_host, NULL);
+    seen_size = 0;
+    assert_int_equal(ocall_nested_struct(s), SGX_SUCCESS);
+    assert_int_equal(seen_size, sizeof(s)); /* the marshalling struct is the struct alone */
+    const uint8_t *bytes = seen_input;
+    assert_zero_padding(bytes + offsetof(struct nested_t, one), 'a', 1);
+    assert_zero_padding(bytes + offsetof(struct nested_t, two), 'b', 2);
+    assert_zero_padding(bytes + offsetof(struct nested_t, two) + sizeof(struct padded_t), 'c', 3);
+    int64_t n;
+    memcpy(&n, bytes + offsetof(struct nested_t, n), sizeof(n));
+    assert_int_equal(n, 9);
+    assert_int_equal(bytes[offsetof(struct nested_t, tail)], 7);
+    for (size_t i = offsetof(struct nested_t, tail) + 1; i < sizeof(s); i++)
+        assert_int_equal(bytes[i], 0);
+}
+
 static int reset(void **state)
 {
     (void)state;
@@ -667,6 +814,10 @@ int main(void)
         cmocka_unit_test_setup(a_failed_ocall_changes_nothing_in_the_enclave, reset),
         cmocka_unit_test_setup(bools_from_the_host_must_be_zero_or_one, reset),
         cmocka_unit_test_setup(ocall_pointers_must_point_into_the_enclave, reset),
+        cmocka_unit_test_setup(an_ocall_pointer_result_into_the_enclave_is_refused, reset),
+        cmocka_unit_test_setup(struct_padding_leaves_the_enclave_as_zeros, reset),
+        cmocka_unit_test_setup(
+            nested_structs_arrays_of_them_and_unions_leave_without_padding, reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 
 static unsigned calls;
 static int last_switchless;
+static sgx_status_t last_padded_status = SGX_ERROR_UNEXPECTED;
 
 unsigned bridge_enclave_call_count(void)
 {
@@ -391,6 +392,36 @@ int ecall_make_ocalls(int x)
         trusted_double_ocall_count() != before)
         return 11;
     return 0;
+}
+
+struct padded_t ecall_padded(char c, uint64_t v, struct padded_t *filled)
+{
+    struct padded_t result;
+    calls++;
+    /* Stale bytes in every padding byte, then the members: only the members may leave. */
+    memset(&result, 0xa5, sizeof(result));
+    result.c = c;
+    result.v = v;
+    if (filled != NULL) {
+        memset(filled, 0xa5, sizeof(*filled));
+        filled->c = c;
+        filled->v = v + 1;
+    }
+    struct padded_t *items = trusted_double_alloc(2 * sizeof(*items));
+    if (items != NULL) {
+        memset(items, 0xa5, 2 * sizeof(*items));
+        items[0].c = c;
+        items[0].v = v + 2;
+        items[1].c = c;
+        items[1].v = v + 3;
+        last_padded_status = ocall_padded(result, items, 2);
+    }
+    return result;
+}
+
+int bridge_enclave_last_padded_status(void)
+{
+    return (int)last_padded_status;
 }
 
 int bridge_enclave_last_switchless(void)

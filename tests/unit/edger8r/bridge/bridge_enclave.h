@@ -24,6 +24,9 @@ static inline uint64_t bridge_fingerprint(uint64_t hash, const void *data, size_
 /* How many trusted functions ran (the adversarial tests check that none did). */
 TRUSTED_DOUBLE_API unsigned bridge_enclave_call_count(void);
 
+/* The status of the OCALL ocall_padded that the last ecall_padded made. */
+TRUSTED_DOUBLE_API int bridge_enclave_last_padded_status(void);
+
 /* The x of the last ecall_switchless. */
 TRUSTED_DOUBLE_API int bridge_enclave_last_switchless(void);
 

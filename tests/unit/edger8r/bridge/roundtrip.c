@@ -153,6 +153,31 @@ bool ocall_bools(bool *flags, size_t n)
     return true;
 }
 
+static char host_text[] = "host";
+
+char *ocall_pointer(size_t n)
+{
+    return n == 0 ? NULL : host_text;
+}
+
+/* What the last ocall_padded received. */
+static struct padded_t padded_p;
+static struct padded_t padded_items[2];
+static size_t padded_n;
+
+void ocall_padded(struct padded_t p, const struct padded_t *items, size_t n)
+{
+    padded_p = p;
+    padded_n = n;
+    for (size_t i = 0; i < n && i < 2; i++)
+        padded_items[i] = items[i];
+}
+
+void ocall_nested_struct(struct nested_t s)
+{
+    (void)s;
+}
+
 /* ---- Tests -------------------------------------------------------------------------------- */
 
 struct scalars {
@@ -562,6 +587,24 @@ static void bools_cross_as_bools(void **state)
     assert_int_equal(result, 3);
 }
 
+static void a_padded_struct_crosses_both_ways_with_its_members(void **state)
+{
+    (void)state;
+    struct padded_t result = {0, 0};
+    struct padded_t filled = {0, 0};
+    padded_n = 0;
+    assert_int_equal(ecall_padded(EID, &result, 'q', 1000, &filled), SGX_SUCCESS);
+    assert_int_equal(result.c, 'q');
+    assert_int_equal(result.v, 1000);
+    assert_int_equal(filled.c, 'q');
+    assert_int_equal(filled.v, 1001);
+    assert_int_equal(padded_p.c, 'q');
+    assert_int_equal(padded_p.v, 1000);
+    assert_int_equal(padded_n, 2);
+    assert_int_equal(padded_items[0].v, 1002);
+    assert_int_equal(padded_items[1].v, 1003);
+}
+
 static void an_unknown_enclave_id_fails_before_anything_runs(void **state)
 {
     (void)state;
@@ -610,6 +653,7 @@ int main(void)
         cmocka_unit_test(errno_comes_back_from_an_ocall_that_propagates_it),
         cmocka_unit_test(an_explicit_size_must_be_whole_elements_on_the_sending_side_too),
         cmocka_unit_test(bools_cross_as_bools),
+        cmocka_unit_test(a_padded_struct_crosses_both_ways_with_its_members),
         cmocka_unit_test(an_unknown_enclave_id_fails_before_anything_runs),
     };
     return cmocka_run_group_tests(tests, load, unload);

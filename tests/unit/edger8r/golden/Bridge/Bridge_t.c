@@ -289,6 +289,18 @@ typedef struct ms_ecall_bools_out {
     int ms_retval;
 } ms_ecall_bools_out_t;
 
+/* ECALL 24, ecall_padded: the marshalling struct, at the start of the input. */
+typedef struct ms_ecall_padded {
+    char ms_c;
+    uint64_t ms_v;
+    cella_bridge_ref_t ms_filled; /* [out] struct padded_t* filled */
+} ms_ecall_padded_t;
+
+/* ECALL 24, ecall_padded: the result struct, at the start of the output. */
+typedef struct ms_ecall_padded_out {
+    struct padded_t ms_retval;
+} ms_ecall_padded_out_t;
+
 /* OCALL 0, ocall_scalars: the marshalling struct, at the start of the input. */
 typedef struct ms_ocall_scalars {
     int ms_a;
@@ -398,6 +410,28 @@ typedef struct ms_ocall_bools_out {
     bool ms_retval;
 } ms_ocall_bools_out_t;
 
+/* OCALL 13, ocall_pointer: the marshalling struct, at the start of the input. */
+typedef struct ms_ocall_pointer {
+    size_t ms_n;
+} ms_ocall_pointer_t;
+
+/* OCALL 13, ocall_pointer: the result struct, at the start of the output. */
+typedef struct ms_ocall_pointer_out {
+    char* ms_retval;
+} ms_ocall_pointer_out_t;
+
+/* OCALL 14, ocall_padded: the marshalling struct, at the start of the input. */
+typedef struct ms_ocall_padded {
+    struct padded_t ms_p;
+    cella_bridge_ref_t ms_items; /* [in, count=n] const struct padded_t* items */
+    size_t ms_n;
+} ms_ocall_padded_t;
+
+/* OCALL 15, ocall_nested_struct: the marshalling struct, at the start of the input. */
+typedef struct ms_ocall_nested_struct {
+    struct nested_t ms_s;
+} ms_ocall_nested_struct_t;
+
 /*
  * Layout: the offset of the next payload of `size` bytes in a call buffer whose first *end
  * bytes are taken, aligned to `align` (at least CELLA_BRIDGE_ALIGN); *end moves past it.
@@ -455,7 +489,9 @@ static int cella_bridge_ref_out(size_t *end, size_t size, size_t align,
 
 /*
  * Writes into memory the host can read (security checklist B10): the trusted C library's
- * stale-data-safe copies in an enclave, plain ones in a hosted build (test doubles).
+ * memcpy_verw/memset_verw in an enclave, plain memcpy/memset in a hosted build (test
+ * doubles). In cella's software TEE memcpy_verw and memset_verw are plain copies too; a
+ * hardware backend needs real stale-data-safe ones behind these names.
  */
 #if __STDC_HOSTED__
 #define CELLA_BRIDGE_HOST_COPY memcpy
@@ -621,6 +657,134 @@ static void cella_bridge_terminate_wstring(void *text, size_t size)
     memset(characters + length, 0, (count - length) * sizeof(wchar_t));
 }
 
+/*
+ * Copies one struct point_t into `to` (apart from `from`) member by member over
+ * zeroed bytes: the padding stays 0 (B9).
+ */
+static void cella_scrub_point_t(void *to, const struct point_t *from)
+{
+    uint8_t *bytes = to;
+
+    memset(bytes, 0, sizeof(struct point_t));
+    memcpy(bytes + offsetof(struct point_t, x), &from->x, sizeof(from->x));
+    memcpy(bytes + offsetof(struct point_t, y), &from->y, sizeof(from->y));
+}
+
+/* Sender: cella_bridge_put of `count` struct point_t, each without its padding (B9). */
+static int cella_scrub_put_point_t(uint8_t *buffer, size_t buffer_size, size_t *written,
+                                   size_t offset, const struct point_t *items, size_t count)
+{
+    struct point_t item;
+    size_t i;
+
+    for (i = 0; i < count; i++) {
+        cella_scrub_point_t(&item, &items[i]);
+        if (cella_bridge_put(buffer, buffer_size, written, offset + i * sizeof(item), &item,
+                             sizeof(item)) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * Copies one struct blob_t into `to` (apart from `from`) member by member over
+ * zeroed bytes: the padding stays 0 (B9).
+ */
+static void cella_scrub_blob_t(void *to, const struct blob_t *from)
+{
+    uint8_t *bytes = to;
+
+    memset(bytes, 0, sizeof(struct blob_t));
+    memcpy(bytes + offsetof(struct blob_t, size), &from->size, sizeof(from->size));
+    memcpy(bytes + offsetof(struct blob_t, data), &from->data, sizeof(from->data));
+    memcpy(bytes + offsetof(struct blob_t, count), &from->count, sizeof(from->count));
+    memcpy(bytes + offsetof(struct blob_t, values), &from->values, sizeof(from->values));
+}
+
+/* Receiver: zeroes the padding of `count` struct blob_t in the output (B9). */
+static void cella_scrub_in_place_blob_t(void *items, size_t count)
+{
+    struct blob_t item;
+    size_t i;
+
+    for (i = 0; i < count; i++) {
+        memcpy(&item, (uint8_t *)items + i * sizeof(item), sizeof(item));
+        cella_scrub_blob_t((uint8_t *)items + i * sizeof(item), &item);
+    }
+}
+
+/*
+ * Copies one struct padded_t into `to` (apart from `from`) member by member over
+ * zeroed bytes: the padding stays 0 (B9).
+ */
+static void cella_scrub_padded_t(void *to, const struct padded_t *from)
+{
+    uint8_t *bytes = to;
+
+    memset(bytes, 0, sizeof(struct padded_t));
+    memcpy(bytes + offsetof(struct padded_t, c), &from->c, sizeof(from->c));
+    memcpy(bytes + offsetof(struct padded_t, v), &from->v, sizeof(from->v));
+}
+
+/* Sender: cella_bridge_put of `count` struct padded_t, each without its padding (B9). */
+static int cella_scrub_put_padded_t(uint8_t *buffer, size_t buffer_size, size_t *written,
+                                    size_t offset, const struct padded_t *items, size_t count)
+{
+    struct padded_t item;
+    size_t i;
+
+    for (i = 0; i < count; i++) {
+        cella_scrub_padded_t(&item, &items[i]);
+        if (cella_bridge_put(buffer, buffer_size, written, offset + i * sizeof(item), &item,
+                             sizeof(item)) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Receiver: zeroes the padding of `count` struct padded_t in the output (B9). */
+static void cella_scrub_in_place_padded_t(void *items, size_t count)
+{
+    struct padded_t item;
+    size_t i;
+
+    for (i = 0; i < count; i++) {
+        memcpy(&item, (uint8_t *)items + i * sizeof(item), sizeof(item));
+        cella_scrub_padded_t((uint8_t *)items + i * sizeof(item), &item);
+    }
+}
+
+/*
+ * Copies one union number_t into `to` (apart from `from`) member by member over
+ * zeroed bytes: the bytes past its largest member stay 0 (B9).
+ */
+static void cella_scrub_number_t(void *to, const union number_t *from)
+{
+    uint8_t *bytes = to;
+
+    memset(bytes, 0, sizeof(union number_t));
+    memcpy(bytes + offsetof(union number_t, i), &from->i, sizeof(from->i));
+    memcpy(bytes + offsetof(union number_t, d), &from->d, sizeof(from->d));
+}
+
+/*
+ * Copies one struct nested_t into `to` (apart from `from`) member by member over
+ * zeroed bytes: the padding stays 0 (B9).
+ */
+static void cella_scrub_nested_t(void *to, const struct nested_t *from)
+{
+    uint8_t *bytes = to;
+    size_t i;
+
+    memset(bytes, 0, sizeof(struct nested_t));
+    cella_scrub_padded_t(bytes + offsetof(struct nested_t, one), &from->one);
+    for (i = 0; i < sizeof(from->two) / sizeof(struct padded_t); i++)
+        cella_scrub_padded_t(bytes + offsetof(struct nested_t, two) + i * sizeof(struct padded_t),
+                             (const struct padded_t *)(const void *)&from->two + i);
+    cella_scrub_number_t(bytes + offsetof(struct nested_t, n), &from->n);
+    memcpy(bytes + offsetof(struct nested_t, tail), &from->tail, sizeof(from->tail));
+}
+
 /* The payload sizes of the deep-copied members of a struct blob_t (data, values); -1 on overflow or a partial element. */
 static int cella_deep_blob_t_sizes(const struct blob_t *item, size_t sizes[2])
 {
@@ -782,7 +946,7 @@ static int cella_deep_blob_t_put(uint8_t *buffer, size_t buffer_size, size_t *wr
         size_t sizes[2];
         uint64_t member_offset;
 
-        memcpy(&item, &items[i], sizeof(item));
+        cella_scrub_blob_t(&item, &items[i]); /* no padding leaves (B9) */
         if (cella_deep_blob_t_sizes(&item, sizes) != 0)
             return -1;
         member_offset = CELLA_BRIDGE_NULL_OFFSET;
@@ -945,7 +1109,8 @@ static int32_t cella_ecall_ecall_struct_by_value(const uint8_t *in, size_t in_si
     sgx_lfence(); /* no speculation past the checks (A6) */
 
     struct point_t _retval = ecall_struct_by_value(ms.ms_p, ms.ms_n);
-    memcpy(out + offsetof(ms_ecall_struct_by_value_out_t, ms_retval), &_retval, sizeof(_retval));
+    /* member by member: the padding stays in the enclave (B9) */
+    cella_scrub_point_t(out + offsetof(ms_ecall_struct_by_value_out_t, ms_retval), &_retval);
     return SGX_SUCCESS;
 }
 
@@ -1527,6 +1692,8 @@ static int32_t cella_ecall_ecall_deep_in_out(const uint8_t *in, size_t in_size,
     ecall_deep_in_out(_p_blob);
     if (_p_blob != NULL && cella_deep_blob_t_finish(_p_blob, _in_blob, _n_blob) != 0)
         return SGX_ERROR_UNEXPECTED;
+    if (_p_blob != NULL) /* the callee's padding stays inside (B9) */
+        cella_scrub_in_place_blob_t(_p_blob, _len_blob / sizeof(struct blob_t));
     return SGX_SUCCESS;
 }
 
@@ -1807,6 +1974,8 @@ static int32_t cella_ecall_ecall_deep_in_out_grow(const uint8_t *in, size_t in_s
     int _retval = ecall_deep_in_out_grow(_p_blob);
     if (_p_blob != NULL && cella_deep_blob_t_finish(_p_blob, _in_blob, _n_blob) != 0)
         return SGX_ERROR_UNEXPECTED;
+    if (_p_blob != NULL) /* the callee's padding stays inside (B9) */
+        cella_scrub_in_place_blob_t(_p_blob, _len_blob / sizeof(struct blob_t));
     memcpy(out + offsetof(ms_ecall_deep_in_out_grow_out_t, ms_retval), &_retval, sizeof(_retval));
     return SGX_SUCCESS;
 }
@@ -1878,8 +2047,48 @@ static int32_t cella_ecall_ecall_bools(const uint8_t *in, size_t in_size,
     return SGX_SUCCESS;
 }
 
+/* ECALL 24 (public): struct padded_t ecall_padded(char c, uint64_t v, [out] struct padded_t* filled) */
+static int32_t cella_ecall_ecall_padded(const uint8_t *in, size_t in_size,
+                                        uint8_t *out, size_t out_size)
+{
+    ms_ecall_padded_t ms;
+    size_t _input_end = sizeof(ms);
+    size_t _output_end = sizeof(ms_ecall_padded_out_t);
+    size_t _len_filled = 0;
+    size_t _out_filled = SIZE_MAX;
+    void *_p_filled = NULL;
+
+    /* The marshalling struct, copied out of the input (already the enclave's own copy). */
+    if (in == NULL || in_size < sizeof(ms))
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(&ms, in, sizeof(ms));
+
+    /* [out] struct padded_t* filled: one element */
+    _len_filled = sizeof(struct padded_t);
+
+    /* The output: the result struct, then the [out] and [in, out] payloads in parameter order. */
+    if (cella_bridge_take_out(ms.ms_filled, _len_filled, _Alignof(struct padded_t),
+                              &_output_end, &_out_filled) != 0)
+        return SGX_ERROR_INVALID_PARAMETER;
+
+    /* Every byte of both buffers is accounted for. */
+    if (_input_end != in_size || _output_end != out_size)
+        return SGX_ERROR_INVALID_PARAMETER;
+    sgx_lfence(); /* no speculation past the checks (A6) */
+
+    if (_out_filled != SIZE_MAX)
+        _p_filled = out + _out_filled;
+
+    struct padded_t _retval = ecall_padded(ms.ms_c, ms.ms_v, _p_filled);
+    if (_p_filled != NULL) /* the callee's padding stays inside (B9) */
+        cella_scrub_in_place_padded_t(_p_filled, _len_filled / sizeof(struct padded_t));
+    /* member by member: the padding stays in the enclave (B9) */
+    cella_scrub_padded_t(out + offsetof(ms_ecall_padded_out_t, ms_retval), &_retval);
+    return SGX_SUCCESS;
+}
+
 /* The ECALLs in Intel's numbering: bridge, is_private, is_switchless. */
-static const cella_ecall_entry_t cella_ecalls[24] = {
+static const cella_ecall_entry_t cella_ecalls[25] = {
     {cella_ecall_ecall_scalars, 0, 0}, /* 0 */
     {cella_ecall_ecall_floats, 0, 0}, /* 1 */
     {cella_ecall_ecall_struct_by_value, 0, 0}, /* 2 */
@@ -1904,55 +2113,65 @@ static const cella_ecall_entry_t cella_ecalls[24] = {
     {cella_ecall_ecall_deep_in_out_grow, 0, 0}, /* 21 */
     {cella_ecall_ecall_partial, 0, 0}, /* 22 */
     {cella_ecall_ecall_bools, 0, 0}, /* 23 */
+    {cella_ecall_ecall_padded, 0, 0}, /* 24 */
 };
 
-/* allow[o * 24 + e] = 1: ECALL e may run while OCALL o is in progress (allow). */
-static const uint8_t cella_allow[13 * 24] = {
+/* allow[o * 25 + e] = 1: ECALL e may run while OCALL o is in progress (allow). */
+static const uint8_t cella_allow[16 * 25] = {
     /* 0: ocall_scalars */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
     /* 1: ocall_in */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
     /* 2: ocall_out */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
     /* 3: ocall_in_out */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
     /* 4: ocall_errno */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
     /* 5: ocall_nested */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 1, 0, 0, 0, 0, 0,
+    0, 0, 1, 0, 0, 0, 0, 0, 0,
     /* 6: ocall_deep_in */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
     /* 7: ocall_deep_in_out */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
     /* 8: ocall_wstring */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
     /* 9: ocall_user_check */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
     /* 10: ocall_switchless */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
     /* 11: ocall_arrays */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
     /* 12: ocall_bools */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 13: ocall_pointer */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 14: ocall_padded */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 15: ocall_nested_struct */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
 /* What the trusted runtime dispatches ECALLs on. */
 const cella_ecall_table_t cella_bridge_ecall_table = {
-    .ecall_count = 24,
-    .ocall_count = 13,
+    .ecall_count = 25,
+    .ocall_count = 16,
     .ecalls = cella_ecalls,
     .allow = cella_allow,
 };
@@ -1970,7 +2189,7 @@ sgx_status_t SGX_CDECL ocall_scalars(int* retval, int a, double b, struct point_
     memset(&ms, 0, sizeof(ms));
     ms.ms_a = a;
     ms.ms_b = b;
-    ms.ms_p = p;
+    cella_scrub_point_t(&ms.ms_p, &p); /* no padding leaves (B9) */
 
     status = cella_ocall_begin(&_call, _input_end, _output_end);
     if (status != SGX_SUCCESS)
@@ -2211,8 +2430,8 @@ sgx_status_t SGX_CDECL ocall_in_out(int* retval, char* s, struct point_t* p, int
                          s, _len_s) != 0)
         goto out;
     if (ms.ms_p.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_p.offset,
-                         p, _len_p) != 0)
+        cella_scrub_put_point_t(_call.in, _call.in_size, &_written, (size_t)ms.ms_p.offset,
+                                p, _len_p / sizeof(struct point_t)) != 0)
         goto out;
     if (ms.ms_pair.size != 0 &&
         cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_pair.offset,
@@ -2657,6 +2876,120 @@ sgx_status_t SGX_CDECL ocall_bools(bool* retval, bool* flags, size_t n)
     if (ms.ms_flags.size != 0) {
         memcpy(flags, _call.out + _out_flags, _len_flags);
     }
+out:
+    cella_ocall_end(&_call);
+    return (sgx_status_t)status;
+}
+
+/* OCALL 13: char* ocall_pointer(size_t n) */
+sgx_status_t SGX_CDECL ocall_pointer(char** retval, size_t n)
+{
+    ms_ocall_pointer_t ms;
+    cella_bridge_call_t _call;
+    size_t _input_end = sizeof(ms);
+    size_t _output_end = sizeof(ms_ocall_pointer_out_t);
+    size_t _written = 0;
+    char* _retval = NULL;
+    int32_t status;
+
+    memset(&ms, 0, sizeof(ms));
+    ms.ms_n = n;
+
+    status = cella_ocall_begin(&_call, _input_end, _output_end);
+    if (status != SGX_SUCCESS)
+        goto out; /* cella_ocall_end is safe after any result */
+    /* The input: the marshalling struct, then the payloads; each byte written once. */
+    status = SGX_ERROR_INVALID_PARAMETER;
+    if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
+        goto out;
+    if (_written != _call.in_size)
+        goto out;
+    status = cella_ocall_invoke(&_call, 13);
+    if (status != SGX_SUCCESS)
+        goto out;
+    /* The runtime's private copy of the output; lengths are the enclave's own (B6). */
+    memcpy(&_retval, _call.out + offsetof(ms_ocall_pointer_out_t, ms_retval), sizeof(_retval));
+    /* A returned pointer must lie outside the enclave (B6); its size is
+     * unknown, so only its first byte can be checked. */
+    if (_retval != NULL && !sgx_is_outside_enclave(_retval, 1)) {
+        status = SGX_ERROR_UNEXPECTED;
+        goto out;
+    }
+    if (retval != NULL)
+        *retval = _retval;
+out:
+    cella_ocall_end(&_call);
+    return (sgx_status_t)status;
+}
+
+/* OCALL 14: void ocall_padded(struct padded_t p, [in, count=n] const struct padded_t* items, size_t n) */
+sgx_status_t SGX_CDECL ocall_padded(struct padded_t p, const struct padded_t* items, size_t n)
+{
+    ms_ocall_padded_t ms;
+    cella_bridge_call_t _call;
+    size_t _input_end = sizeof(ms);
+    size_t _output_end = 0;
+    size_t _written = 0;
+    size_t _len_items = 0;
+    int32_t status;
+
+    memset(&ms, 0, sizeof(ms));
+    cella_scrub_padded_t(&ms.ms_p, &p); /* no padding leaves (B9) */
+    ms.ms_n = n;
+
+    /* [in, count=n] const struct padded_t* items: count * size bytes */
+    if (!cella_size_mul((size_t)n, sizeof(struct padded_t), &_len_items))
+        return SGX_ERROR_INVALID_PARAMETER;
+    /* OCALL arguments point into the enclave */
+    if (items != NULL && _len_items != 0 &&
+        !sgx_is_within_enclave(items, _len_items))
+        return SGX_ERROR_INVALID_PARAMETER;
+    if (cella_bridge_ref_in(&_input_end, items != NULL ? _len_items : 0, _Alignof(struct padded_t),
+                            &ms.ms_items) != 0)
+        return SGX_ERROR_INVALID_PARAMETER;
+
+    status = cella_ocall_begin(&_call, _input_end, _output_end);
+    if (status != SGX_SUCCESS)
+        goto out; /* cella_ocall_end is safe after any result */
+    /* The input: the marshalling struct, then the payloads; each byte written once. */
+    status = SGX_ERROR_INVALID_PARAMETER;
+    if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
+        goto out;
+    if (ms.ms_items.size != 0 &&
+        cella_scrub_put_padded_t(_call.in, _call.in_size, &_written, (size_t)ms.ms_items.offset,
+                                 items, _len_items / sizeof(struct padded_t)) != 0)
+        goto out;
+    if (_written != _call.in_size)
+        goto out;
+    status = cella_ocall_invoke(&_call, 14);
+out:
+    cella_ocall_end(&_call);
+    return (sgx_status_t)status;
+}
+
+/* OCALL 15: void ocall_nested_struct(struct nested_t s) */
+sgx_status_t SGX_CDECL ocall_nested_struct(struct nested_t s)
+{
+    ms_ocall_nested_struct_t ms;
+    cella_bridge_call_t _call;
+    size_t _input_end = sizeof(ms);
+    size_t _output_end = 0;
+    size_t _written = 0;
+    int32_t status;
+
+    memset(&ms, 0, sizeof(ms));
+    cella_scrub_nested_t(&ms.ms_s, &s); /* no padding leaves (B9) */
+
+    status = cella_ocall_begin(&_call, _input_end, _output_end);
+    if (status != SGX_SUCCESS)
+        goto out; /* cella_ocall_end is safe after any result */
+    /* The input: the marshalling struct, then the payloads; each byte written once. */
+    status = SGX_ERROR_INVALID_PARAMETER;
+    if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
+        goto out;
+    if (_written != _call.in_size)
+        goto out;
+    status = cella_ocall_invoke(&_call, 15);
 out:
     cella_ocall_end(&_call);
     return (sgx_status_t)status;

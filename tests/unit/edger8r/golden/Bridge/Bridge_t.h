@@ -36,12 +36,30 @@ typedef struct blob_t {
 } blob_t;
 #endif
 
+#ifndef _padded_t
+#define _padded_t
+typedef struct padded_t {
+    char c;
+    uint64_t v;
+} padded_t;
+#endif
+
 #ifndef _number_t
 #define _number_t
 typedef union number_t {
     int64_t i;
     double d;
 } number_t;
+#endif
+
+#ifndef _nested_t
+#define _nested_t
+typedef struct nested_t {
+    struct padded_t one;
+    struct padded_t two[2];
+    union number_t n;
+    uint8_t tail;
+} nested_t;
 #endif
 
 typedef enum color_t {
@@ -75,6 +93,7 @@ int ecall_errno(int e);
 int ecall_deep_in_out_grow(struct blob_t* blob);
 int32_t ecall_partial(const int32_t* values, size_t len);
 int ecall_bools(const bool* flags, size_t n);
+struct padded_t ecall_padded(char c, uint64_t v, struct padded_t* filled);
 
 /* OCALLs: proxies that call the host's implementations. */
 sgx_status_t SGX_CDECL ocall_scalars(int* retval, int a, double b, struct point_t p);
@@ -90,6 +109,9 @@ sgx_status_t SGX_CDECL ocall_user_check(uint64_t* retval, void* p);
 sgx_status_t SGX_CDECL ocall_switchless(void);
 sgx_status_t SGX_CDECL ocall_arrays(int a[3], int b[2][2]);
 sgx_status_t SGX_CDECL ocall_bools(bool* retval, bool* flags, size_t n);
+sgx_status_t SGX_CDECL ocall_pointer(char** retval, size_t n);
+sgx_status_t SGX_CDECL ocall_padded(struct padded_t p, const struct padded_t* items, size_t n);
+sgx_status_t SGX_CDECL ocall_nested_struct(struct nested_t s);
 
 #ifdef __cplusplus
 }

@@ -287,6 +287,18 @@ typedef struct ms_ecall_bools_out {
     int ms_retval;
 } ms_ecall_bools_out_t;
 
+/* ECALL 24, ecall_padded: the marshalling struct, at the start of the input. */
+typedef struct ms_ecall_padded {
+    char ms_c;
+    uint64_t ms_v;
+    cella_bridge_ref_t ms_filled; /* [out] struct padded_t* filled */
+} ms_ecall_padded_t;
+
+/* ECALL 24, ecall_padded: the result struct, at the start of the output. */
+typedef struct ms_ecall_padded_out {
+    struct padded_t ms_retval;
+} ms_ecall_padded_out_t;
+
 /* OCALL 0, ocall_scalars: the marshalling struct, at the start of the input. */
 typedef struct ms_ocall_scalars {
     int ms_a;
@@ -395,6 +407,28 @@ typedef struct ms_ocall_bools {
 typedef struct ms_ocall_bools_out {
     bool ms_retval;
 } ms_ocall_bools_out_t;
+
+/* OCALL 13, ocall_pointer: the marshalling struct, at the start of the input. */
+typedef struct ms_ocall_pointer {
+    size_t ms_n;
+} ms_ocall_pointer_t;
+
+/* OCALL 13, ocall_pointer: the result struct, at the start of the output. */
+typedef struct ms_ocall_pointer_out {
+    char* ms_retval;
+} ms_ocall_pointer_out_t;
+
+/* OCALL 14, ocall_padded: the marshalling struct, at the start of the input. */
+typedef struct ms_ocall_padded {
+    struct padded_t ms_p;
+    cella_bridge_ref_t ms_items; /* [in, count=n] const struct padded_t* items */
+    size_t ms_n;
+} ms_ocall_padded_t;
+
+/* OCALL 15, ocall_nested_struct: the marshalling struct, at the start of the input. */
+typedef struct ms_ocall_nested_struct {
+    struct nested_t ms_s;
+} ms_ocall_nested_struct_t;
 
 /*
  * Layout: the offset of the next payload of `size` bytes in a call buffer whose first *end
@@ -1334,8 +1368,87 @@ static int32_t Bridge_ocall_bools(const uint8_t *in, size_t in_size,
     return SGX_SUCCESS;
 }
 
+/* OCALL 13: char* ocall_pointer(size_t n) */
+static int32_t Bridge_ocall_pointer(const uint8_t *in, size_t in_size,
+                                    uint8_t *out, size_t out_size)
+{
+    ms_ocall_pointer_t ms;
+    size_t _input_end = sizeof(ms);
+    size_t _output_end = sizeof(ms_ocall_pointer_out_t);
+
+    /* The marshalling struct, copied out of the input. */
+    if (in == NULL || in_size < sizeof(ms))
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(&ms, in, sizeof(ms));
+
+    /* Every byte of both buffers is accounted for. */
+    if (_input_end != in_size || _output_end != out_size)
+        return SGX_ERROR_INVALID_PARAMETER;
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers start zeroed */
+
+    char* _retval = ocall_pointer(ms.ms_n);
+    memcpy(out + offsetof(ms_ocall_pointer_out_t, ms_retval), &_retval, sizeof(_retval));
+    return SGX_SUCCESS;
+}
+
+/* OCALL 14: void ocall_padded(struct padded_t p, [in, count=n] const struct padded_t* items, size_t n) */
+static int32_t Bridge_ocall_padded(const uint8_t *in, size_t in_size,
+                                   uint8_t *out, size_t out_size)
+{
+    ms_ocall_padded_t ms;
+    size_t _input_end = sizeof(ms);
+    size_t _output_end = 0;
+    size_t _len_items = 0;
+    void *_in_items = NULL;
+
+    (void)out;
+
+    /* The marshalling struct, copied out of the input. */
+    if (in == NULL || in_size < sizeof(ms))
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(&ms, in, sizeof(ms));
+
+    /* [in, count=n] const struct padded_t* items: count * size bytes */
+    if (!cella_size_mul((size_t)ms.ms_n, sizeof(struct padded_t), &_len_items))
+        return SGX_ERROR_INVALID_PARAMETER;
+    if (cella_bridge_take(in, in_size, ms.ms_items, _len_items, _Alignof(struct padded_t),
+                          &_input_end, &_in_items) != 0)
+        return SGX_ERROR_INVALID_PARAMETER;
+
+    /* Every byte of both buffers is accounted for. */
+    if (_input_end != in_size || _output_end != out_size)
+        return SGX_ERROR_INVALID_PARAMETER;
+
+    ocall_padded(ms.ms_p, _in_items, ms.ms_n);
+    return SGX_SUCCESS;
+}
+
+/* OCALL 15: void ocall_nested_struct(struct nested_t s) */
+static int32_t Bridge_ocall_nested_struct(const uint8_t *in, size_t in_size,
+                                          uint8_t *out, size_t out_size)
+{
+    ms_ocall_nested_struct_t ms;
+    size_t _input_end = sizeof(ms);
+    size_t _output_end = 0;
+
+    (void)out;
+
+    /* The marshalling struct, copied out of the input. */
+    if (in == NULL || in_size < sizeof(ms))
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(&ms, in, sizeof(ms));
+
+    /* Every byte of both buffers is accounted for. */
+    if (_input_end != in_size || _output_end != out_size)
+        return SGX_ERROR_INVALID_PARAMETER;
+
+    ocall_nested_struct(ms.ms_s);
+    return SGX_SUCCESS;
+}
+
 /* The OCALLs in Intel's numbering; every ECALL made through this file carries them. */
-static const cella_ocall_bridge_t ocall_bridges_Bridge[13] = {
+static const cella_ocall_bridge_t ocall_bridges_Bridge[16] = {
     Bridge_ocall_scalars, /* 0 */
     Bridge_ocall_in, /* 1 */
     Bridge_ocall_out, /* 2 */
@@ -1349,9 +1462,12 @@ static const cella_ocall_bridge_t ocall_bridges_Bridge[13] = {
     Bridge_ocall_switchless, /* 10 */
     Bridge_ocall_arrays, /* 11 */
     Bridge_ocall_bools, /* 12 */
+    Bridge_ocall_pointer, /* 13 */
+    Bridge_ocall_padded, /* 14 */
+    Bridge_ocall_nested_struct, /* 15 */
 };
 
-const cella_ocall_table_t ocall_table_Bridge = {13, ocall_bridges_Bridge};
+const cella_ocall_table_t ocall_table_Bridge = {16, ocall_bridges_Bridge};
 
 /* ECALL 0 (public): int64_t ecall_scalars(char c, unsigned char uc, short int s, unsigned short int us, int i, unsigned int u, long int l, unsigned long int ul, long long ll, unsigned long long ull, int8_t i8, int16_t i16, int32_t i32, int64_t i64, uint8_t u8, uint16_t u16, uint32_t u32, uint64_t u64, size_t z, wchar_t w, bool flag, enum color_t color) */
 sgx_status_t ecall_scalars(sgx_enclave_id_t eid, int64_t* retval, char c, unsigned char uc, short int s, unsigned short int us, int i, unsigned int u, long int l, unsigned long int ul, long long ll, unsigned long long ull, int8_t i8, int16_t i16, int32_t i32, int64_t i64, uint8_t u8, uint16_t u16, uint32_t u32, uint64_t u64, size_t z, wchar_t w, bool flag, enum color_t color)
@@ -2593,6 +2709,50 @@ sgx_status_t ecall_bools(sgx_enclave_id_t eid, int* retval, const bool* flags, s
         goto out;
     if (retval != NULL)
         memcpy(retval, _call.out + offsetof(ms_ecall_bools_out_t, ms_retval), sizeof(*retval));
+out:
+    cella_ecall_end(&_call);
+    return (sgx_status_t)status;
+}
+
+/* ECALL 24 (public): struct padded_t ecall_padded(char c, uint64_t v, [out] struct padded_t* filled) */
+sgx_status_t ecall_padded(sgx_enclave_id_t eid, struct padded_t* retval, char c, uint64_t v, struct padded_t* filled)
+{
+    ms_ecall_padded_t ms;
+    cella_bridge_call_t _call;
+    size_t _input_end = sizeof(ms);
+    size_t _output_end = sizeof(ms_ecall_padded_out_t);
+    size_t _written = 0;
+    size_t _len_filled = 0;
+    size_t _out_filled = 0;
+    int32_t status;
+
+    memset(&ms, 0, sizeof(ms));
+    ms.ms_c = c;
+    ms.ms_v = v;
+
+    /* [out] struct padded_t* filled: one element */
+    _len_filled = sizeof(struct padded_t);
+    if (cella_bridge_ref_out(&_output_end, filled != NULL ? _len_filled : 0, _Alignof(struct padded_t),
+                             &ms.ms_filled, &_out_filled) != 0)
+        return SGX_ERROR_INVALID_PARAMETER;
+
+    status = cella_ecall_begin(eid, &_call, _input_end, _output_end);
+    if (status != SGX_SUCCESS)
+        return (sgx_status_t)status;
+    /* The input: the marshalling struct, then the payloads; each byte written once. */
+    status = SGX_ERROR_INVALID_PARAMETER;
+    if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
+        goto out;
+    if (_written != _call.in_size)
+        goto out;
+    status = cella_ecall_invoke(&_call, 24, &ocall_table_Bridge);
+    if (status != SGX_SUCCESS)
+        goto out;
+    if (retval != NULL)
+        memcpy(retval, _call.out + offsetof(ms_ecall_padded_out_t, ms_retval), sizeof(*retval));
+    if (ms.ms_filled.size != 0) {
+        memcpy(filled, _call.out + _out_filled, _len_filled);
+    }
 out:
     cella_ecall_end(&_call);
     return (sgx_status_t)status;

@@ -37,12 +37,30 @@ typedef struct blob_t {
 } blob_t;
 #endif
 
+#ifndef _padded_t
+#define _padded_t
+typedef struct padded_t {
+    char c;
+    uint64_t v;
+} padded_t;
+#endif
+
 #ifndef _number_t
 #define _number_t
 typedef union number_t {
     int64_t i;
     double d;
 } number_t;
+#endif
+
+#ifndef _nested_t
+#define _nested_t
+typedef struct nested_t {
+    struct padded_t one;
+    struct padded_t two[2];
+    union number_t n;
+    uint8_t tail;
+} nested_t;
 #endif
 
 typedef enum color_t {
@@ -104,6 +122,18 @@ void SGX_UBRIDGE(SGX_STDCALL, ocall_arrays, (int a[3], int b[2][2]));
 #define OCALL_BOOLS_DEFINED__
 bool SGX_UBRIDGE(SGX_NOCONVENTION, ocall_bools, (bool* flags, size_t n));
 #endif
+#ifndef OCALL_POINTER_DEFINED__
+#define OCALL_POINTER_DEFINED__
+char* SGX_UBRIDGE(SGX_NOCONVENTION, ocall_pointer, (size_t n));
+#endif
+#ifndef OCALL_PADDED_DEFINED__
+#define OCALL_PADDED_DEFINED__
+void SGX_UBRIDGE(SGX_NOCONVENTION, ocall_padded, (struct padded_t p, const struct padded_t* items, size_t n));
+#endif
+#ifndef OCALL_NESTED_STRUCT_DEFINED__
+#define OCALL_NESTED_STRUCT_DEFINED__
+void SGX_UBRIDGE(SGX_NOCONVENTION, ocall_nested_struct, (struct nested_t s));
+#endif
 
 /* ECALLs: proxies that call the enclave's implementations. */
 sgx_status_t ecall_scalars(sgx_enclave_id_t eid, int64_t* retval, char c, unsigned char uc, short int s, unsigned short int us, int i, unsigned int u, long int l, unsigned long int ul, long long ll, unsigned long long ull, int8_t i8, int16_t i16, int32_t i32, int64_t i64, uint8_t u8, uint16_t u16, uint32_t u32, uint64_t u64, size_t z, wchar_t w, bool flag, enum color_t color);
@@ -130,6 +160,7 @@ sgx_status_t ecall_errno(sgx_enclave_id_t eid, int* retval, int e);
 sgx_status_t ecall_deep_in_out_grow(sgx_enclave_id_t eid, int* retval, struct blob_t* blob);
 sgx_status_t ecall_partial(sgx_enclave_id_t eid, int32_t* retval, const int32_t* values, size_t len);
 sgx_status_t ecall_bools(sgx_enclave_id_t eid, int* retval, const bool* flags, size_t n);
+sgx_status_t ecall_padded(sgx_enclave_id_t eid, struct padded_t* retval, char c, uint64_t v, struct padded_t* filled);
 
 /* The OCALL table every ECALL of this enclave carries (cella/bridge.h). */
 extern const cella_ocall_table_t ocall_table_Bridge;

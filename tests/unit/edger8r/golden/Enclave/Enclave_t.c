@@ -549,7 +549,9 @@ static int cella_bridge_ref_out(size_t *end, size_t size, size_t align,
 
 /*
  * Writes into memory the host can read (security checklist B10): the trusted C library's
- * stale-data-safe copies in an enclave, plain ones in a hosted build (test doubles).
+ * memcpy_verw/memset_verw in an enclave, plain memcpy/memset in a hosted build (test
+ * doubles). In cella's software TEE memcpy_verw and memset_verw are plain copies too; a
+ * hardware backend needs real stale-data-safe ones behind these names.
  */
 #if __STDC_HOSTED__
 #define CELLA_BRIDGE_HOST_COPY memcpy
@@ -699,6 +701,62 @@ static void cella_bridge_terminate_string(void *text, size_t size)
     bytes[size - 1] = 0;
     length = (size_t)((uint8_t *)memchr(bytes, 0, size) - bytes);
     memset(bytes + length, 0, size - length);
+}
+
+/*
+ * Copies one struct struct_foo_t into `to` (apart from `from`) member by member over
+ * zeroed bytes: the padding stays 0 (B9).
+ */
+static void cella_scrub_struct_foo_t(void *to, const struct struct_foo_t *from)
+{
+    uint8_t *bytes = to;
+
+    memset(bytes, 0, sizeof(struct struct_foo_t));
+    memcpy(bytes + offsetof(struct struct_foo_t, struct_foo_0), &from->struct_foo_0,
+           sizeof(from->struct_foo_0));
+    memcpy(bytes + offsetof(struct struct_foo_t, struct_foo_1), &from->struct_foo_1,
+           sizeof(from->struct_foo_1));
+}
+
+/* Receiver: zeroes the padding of `count` struct struct_foo_t in the output (B9). */
+static void cella_scrub_in_place_struct_foo_t(void *items, size_t count)
+{
+    struct struct_foo_t item;
+    size_t i;
+
+    for (i = 0; i < count; i++) {
+        memcpy(&item, (uint8_t *)items + i * sizeof(item), sizeof(item));
+        cella_scrub_struct_foo_t((uint8_t *)items + i * sizeof(item), &item);
+    }
+}
+
+/*
+ * Copies one struct deep_buffer_t into `to` (apart from `from`) member by member over
+ * zeroed bytes: the padding stays 0 (B9).
+ */
+static void cella_scrub_deep_buffer_t(void *to, const struct deep_buffer_t *from)
+{
+    uint8_t *bytes = to;
+
+    memset(bytes, 0, sizeof(struct deep_buffer_t));
+    memcpy(bytes + offsetof(struct deep_buffer_t, size), &from->size, sizeof(from->size));
+    memcpy(bytes + offsetof(struct deep_buffer_t, data), &from->data, sizeof(from->data));
+    memcpy(bytes + offsetof(struct deep_buffer_t, count), &from->count, sizeof(from->count));
+    memcpy(bytes + offsetof(struct deep_buffer_t, values), &from->values, sizeof(from->values));
+    memcpy(bytes + offsetof(struct deep_buffer_t, blocks), &from->blocks, sizeof(from->blocks));
+    memcpy(bytes + offsetof(struct deep_buffer_t, fixed), &from->fixed, sizeof(from->fixed));
+}
+
+/* Receiver: zeroes the padding of `count` struct deep_buffer_t in the output (B9). */
+static void cella_scrub_in_place_deep_buffer_t(void *items, size_t count)
+{
+    struct deep_buffer_t item;
+    size_t i;
+
+    for (i = 0; i < count; i++) {
+        memcpy(&item, (uint8_t *)items + i * sizeof(item), sizeof(item));
+        cella_scrub_deep_buffer_t((uint8_t *)items + i * sizeof(item), &item);
+    }
 }
 
 /* The payload sizes of the deep-copied members of a struct deep_buffer_t (data, values, blocks, fixed); -1 on overflow or a partial element. */
@@ -904,7 +962,7 @@ static int cella_deep_deep_buffer_t_put(uint8_t *buffer, size_t buffer_size, siz
         size_t sizes[4];
         uint64_t member_offset;
 
-        memcpy(&item, &items[i], sizeof(item));
+        cella_scrub_deep_buffer_t(&item, &items[i]); /* no padding leaves (B9) */
         if (cella_deep_deep_buffer_t_sizes(&item, sizes) != 0)
             return -1;
         member_offset = CELLA_BRIDGE_NULL_OFFSET;
@@ -1682,7 +1740,8 @@ static int32_t cella_ecall_ecall_returns_struct(const uint8_t *in, size_t in_siz
     sgx_lfence(); /* no speculation past the checks (A6) */
 
     struct struct_foo_t _retval = ecall_returns_struct();
-    memcpy(out + offsetof(ms_ecall_returns_struct_out_t, ms_retval), &_retval, sizeof(_retval));
+    /* member by member: the padding stays in the enclave (B9) */
+    cella_scrub_struct_foo_t(out + offsetof(ms_ecall_returns_struct_out_t, ms_retval), &_retval);
     return SGX_SUCCESS;
 }
 
@@ -2491,6 +2550,8 @@ static int32_t cella_ecall_ecall_pointer_struct(const uint8_t *in, size_t in_siz
     }
 
     ecall_pointer_struct(_p_s);
+    if (_p_s != NULL) /* the callee's padding stays inside (B9) */
+        cella_scrub_in_place_struct_foo_t(_p_s, _len_s / sizeof(struct struct_foo_t));
     return SGX_SUCCESS;
 }
 
@@ -2754,6 +2815,8 @@ static int32_t cella_ecall_ecall_deep_in_out(const uint8_t *in, size_t in_size,
     ecall_deep_in_out(_p_buf);
     if (_p_buf != NULL && cella_deep_deep_buffer_t_finish(_p_buf, _in_buf, _n_buf) != 0)
         return SGX_ERROR_UNEXPECTED;
+    if (_p_buf != NULL) /* the callee's padding stays inside (B9) */
+        cella_scrub_in_place_deep_buffer_t(_p_buf, _len_buf / sizeof(struct deep_buffer_t));
     return SGX_SUCCESS;
 }
 

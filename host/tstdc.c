@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* host/tstdc.c: the OCALLs of sgx_tstdc.edl: CPUID, and the events enclave threads sleep on. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <sgx_error.h>
+
+#include "tstdc.h"
+
+/*
+ * One event per waiting enclave thread, found by the thread's `self` value in a small hash
+ * table. The values come from the enclave and are never dereferenced here: they are only keys.
+ * An event's word is 1 while set; a waiter sleeps on it with FUTEX_WAIT. An entry lives while
+ * someone uses it or while it is set (a set must outlast the setter until the wait comes), so
+ * the table holds at most one entry per enclave thread that waits or is about to.
+ */
+
+/* Enclaves have tens of threads, not thousands. */
+#define BUCKET_BITS  6
+#define BUCKET_COUNT (1u << BUCKET_BITS)
+
+struct event {
+    struct event *next;   /* in its bucket */
+    const void *key;      /* the enclave thread's self value */
+    unsigned users;       /* threads between event_get and event_put; under table_lock */
+    uint32_t word;        /* 1 while set; atomic, the futex word */
+};
+
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct event *buckets[BUCKET_COUNT];
+
+static size_t bucket_of(const void *key)
+{
+    /* Thread-data addresses are page aligned: a multiplicative hash spreads the high bits. */
+    uint64_t hash = (uint64_t)(uintptr_t)key * UINT64_C(0x9e3779b97f4a7c15);
+    return (size_t)(hash >> (64 - BUCKET_BITS));
+}
+
+/* The event of key, created clear if there is none; NULL when out of memory. */
+static struct event *event_get(const void *key)
+{
+    size_t bucket = bucket_of(key);
+    struct event *event;
+
+    pthread_mutex_lock(&table_lock);
+    for (event = buckets[bucket]; event != NULL; event = event->next) {
+        if (event->key == key)
+            break;
+    }
+    if (event == NULL) {
+        event = calloc(1, sizeof(*event));
+        if (event != NULL) {
+            event->key = key;
+            event->next = buckets[bucket];
+            buckets[bucket] = event;
+        }
+    }
+    if (event != NULL)
+        event->users++;
+    pthread_mutex_unlock(&table_lock);
+    return event;
+}
+
+/* Done with an event: the last user frees it unless it is set (a wait may still come). */
+static void event_put(struct event *event)
+{
+    pthread_mutex_lock(&table_lock);
+    if (--event->users == 0 && __atomic_load_n(&event->word, __ATOMIC_ACQUIRE) == 0) {
+        struct event **link = &buckets[bucket_of(event->key)];
+        while (*link != event)
+            link = &(*link)->next;
+        *link = event->next;
+        free(event);
+    }
+    pthread_mutex_unlock(&table_lock);
+}
+
+static int event_set(const void *key)
+{
+    struct event *event = event_get(key);
+
+    if (event == NULL)
+        return SGX_ERROR_OUT_OF_MEMORY;
+    __atomic_store_n(&event->word, 1u, __ATOMIC_RELEASE);
+    /* One waiter at most: an enclave thread waits only for itself. */
+    (void)syscall(SYS_futex, &event->word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+    event_put(event);
+    return SGX_SUCCESS;
+}
+
+static int event_wait(const void *key)
+{
+    struct event *event = event_get(key);
+    int result = SGX_SUCCESS;
+
+    if (event == NULL)
+        return SGX_ERROR_OUT_OF_MEMORY;
+    for (;;) {
+        uint32_t set = 1;
+        if (__atomic_compare_exchange_n(&event->word, &set, 0u, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            break;
+        /* Sleeps only while the word is still 0; a set in between makes this return EAGAIN. */
+        if (syscall(SYS_futex, &event->word, FUTEX_WAIT_PRIVATE, 0u, NULL, NULL, 0) != 0 &&
+            errno != EAGAIN && errno != EINTR) {
+            result = SGX_ERROR_UNEXPECTED;
+            break;
+        }
+    }
+    event_put(event);
+    return result;
+}
+
+int sgx_thread_wait_untrusted_event_ocall(const void *self)
+{
+    if (self == NULL)
+        return SGX_ERROR_INVALID_PARAMETER;
+    return event_wait(self);
+}
+
+int sgx_thread_set_untrusted_event_ocall(const void *waiter)
+{
+    if (waiter == NULL)
+        return SGX_ERROR_INVALID_PARAMETER;
+    return event_set(waiter);
+}
+
+int sgx_thread_setwait_untrusted_events_ocall(const void *waiter, const void *self)
+{
+    if (waiter == NULL || self == NULL)
+        return SGX_ERROR_INVALID_PARAMETER;
+    int result = event_set(waiter);
+    if (result != SGX_SUCCESS)
+        return result;
+    return event_wait(self);
+}
+
+int sgx_thread_set_multiple_untrusted_events_ocall(const void **waiters, size_t total)
+{
+    int result = SGX_SUCCESS;
+
+    if (waiters == NULL)
+        return SGX_ERROR_INVALID_PARAMETER;
+    /* Every valid entry is set even if another is not, so no thread misses its wake-up. */
+    for (size_t i = 0; i < total; i++) {
+        int one = waiters[i] != NULL ? event_set(waiters[i]) : SGX_ERROR_INVALID_PARAMETER;
+        if (one != SGX_SUCCESS)
+            result = one;
+    }
+    return result;
+}
+
+void sgx_oc_cpuidex(int cpuinfo[4], int leaf, int subleaf)
+{
+    uint32_t eax, ebx, ecx, edx;
+
+    if (cpuinfo == NULL)
+        return;
+    __asm__ __volatile__("cpuid"
+                         : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+                         : "a"((uint32_t)leaf), "c"((uint32_t)subleaf));
+    cpuinfo[0] = (int)eax;
+    cpuinfo[1] = (int)ebx;
+    cpuinfo[2] = (int)ecx;
+    cpuinfo[3] = (int)edx;
+}

@@ -1,0 +1,560 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tests/enclave/thread/host.c: sgx_thread mutexes and condition variables across enclave threads. */
+#define _POSIX_C_SOURCE 200809L
+#include <cpuid.h>
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include <cella/log.h>
+#include <sgx_urts.h>
+
+#include "thread_u.h"
+
+#define COUNTING_THREADS     4 /* = TCSNum */
+#define INCREMENTS_PER_THREAD 10000
+#define GATE_THREADS         3 /* one TCS stays free for the thread that opens the gate */
+
+static sgx_enclave_id_t enclave_id;
+
+/* ---- threads that make one ECALL each ---------------------------------------------------------
+ * cmocka's assertions work only on the test's own thread: background threads record what
+ * happened, and the test checks it after joining them. */
+
+struct background {
+    pthread_t thread;
+    void (*run)(struct background *self);
+    int which;
+    int count;
+    sgx_status_t status;
+    int result;
+    int64_t sum;
+    int results[2];
+};
+
+static void *background_main(void *argument)
+{
+    struct background *background = argument;
+    background->run(background);
+    return NULL;
+}
+
+static void background_start(struct background *background, void (*run)(struct background *))
+{
+    background->run = run;
+    background->status = SGX_ERROR_UNEXPECTED;
+    background->result = -1;
+    assert_int_equal(pthread_create(&background->thread, NULL, background_main, background), 0);
+}
+
+static void background_join(struct background *background)
+{
+    assert_int_equal(pthread_join(background->thread, NULL), 0);
+}
+
+/* Polls the enclave until it reports what the test waits for (a thread has gone to sleep). */
+static void pause_briefly(void)
+{
+    struct timespec pause = {0, 1000000};
+    nanosleep(&pause, NULL);
+}
+
+static void wait_until(sgx_status_t (*probe)(sgx_enclave_id_t, int *), int expected)
+{
+    for (;;) {
+        int value = -1;
+        assert_int_equal(probe(enclave_id, &value), SGX_SUCCESS);
+        if (value == expected)
+            return;
+        pause_briefly();
+    }
+}
+
+static void wait_until_mutex_has_waiters(int which)
+{
+    for (;;) {
+        int waiting = 0;
+        assert_int_equal(ecall_mutex_has_waiters(enclave_id, &waiting, which), SGX_SUCCESS);
+        if (waiting)
+            return;
+        pause_briefly();
+    }
+}
+
+/* ---- holding a mutex on another enclave thread ------------------------------------------------
+ * ecall_hold locks a mutex and calls ocall_holding, which keeps that enclave thread (and its
+ * TCS) busy until the test lets go: any ECALL the test makes meanwhile runs on another TCS,
+ * that is, as another enclave thread. */
+
+static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hold_changed = PTHREAD_COND_INITIALIZER;
+static bool hold_active;
+static bool hold_release;
+static bool hold_done;
+static uint64_t holder_self;
+
+void ocall_holding(uint64_t self)
+{
+    pthread_mutex_lock(&hold_lock);
+    holder_self = self;
+    hold_active = true;
+    pthread_cond_broadcast(&hold_changed);
+    while (!hold_release)
+        pthread_cond_wait(&hold_changed, &hold_lock);
+    hold_release = false;
+    hold_active = false;
+    pthread_mutex_unlock(&hold_lock);
+}
+
+static void run_hold(struct background *background)
+{
+    background->status =
+        ecall_hold(enclave_id, &background->result, background->which, background->count);
+    pthread_mutex_lock(&hold_lock);
+    hold_done = true;
+    pthread_cond_broadcast(&hold_changed);
+    pthread_mutex_unlock(&hold_lock);
+}
+
+static void hold_start(struct background *holder, int which, int times)
+{
+    bool active;
+
+    pthread_mutex_lock(&hold_lock);
+    hold_active = hold_release = hold_done = false;
+    pthread_mutex_unlock(&hold_lock);
+    holder->which = which;
+    holder->count = times;
+    background_start(holder, run_hold);
+    pthread_mutex_lock(&hold_lock);
+    while (!hold_active && !hold_done)
+        pthread_cond_wait(&hold_changed, &hold_lock);
+    active = hold_active;
+    pthread_mutex_unlock(&hold_lock);
+    assert_true(active);
+}
+
+static void hold_finish(struct background *holder)
+{
+    pthread_mutex_lock(&hold_lock);
+    hold_release = true;
+    pthread_cond_broadcast(&hold_changed);
+    pthread_mutex_unlock(&hold_lock);
+    background_join(holder);
+    assert_int_equal(holder->status, SGX_SUCCESS);
+    assert_int_equal(holder->result, 0);
+}
+
+static void run_sequence(struct background *background, const int *ops, size_t count)
+{
+    background->status = ecall_mutex_sequence(enclave_id, background->which, ops,
+                                               background->results, count);
+}
+
+static void run_lock_then_unlock(struct background *background)
+{
+    static const int ops[] = {OP_LOCK, OP_UNLOCK};
+    run_sequence(background, ops, 2);
+}
+
+/* ---- the counter ------------------------------------------------------------------------------ */
+
+static pthread_barrier_t counting_start;
+
+static void run_increments(struct background *background)
+{
+    /* All threads start together, so their ECALLs overlap from the first one. */
+    pthread_barrier_wait(&counting_start);
+    background->status = SGX_SUCCESS;
+    for (int i = 0; i < INCREMENTS_PER_THREAD && background->status == SGX_SUCCESS; i++)
+        background->status = ecall_increment(enclave_id);
+}
+
+static void four_threads_incrementing_a_counter_under_a_mutex_lose_no_update(void **state)
+{
+    (void)state;
+    struct background threads[COUNTING_THREADS];
+    uint64_t before = 0, after = 0;
+
+    assert_int_equal(ecall_counter(enclave_id, &before), SGX_SUCCESS);
+    assert_int_equal(pthread_barrier_init(&counting_start, NULL, COUNTING_THREADS), 0);
+    for (size_t i = 0; i < COUNTING_THREADS; i++)
+        background_start(&threads[i], run_increments);
+    for (size_t i = 0; i < COUNTING_THREADS; i++)
+        background_join(&threads[i]);
+    assert_int_equal(pthread_barrier_destroy(&counting_start), 0);
+    for (size_t i = 0; i < COUNTING_THREADS; i++)
+        assert_int_equal(threads[i].status, SGX_SUCCESS);
+    assert_int_equal(ecall_counter(enclave_id, &after), SGX_SUCCESS);
+    assert_int_equal(after - before, (uint64_t)COUNTING_THREADS * INCREMENTS_PER_THREAD);
+}
+
+/* ---- the queue -------------------------------------------------------------------------------- */
+
+static void run_consume(struct background *background)
+{
+    background->status =
+        ecall_consume(enclave_id, &background->result, background->count, &background->sum);
+}
+
+static void run_produce(struct background *background)
+{
+    background->status = ecall_produce(enclave_id, background->which, background->count);
+}
+
+static void a_consumer_waiting_on_an_empty_queue_wakes_when_a_producer_signals(void **state)
+{
+    (void)state;
+    struct background consumer = {.count = 1};
+
+    background_start(&consumer, run_consume);
+    /* The consumer is inside sgx_thread_cond_wait: it counts itself under the mutex, which
+     * only the wait gives up. */
+    wait_until(ecall_consumers_waiting, 1);
+    assert_int_equal(ecall_produce(enclave_id, 42, 1), SGX_SUCCESS);
+    background_join(&consumer);
+    assert_int_equal(consumer.status, SGX_SUCCESS);
+    assert_int_equal(consumer.result, 1);
+    assert_int_equal(consumer.sum, 42);
+}
+
+static void a_producer_and_a_consumer_pass_a_thousand_items_through_a_small_queue(void **state)
+{
+    (void)state;
+    struct background consumer = {.count = 1000};
+    struct background producer = {.which = 1, .count = 1000};
+
+    /* Four places for a thousand items: each side waits for the other many times. */
+    background_start(&consumer, run_consume);
+    background_start(&producer, run_produce);
+    background_join(&producer);
+    background_join(&consumer);
+    assert_int_equal(producer.status, SGX_SUCCESS);
+    assert_int_equal(consumer.status, SGX_SUCCESS);
+    assert_int_equal(consumer.result, 1); /* in order */
+    assert_int_equal(consumer.sum, 1000 * 1001 / 2);
+}
+
+/* ---- the gate --------------------------------------------------------------------------------- */
+
+static void run_gate_wait(struct background *background)
+{
+    background->status = ecall_gate_wait(enclave_id, &background->result);
+}
+
+static void a_broadcast_wakes_every_thread_waiting_at_the_gate(void **state)
+{
+    (void)state;
+    struct background waiters[GATE_THREADS];
+    int result = -1;
+
+    for (size_t i = 0; i < GATE_THREADS; i++)
+        background_start(&waiters[i], run_gate_wait);
+    wait_until(ecall_gate_waiting, GATE_THREADS);
+
+    /* A condition variable that threads wait on cannot be destroyed. */
+    assert_int_equal(ecall_gate_destroy(enclave_id, &result), SGX_SUCCESS);
+    assert_int_equal(result, EBUSY);
+
+    assert_int_equal(ecall_gate_open(enclave_id, &result), SGX_SUCCESS);
+    assert_int_equal(result, 0);
+    for (size_t i = 0; i < GATE_THREADS; i++) {
+        background_join(&waiters[i]);
+        assert_int_equal(waiters[i].status, SGX_SUCCESS);
+        assert_int_equal(waiters[i].result, 0);
+    }
+    assert_int_equal(ecall_gate_waiting(enclave_id, &result), SGX_SUCCESS);
+    assert_int_equal(result, 0);
+    assert_int_equal(ecall_gate_destroy(enclave_id, &result), SGX_SUCCESS);
+    assert_int_equal(result, 0);
+    assert_int_equal(ecall_gate_reset(enclave_id, &result), SGX_SUCCESS);
+    assert_int_equal(result, 0);
+}
+
+/* ---- mutex operations --------------------------------------------------------------------------- */
+
+#define MAX_STEPS 12
+
+struct sequence_case {
+    const char *what;
+    int which;
+    size_t count;
+    int ops[MAX_STEPS];
+    int expected[MAX_STEPS];
+};
+
+static void mutex_operations_on_one_thread_return_what_the_sdk_returns(void **state)
+{
+    (void)state;
+    static const struct sequence_case cases[] = {
+        {"trylock takes a free mutex and is busy on its own non-recursive one",
+         TEST_MUTEX_PLAIN, 5,
+         {OP_TRYLOCK, OP_TRYLOCK, OP_LOCK, OP_UNLOCK, OP_UNLOCK},
+         {0, EBUSY, EDEADLK, 0, EPERM}},
+        {"a recursive mutex is locked as often as it is unlocked", TEST_MUTEX_RECURSIVE, 7,
+         {OP_LOCK, OP_LOCK, OP_TRYLOCK, OP_UNLOCK, OP_UNLOCK, OP_UNLOCK, OP_UNLOCK},
+         {0, 0, 0, 0, 0, 0, EPERM}},
+        {"a locked mutex is not destroyed; a destroyed one is invalid until initialised",
+         TEST_MUTEX_SCRATCH, 11,
+         {OP_LOCK, OP_DESTROY, OP_UNLOCK, OP_DESTROY, OP_LOCK, OP_TRYLOCK, OP_UNLOCK,
+          OP_DESTROY, OP_INIT, OP_LOCK, OP_UNLOCK},
+         {0, EBUSY, 0, 0, EINVAL, EINVAL, EINVAL, EINVAL, 0, 0, 0}},
+        {"a mutex unlocked by nobody cannot be unlocked", TEST_MUTEX_PLAIN, 1, {OP_UNLOCK},
+         {EPERM}},
+    };
+
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        int results[MAX_STEPS];
+        memset(results, 0x55, sizeof(results));
+        assert_int_equal(ecall_mutex_sequence(enclave_id, cases[k].which, cases[k].ops, results,
+                                              cases[k].count),
+                         SGX_SUCCESS);
+        for (size_t i = 0; i < cases[k].count; i++) {
+            if (results[i] != cases[k].expected[i])
+                fail_msg("%s: step %zu returned %d, expected %d", cases[k].what, i, results[i],
+                         cases[k].expected[i]);
+        }
+    }
+}
+
+static void a_mutex_another_thread_holds_is_busy_and_only_the_owner_may_unlock_it(void **state)
+{
+    (void)state;
+    static const int ops[] = {OP_TRYLOCK, OP_UNLOCK, OP_DESTROY};
+    static const int expected[] = {EBUSY, EPERM, EBUSY};
+    static const struct {
+        int which;
+        int times;
+    } held[] = {{TEST_MUTEX_PLAIN, 1}, {TEST_MUTEX_RECURSIVE, 2}};
+    struct background holder = {0};
+
+    for (size_t k = 0; k < sizeof(held) / sizeof(held[0]); k++) {
+        int results[3] = {-1, -1, -1};
+        hold_start(&holder, held[k].which, held[k].times);
+        assert_int_equal(ecall_mutex_sequence(enclave_id, held[k].which, ops, results, 3),
+                         SGX_SUCCESS);
+        hold_finish(&holder);
+        for (size_t i = 0; i < 3; i++)
+            assert_int_equal(results[i], expected[i]);
+    }
+}
+
+static void a_thread_waiting_for_a_mutex_gets_it_when_the_owner_unlocks(void **state)
+{
+    (void)state;
+    struct background holder = {0};
+    struct background locker = {.which = TEST_MUTEX_PLAIN};
+
+    hold_start(&holder, TEST_MUTEX_PLAIN, 1);
+    background_start(&locker, run_lock_then_unlock);
+    wait_until_mutex_has_waiters(TEST_MUTEX_PLAIN); /* asleep in sgx_thread_mutex_lock */
+    hold_finish(&holder);
+    background_join(&locker);
+    assert_int_equal(locker.status, SGX_SUCCESS);
+    assert_int_equal(locker.results[0], 0);
+    assert_int_equal(locker.results[1], 0);
+}
+
+static void run_recursive_wait(struct background *background)
+{
+    background->status = ecall_recursive_wait(enclave_id, &background->result);
+}
+
+static void a_recursive_mutex_is_released_completely_during_a_condition_wait(void **state)
+{
+    (void)state;
+    struct background waiter = {0};
+    int result = -1;
+
+    background_start(&waiter, run_recursive_wait);
+    /* Reading the flag takes the mutex: possible only if the waiter gave up both locks. */
+    wait_until(ecall_recursive_waiting, 1);
+    assert_int_equal(ecall_recursive_signal(enclave_id, &result), SGX_SUCCESS);
+    assert_int_equal(result, 0);
+    background_join(&waiter);
+    assert_int_equal(waiter.status, SGX_SUCCESS);
+    assert_int_equal(waiter.result, 0); /* and got both back */
+}
+
+static void invalid_objects_and_unowned_mutexes_are_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *what;
+        int expected;
+    } cases[] = {
+        {"lock NULL", EINVAL},
+        {"init NULL", EINVAL},
+        {"init a misaligned mutex", EINVAL},
+        {"lock a mutex that was never initialised", EINVAL},
+        {"unlock a mutex nobody holds", EPERM},
+        {"init a NULL condition variable", EINVAL},
+        {"signal NULL", EINVAL},
+        {"broadcast NULL", EINVAL},
+        {"wait with a NULL mutex", EINVAL},
+        {"wait with a mutex the caller does not hold", EPERM},
+        {"destroy a condition variable nobody waits on", 0},
+        {"destroy an unlocked mutex", 0},
+    };
+    int results[sizeof(cases) / sizeof(cases[0])];
+
+    assert_int_equal(ecall_misuse(enclave_id, results, sizeof(results) / sizeof(results[0])),
+                     SGX_SUCCESS);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (results[i] != cases[i].expected)
+            fail_msg("%s: returned %d, expected %d", cases[i].what, results[i],
+                     cases[i].expected);
+    }
+}
+
+static void a_mutex_in_host_memory_is_refused_and_left_untouched(void **state)
+{
+    (void)state;
+    uint8_t memory[64], copy[64];
+    int result = -1;
+
+    memset(memory, 0xaa, sizeof(memory));
+    memcpy(copy, memory, sizeof(copy));
+    assert_int_equal(ecall_mutex_init_at(enclave_id, &result, memory), SGX_SUCCESS);
+    assert_int_equal(result, EINVAL);
+    assert_memory_equal(memory, copy, sizeof(memory));
+}
+
+static void each_enclave_thread_has_its_own_identity(void **state)
+{
+    (void)state;
+    struct background holder = {0};
+    uint64_t self = 0;
+
+    hold_start(&holder, TEST_MUTEX_PLAIN, 1);
+    assert_int_equal(ecall_self(enclave_id, &self), SGX_SUCCESS);
+    hold_finish(&holder);
+    assert_int_not_equal(self, 0); /* 0: sgx_thread_self or sgx_thread_equal misbehaved */
+    assert_int_not_equal(holder_self, 0);
+    assert_int_not_equal(self, holder_self); /* two TCSs at once */
+    assert_int_equal(self % 4096, 0);        /* thread-data pages */
+    assert_int_equal(holder_self % 4096, 0);
+}
+
+/* ---- CPUID and the host's events -------------------------------------------------------------- */
+
+static void cpuid_from_the_enclave_runs_on_the_host(void **state)
+{
+    (void)state;
+    int info[4] = {0, 0, 0, 0};
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+
+    assert_int_equal(ecall_cpuid(enclave_id, 0, 0, info), SGX_SUCCESS);
+    __cpuid_count(0, 0, eax, ebx, ecx, edx);
+    assert_int_equal((unsigned)info[0], eax);
+    assert_int_equal((unsigned)info[1], ebx); /* the vendor string */
+    assert_int_equal((unsigned)info[2], ecx);
+    assert_int_equal((unsigned)info[3], edx);
+}
+
+static void run_wait_on_key(struct background *background)
+{
+    background->result =
+        sgx_thread_wait_untrusted_event_ocall((const void *)(uintptr_t)background->which);
+}
+
+static void a_host_event_set_before_the_wait_is_not_lost(void **state)
+{
+    (void)state;
+    const void *first = (const void *)(uintptr_t)0x10000;
+    const void *second = (const void *)(uintptr_t)0x20000;
+    const void *both[] = {first, second};
+
+    assert_int_equal(sgx_thread_set_untrusted_event_ocall(first), SGX_SUCCESS);
+    assert_int_equal(sgx_thread_wait_untrusted_event_ocall(first), SGX_SUCCESS);
+
+    assert_int_equal(sgx_thread_set_multiple_untrusted_events_ocall(both, 2), SGX_SUCCESS);
+    assert_int_equal(sgx_thread_setwait_untrusted_events_ocall(first, second), SGX_SUCCESS);
+    assert_int_equal(sgx_thread_wait_untrusted_event_ocall(first), SGX_SUCCESS);
+}
+
+static void a_host_event_wakes_a_thread_that_sleeps_on_it(void **state)
+{
+    (void)state;
+    struct background sleeper = {.which = 0x30000};
+
+    background_start(&sleeper, run_wait_on_key);
+    assert_int_equal(sgx_thread_set_untrusted_event_ocall((const void *)(uintptr_t)0x30000),
+                     SGX_SUCCESS);
+    background_join(&sleeper);
+    assert_int_equal(sleeper.result, SGX_SUCCESS);
+}
+
+static void host_events_refuse_null_threads(void **state)
+{
+    (void)state;
+    const void *one_null[] = {(const void *)(uintptr_t)0x40000, NULL};
+
+    assert_int_equal(sgx_thread_wait_untrusted_event_ocall(NULL), SGX_ERROR_INVALID_PARAMETER);
+    assert_int_equal(sgx_thread_set_untrusted_event_ocall(NULL), SGX_ERROR_INVALID_PARAMETER);
+    assert_int_equal(sgx_thread_setwait_untrusted_events_ocall(NULL, one_null[0]),
+                     SGX_ERROR_INVALID_PARAMETER);
+    assert_int_equal(sgx_thread_set_multiple_untrusted_events_ocall(NULL, 1),
+                     SGX_ERROR_INVALID_PARAMETER);
+    /* The valid entry is still set: the wait below returns at once. */
+    assert_int_equal(sgx_thread_set_multiple_untrusted_events_ocall(one_null, 2),
+                     SGX_ERROR_INVALID_PARAMETER);
+    assert_int_equal(sgx_thread_wait_untrusted_event_ocall(one_null[0]), SGX_SUCCESS);
+}
+
+/* ---- harness ---------------------------------------------------------------------------------- */
+
+static int create(void **state)
+{
+    (void)state;
+    return sgx_create_enclave(CELLA_TEST_SIGNED_ENCLAVE, SGX_DEBUG_FLAG, NULL, NULL, &enclave_id,
+                              NULL) == SGX_SUCCESS
+               ? 0
+               : -1;
+}
+
+static int destroy(void **state)
+{
+    (void)state;
+    return sgx_destroy_enclave(enclave_id) == SGX_SUCCESS ? 0 : -1;
+}
+
+static void log_to_stderr(void *context, cella_log_level_t level, const char *message)
+{
+    (void)context;
+    if (getenv("CELLA_TEST_LOG") != NULL)
+        fprintf(stderr, "[%s] %s\n", cella_log_level_str(level), message);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(four_threads_incrementing_a_counter_under_a_mutex_lose_no_update),
+        cmocka_unit_test(a_consumer_waiting_on_an_empty_queue_wakes_when_a_producer_signals),
+        cmocka_unit_test(a_producer_and_a_consumer_pass_a_thousand_items_through_a_small_queue),
+        cmocka_unit_test(a_broadcast_wakes_every_thread_waiting_at_the_gate),
+        cmocka_unit_test(mutex_operations_on_one_thread_return_what_the_sdk_returns),
+        cmocka_unit_test(a_mutex_another_thread_holds_is_busy_and_only_the_owner_may_unlock_it),
+        cmocka_unit_test(a_thread_waiting_for_a_mutex_gets_it_when_the_owner_unlocks),
+        cmocka_unit_test(a_recursive_mutex_is_released_completely_during_a_condition_wait),
+        cmocka_unit_test(invalid_objects_and_unowned_mutexes_are_refused),
+        cmocka_unit_test(a_mutex_in_host_memory_is_refused_and_left_untouched),
+        cmocka_unit_test(each_enclave_thread_has_its_own_identity),
+        cmocka_unit_test(cpuid_from_the_enclave_runs_on_the_host),
+        cmocka_unit_test(a_host_event_set_before_the_wait_is_not_lost),
+        cmocka_unit_test(a_host_event_wakes_a_thread_that_sleeps_on_it),
+        cmocka_unit_test(host_events_refuse_null_threads),
+    };
+    cella_log_set_handler(log_to_stderr, NULL);
+    return cmocka_run_group_tests(tests, create, destroy);
+}
