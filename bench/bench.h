@@ -34,18 +34,18 @@ static inline double bench_median(double *values, size_t count)
  * the median time per iteration in nanoseconds in `result`. Medians of batches resist the
  * noise of a shared machine better than means.
  */
-#define BENCH_MEDIAN_NS(result, batches, iterations, body)                                         \
-    do {                                                                                           \
-        double bench_samples_[(batches)];                                                          \
-        for (size_t bench_b_ = 0; bench_b_ < (size_t)(batches); bench_b_++) {                      \
-            uint64_t bench_start_ = bench_now_ns();                                                \
-            for (size_t bench_i_ = 0; bench_i_ < (size_t)(iterations); bench_i_++) {               \
-                body;                                                                              \
-            }                                                                                      \
-            bench_samples_[bench_b_] =                                                             \
-                (double)(bench_now_ns() - bench_start_) / (double)(iterations);                    \
-        }                                                                                          \
-        (result) = bench_median(bench_samples_, (size_t)(batches));                               \
+#define BENCH_MEDIAN_NS(result, batches, iterations, body)                           \
+    do {                                                                             \
+        double bench_samples_[(batches)];                                            \
+        for (size_t bench_b_ = 0; bench_b_ < (size_t)(batches); bench_b_++) {        \
+            uint64_t bench_start_ = bench_now_ns();                                  \
+            for (size_t bench_i_ = 0; bench_i_ < (size_t)(iterations); bench_i_++) { \
+                body;                                                                \
+            }                                                                        \
+            bench_samples_[bench_b_] =                                               \
+                (double)(bench_now_ns() - bench_start_) / (double)(iterations);      \
+        }                                                                            \
+        (result) = bench_median(bench_samples_, (size_t)(batches));                  \
     } while (0)
 
 /* One result line: what, the figure, the baseline measured in the same run, their ratio. */

@@ -42,8 +42,8 @@ typedef struct cella_entry_ops {
      * Runs OCALL `index` (an index of the ECALL's OCALL table, or a built-in) with the
      * buffers from ocall_alloc. Returns an sgx_status_t.
      */
-    int32_t (*ocall)(void *context, uint32_t index, const uint8_t *in, size_t in_size,
-                     uint8_t *out, size_t out_size);
+    int32_t (*ocall)(void *context, uint32_t index, const uint8_t *in, size_t in_size, uint8_t *out,
+                     size_t out_size);
     /* Untrusted memory for OCALL buffers and sgx_ocalloc; NULL when exhausted. 16-aligned. */
     void *(*ocall_alloc)(void *context, size_t size);
     /* Releases memory from ocall_alloc. */
@@ -57,14 +57,14 @@ typedef struct cella_entry_ops {
 } cella_entry_ops_t;
 
 typedef struct cella_entry_request {
-    uint32_t command;              /* CELLA_ENTRY_* */
-    uint32_t index;                /* ECALL index for CELLA_ENTRY_ECALL */
-    const uint8_t *in;             /* ECALL input (cella/bridge.h), untrusted */
+    uint32_t command;  /* CELLA_ENTRY_* */
+    uint32_t index;    /* ECALL index for CELLA_ENTRY_ECALL */
+    const uint8_t *in; /* ECALL input (cella/bridge.h), untrusted */
     size_t in_size;
-    uint8_t *out;                  /* ECALL output, untrusted */
+    uint8_t *out; /* ECALL output, untrusted */
     size_t out_size;
-    const cella_entry_ops_t *ops;  /* untrusted functions */
-    void *context;                 /* passed back to every ops function */
+    const cella_entry_ops_t *ops; /* untrusted functions */
+    void *context;                /* passed back to every ops function */
 } cella_entry_request_t;
 
 typedef int32_t (*cella_enclave_entry_t)(cella_thread_data_t *thread_data,

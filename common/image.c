@@ -66,18 +66,18 @@
 #define PF_R        0x4u
 
 /* Section header (Elf64_Shdr). */
-#define SHDR_BYTES  64
-#define SHDR_NAME   0
-#define SHDR_TYPE   4
-#define SHDR_FLAGS  8
-#define SHDR_ADDR   16
-#define SHDR_OFFSET 24
-#define SHDR_SIZE   32
+#define SHDR_BYTES   64
+#define SHDR_NAME    0
+#define SHDR_TYPE    4
+#define SHDR_FLAGS   8
+#define SHDR_ADDR    16
+#define SHDR_OFFSET  24
+#define SHDR_SIZE    32
 #define SHT_PROGBITS 1
-#define SHT_STRTAB  3
-#define SHT_NOTE    7
-#define SHT_NOBITS  8
-#define SHF_ALLOC   0x2u
+#define SHT_STRTAB   3
+#define SHT_NOTE     7
+#define SHT_NOBITS   8
+#define SHF_ALLOC    0x2u
 
 /* Dynamic section entries (Elf64_Dyn). */
 #define DYN_BYTES  16
@@ -548,8 +548,9 @@ static cella_result_t note_layout_table(const struct parse_state *state, cella_i
     }
     if (type != SHT_PROGBITS || (load64(shdr + SHDR_FLAGS) & SHF_ALLOC) == 0 ||
         size != CELLA_LAYOUT_TABLE_BYTES || address % 8 != 0) {
-        cella_log(CELLA_LOG_ERROR, "enclave image: the .cella_layout section must be an "
-                                   "allocated, 8-aligned table of %d bytes",
+        cella_log(CELLA_LOG_ERROR,
+                  "enclave image: the .cella_layout section must be an "
+                  "allocated, 8-aligned table of %d bytes",
                   CELLA_LAYOUT_TABLE_BYTES);
         return CELLA_ERR_INVALID_FORMAT;
     }

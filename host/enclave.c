@@ -586,7 +586,8 @@ void cella_ecall_end(cella_bridge_call_t *bridge_call)
     if (call->record_allocated)
         free(call);
     else
-        atomic_store_explicit(&call->tcs->busy, 0, memory_order_release); /* record in the TCS: last */
+        atomic_store_explicit(&call->tcs->busy, 0,
+                              memory_order_release); /* record in the TCS: last */
     enclave_release(e);
     memset(bridge_call, 0, sizeof(*bridge_call));
 }
@@ -603,8 +604,9 @@ int32_t cella_host_dispatch_ocall(struct host_call *call, uint32_t index, const 
     }
     const cella_ocall_table_t *table = call->ocall_table;
     if (table == NULL || index >= table->ocall_count || table->ocalls[index] == NULL) {
-        cella_log(CELLA_LOG_ERROR, "the enclave made OCALL %u, which the ECALL's OCALL table "
-                                   "does not have (was the host built from the same EDL?)",
+        cella_log(CELLA_LOG_ERROR,
+                  "the enclave made OCALL %u, which the ECALL's OCALL table "
+                  "does not have (was the host built from the same EDL?)",
                   index);
         return SGX_ERROR_INVALID_FUNCTION;
     }

@@ -44,46 +44,46 @@ extern const struct host_backend cella_host_backend_sandbox;
 struct host_call {
     struct cella_enclave *enclave;
     struct host_tcs *tcs;
-    struct host_call *outer;     /* the call this thread made before (a chain per thread) */
+    struct host_call *outer; /* the call this thread made before (a chain per thread) */
     const cella_ocall_table_t *ocall_table;
-    bool is_nested;              /* made from an OCALL of the same enclave, on its TCS */
-    bool in_ocall;               /* an OCALL of this call is running on the host */
-    bool buffer_allocated;       /* the buffers are ours to free (not the TCS cache) */
-    bool buffer_from_backend;    /* the backend's buffer_get gave them */
-    bool record_allocated;       /* this record is ours to free */
-    uint8_t *buffer;             /* input at 0, output at out_offset */
+    bool is_nested;           /* made from an OCALL of the same enclave, on its TCS */
+    bool in_ocall;            /* an OCALL of this call is running on the host */
+    bool buffer_allocated;    /* the buffers are ours to free (not the TCS cache) */
+    bool buffer_from_backend; /* the backend's buffer_get gave them */
+    bool record_allocated;    /* this record is ours to free */
+    uint8_t *buffer;          /* input at 0, output at out_offset */
     size_t in_size;
     size_t out_size;
     size_t out_offset;
-    size_t buffer_mark;          /* the backend's bookkeeping for its buffers */
+    size_t buffer_mark; /* the backend's bookkeeping for its buffers */
 };
 
 /* One TCS of an enclave, as the host sees it. */
 struct host_tcs {
-    atomic_int busy;       /* a root ECALL holds it */
+    atomic_int busy; /* a root ECALL holds it */
     uint32_t index;
-    void *backend_state;   /* the backend's per-TCS data */
-    uint8_t *buffer;       /* cached call buffer for root ECALLs */
+    void *backend_state; /* the backend's per-TCS data */
+    uint8_t *buffer;     /* cached call buffer for root ECALLs */
     size_t buffer_size;
     struct host_call root_call; /* the record of the root ECALL that holds this TCS */
 };
 
 struct cella_enclave {
-    uint64_t id;                     /* sgx_enclave_id_t */
-    _Atomic uint64_t state;          /* generation, OPEN, CLOSING and calls in flight */
+    uint64_t id;            /* sgx_enclave_id_t */
+    _Atomic uint64_t state; /* generation, OPEN, CLOSING and calls in flight */
     atomic_int crashed;
-    atomic_int lost;                 /* the platform lost it (sandbox: the monitor stopped) */
+    atomic_int lost; /* the platform lost it (sandbox: the monitor stopped) */
     const struct host_backend *backend;
     bool debug;
     cella_enclave_options_t options; /* as created, for the backend */
     const char *path;                /* the enclave file; valid during load only */
     uint8_t *file;                   /* the enclave file, read once; info points into it */
     size_t file_size;
-    cella_image_info_t info;         /* the verified image */
+    cella_image_info_t info; /* the verified image */
     uint32_t tcs_count;
     struct host_tcs *tcs;
     void *backend_state;
-    pthread_mutex_t lock;            /* for destroy's wait */
+    pthread_mutex_t lock; /* for destroy's wait */
     pthread_cond_t idle;
 };
 

@@ -237,8 +237,7 @@ cella_result_t cella_image_load(cella_image_info_t *info, uint8_t *destination,
             /* Unmeasured pages (the heap) start as the destination's zeros. */
             if (!range.is_measured)
                 continue;
-            r = cella_layout_get_page(layout, &info->image, &range, page, target,
-                                      CELLA_PAGE_BYTES);
+            r = cella_layout_get_page(layout, &info->image, &range, page, target, CELLA_PAGE_BYTES);
             if (r != CELLA_OK)
                 goto out;
             /* Measure the bytes where they now are: what runs is what was measured. */

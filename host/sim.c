@@ -61,13 +61,13 @@ struct sim_tcs {
 struct sim_state {
     uint8_t *reservation; /* what mmap returned */
     size_t reservation_size;
-    uint8_t *base;        /* SECS.BASE: aligned to size */
-    size_t size;          /* SECS.SIZE */
+    uint8_t *base; /* SECS.BASE: aligned to size */
+    size_t size;   /* SECS.SIZE */
     cella_enclave_entry_t entry;
     struct sim_tcs *tcs;
     uint32_t tcs_count;
     struct cella_enclave *enclave;
-    int fault_signal;     /* the signal that crashed the enclave, for the log */
+    int fault_signal; /* the signal that crashed the enclave, for the log */
     uintptr_t fault_address;
 };
 
@@ -81,8 +81,8 @@ void cella_sim_ocall_free_stub(void *context, void *memory);
 void cella_sim_crash_stub(void *context) __attribute__((noreturn));
 
 /* The handlers the stubs call, on the host stack and thread pointer. */
-int32_t cella_sim_ocall(struct sim_frame *frame, uint32_t index, const uint8_t *in,
-                        size_t in_size, uint8_t *out, size_t out_size);
+int32_t cella_sim_ocall(struct sim_frame *frame, uint32_t index, const uint8_t *in, size_t in_size,
+                        uint8_t *out, size_t out_size);
 void *cella_sim_ocall_alloc(struct sim_frame *frame, size_t size);
 void cella_sim_ocall_free(struct sim_frame *frame, void *memory);
 void cella_sim_crashed(struct sim_frame *frame) __attribute__((noreturn));
@@ -94,7 +94,8 @@ static const cella_entry_ops_t sim_ops = {
     .crash = cella_sim_crash_stub,
 };
 
-/* ---- the fault handler ------------------------------------------------------------------------ */
+/* ---- the fault handler ------------------------------------------------------------------------
+ */
 
 /* Loaded enclaves, for the signal handler to find by thread pointer without locks. */
 #define SIM_MAX_ENCLAVES 256
@@ -235,8 +236,8 @@ static void ensure_altstack(void)
     altstack_ready = true;
     if (sigaltstack(NULL, &current) == 0 && !(current.ss_flags & SS_DISABLE))
         return; /* the application has one */
-    void *memory = mmap(NULL, SIM_ALTSTACK_BYTES, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *memory =
+        mmap(NULL, SIM_ALTSTACK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (memory == MAP_FAILED)
         return;
     stack_t stack = {.ss_sp = memory, .ss_size = SIM_ALTSTACK_BYTES, .ss_flags = 0};
@@ -248,10 +249,11 @@ static void ensure_altstack(void)
     (void)pthread_setspecific(altstack_key, memory);
 }
 
-/* ---- handlers behind the stubs ---------------------------------------------------------------- */
+/* ---- handlers behind the stubs ----------------------------------------------------------------
+ */
 
-int32_t cella_sim_ocall(struct sim_frame *frame, uint32_t index, const uint8_t *in,
-                        size_t in_size, uint8_t *out, size_t out_size)
+int32_t cella_sim_ocall(struct sim_frame *frame, uint32_t index, const uint8_t *in, size_t in_size,
+                        uint8_t *out, size_t out_size)
 {
     struct host_call *call = frame->call;
 
@@ -282,11 +284,13 @@ void cella_sim_crashed(struct sim_frame *frame)
     cella_sim_unwind(frame, SGX_ERROR_ENCLAVE_CRASHED);
 }
 
-/* ---- load, call, unload ----------------------------------------------------------------------- */
+/* ---- load, call, unload -----------------------------------------------------------------------
+ */
 
 static int page_protection(uint64_t secinfo_flags)
 {
-    if ((secinfo_flags & CELLA_SECINFO_PAGE_TYPE_MASK) != CELLA_SECINFO_PAGE_TYPE(CELLA_PAGE_TYPE_REG))
+    if ((secinfo_flags & CELLA_SECINFO_PAGE_TYPE_MASK) !=
+        CELLA_SECINFO_PAGE_TYPE(CELLA_PAGE_TYPE_REG))
         return PROT_NONE; /* TCS pages are the CPU's, not the enclave's */
     return ((secinfo_flags & CELLA_SECINFO_R) ? PROT_READ : 0) |
            ((secinfo_flags & CELLA_SECINFO_W) ? PROT_WRITE : 0) |
@@ -360,7 +364,8 @@ static sgx_status_t run_entry(struct sim_state *state, struct host_call *call, u
     tcs->frame = frame.outer;
 
     if (status == SGX_ERROR_ENCLAVE_CRASHED && state->fault_signal != 0) {
-        cella_log(CELLA_LOG_ERROR, "enclave %#llx crashed: %s in enclave code (faulting address %#lx)",
+        cella_log(CELLA_LOG_ERROR,
+                  "enclave %#llx crashed: %s in enclave code (faulting address %#lx)",
                   (unsigned long long)state->enclave->id, strsignal(state->fault_signal),
                   (unsigned long)state->fault_address);
         state->fault_signal = 0;

@@ -21,8 +21,9 @@ sgx_status_t sgx_create_enclave_ex(const char *file_name, const int debug,
     if (file_name == NULL || enclave_id == NULL || (debug != 0 && debug != 1))
         return SGX_ERROR_INVALID_PARAMETER;
     if (ex_features != 0) {
-        cella_log(CELLA_LOG_ERROR, "sgx_create_enclave_ex: features %#x (PCL, switchless, KSS) "
-                                   "are not supported by cella yet",
+        cella_log(CELLA_LOG_ERROR,
+                  "sgx_create_enclave_ex: features %#x (PCL, switchless, KSS) "
+                  "are not supported by cella yet",
                   ex_features);
         return SGX_ERROR_FEATURE_NOT_SUPPORTED;
     }

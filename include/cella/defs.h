@@ -5,7 +5,7 @@
 
 #ifdef __cplusplus
 #define CELLA_EXTERN_C_BEGIN extern "C" {
-#define CELLA_EXTERN_C_END }
+#define CELLA_EXTERN_C_END   }
 #else
 #define CELLA_EXTERN_C_BEGIN
 #define CELLA_EXTERN_C_END

@@ -80,9 +80,8 @@ typedef struct cella_enclave cella_enclave_t;
  * CELLA_ERR_UNSUPPORTED (the backend cannot run here: the log gives the remedy);
  * CELLA_ERR_OUT_OF_MEMORY. Thread safe.
  */
-CELLA_API CELLA_MUST_CHECK cella_result_t cella_enclave_create(const char *path,
-                                                               const cella_enclave_options_t *options,
-                                                               cella_enclave_t **enclave);
+CELLA_API CELLA_MUST_CHECK cella_result_t cella_enclave_create(
+    const char *path, const cella_enclave_options_t *options, cella_enclave_t **enclave);
 
 /*
  * Destroys an enclave: new calls are refused at once, calls in flight on other threads are

@@ -66,18 +66,18 @@ typedef struct cella_image {
     uint64_t entry; /* e_entry: enclave offset of the entry point */
     uint32_t segment_count;
     cella_image_segment_t segments[CELLA_IMAGE_SEGMENTS_MAX]; /* in ascending vaddr order */
-    uint64_t end;              /* end of the last segment rounded up to a page */
-    bool has_tls;              /* a PT_TLS segment exists */
-    uint64_t tls_vaddr;        /* PT_TLS p_vaddr: the TLS initialisation image (.tdata) */
-    uint64_t tls_file_size;    /* PT_TLS p_filesz */
-    uint64_t tls_mem_size;     /* PT_TLS p_memsz: .tdata plus .tbss */
-    uint64_t tls_align;        /* PT_TLS p_align, at least 1 */
-    bool has_metadata;         /* the `.note.cella` section exists */
-    size_t metadata_offset;    /* file offset of the note's descriptor */
-    size_t metadata_size;      /* size of the note's descriptor */
-    bool has_text_relocations; /* DT_TEXTREL or DF_TEXTREL: relocations in read-only pages */
-    bool has_init_section;     /* a `.init` section (its code would never run) */
-    bool has_layout_table;     /* the `.cella_layout` section exists (cella/layout.h) */
+    uint64_t end;                /* end of the last segment rounded up to a page */
+    bool has_tls;                /* a PT_TLS segment exists */
+    uint64_t tls_vaddr;          /* PT_TLS p_vaddr: the TLS initialisation image (.tdata) */
+    uint64_t tls_file_size;      /* PT_TLS p_filesz */
+    uint64_t tls_mem_size;       /* PT_TLS p_memsz: .tdata plus .tbss */
+    uint64_t tls_align;          /* PT_TLS p_align, at least 1 */
+    bool has_metadata;           /* the `.note.cella` section exists */
+    size_t metadata_offset;      /* file offset of the note's descriptor */
+    size_t metadata_size;        /* size of the note's descriptor */
+    bool has_text_relocations;   /* DT_TEXTREL or DF_TEXTREL: relocations in read-only pages */
+    bool has_init_section;       /* a `.init` section (its code would never run) */
+    bool has_layout_table;       /* the `.cella_layout` section exists (cella/layout.h) */
     uint64_t layout_table_vaddr; /* its address (enclave offset), when has_layout_table */
 } cella_image_t;
 

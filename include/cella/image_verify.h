@@ -67,10 +67,9 @@ CELLA_API CELLA_MUST_CHECK cella_result_t cella_image_verify(const void *file, s
  * loader that measures while it places the pages (cella_image_load()); info->mrenclave is
  * not set. Returns as cella_image_verify(). Thread safe.
  */
-CELLA_API CELLA_MUST_CHECK cella_result_t cella_image_verify_signed(const void *file,
-                                                                    size_t file_size,
-                                                                    cella_image_info_t *info,
-                                                                    cella_image_check_t *failed_check);
+CELLA_API CELLA_MUST_CHECK cella_result_t
+cella_image_verify_signed(const void *file, size_t file_size, cella_image_info_t *info,
+                          cella_image_check_t *failed_check);
 
 /*
  * Loads an image checked by cella_image_verify_signed(): writes every measured page of

@@ -51,9 +51,9 @@ typedef struct cella_sha256_ops {
 typedef struct cella_measure {
     const cella_sha256_ops_t *sha256;
     uint64_t enclave_size;
-    int state;                                 /* private */
-    size_t batch_size;                         /* private: bytes waiting in batch */
-    uint8_t batch[CELLA_MEASURE_BATCH_BYTES];  /* private */
+    int state;                                /* private */
+    size_t batch_size;                        /* private: bytes waiting in batch */
+    uint8_t batch[CELLA_MEASURE_BATCH_BYTES]; /* private */
 } cella_measure_t;
 
 /*

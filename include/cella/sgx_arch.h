@@ -93,21 +93,24 @@ CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, date) == 20, "sigstruct.date at 
 CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, header2) == 24, "sigstruct.header2 at 24");
 CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, hw_version) == 40, "sigstruct.hw_version at 40");
 CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, modulus) ==
-                   CELLA_SIGSTRUCT_SIGNED_HEADER_OFFSET + CELLA_SIGSTRUCT_SIGNED_HEADER_BYTES,
-               "the signed header ends where the modulus starts (128)");
+                        CELLA_SIGSTRUCT_SIGNED_HEADER_OFFSET + CELLA_SIGSTRUCT_SIGNED_HEADER_BYTES,
+                    "the signed header ends where the modulus starts (128)");
 CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, exponent) == 512, "sigstruct.exponent at 512");
 CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, signature) == 516, "sigstruct.signature at 516");
 CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, misc_select) == CELLA_SIGSTRUCT_SIGNED_BODY_OFFSET,
-               "the signed body starts at misc_select (900)");
-CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, isv_family_id) == 912, "sigstruct.isv_family_id at 912");
+                    "the signed body starts at misc_select (900)");
+CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, isv_family_id) == 912,
+                    "sigstruct.isv_family_id at 912");
 CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, attributes) == 928, "sigstruct.attributes at 928");
-CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, enclave_hash) == 960, "sigstruct.enclave_hash at 960");
+CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, enclave_hash) == 960,
+                    "sigstruct.enclave_hash at 960");
 CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, isv_ext_prod_id) == 1008,
-               "sigstruct.isv_ext_prod_id at 1008");
-CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, isv_prod_id) == 1024, "sigstruct.isv_prod_id at 1024");
+                    "sigstruct.isv_ext_prod_id at 1008");
+CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, isv_prod_id) == 1024,
+                    "sigstruct.isv_prod_id at 1024");
 CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, reserved4) ==
-                   CELLA_SIGSTRUCT_SIGNED_BODY_OFFSET + CELLA_SIGSTRUCT_SIGNED_BODY_BYTES,
-               "the signed body ends after isv_svn (1028)");
+                        CELLA_SIGSTRUCT_SIGNED_BODY_OFFSET + CELLA_SIGSTRUCT_SIGNED_BODY_BYTES,
+                    "the signed body ends after isv_svn (1028)");
 CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, q1) == 1040, "sigstruct.q1 at 1040");
 CELLA_STATIC_ASSERT(offsetof(cella_sigstruct_t, q2) == 1424, "sigstruct.q2 at 1424");
 
@@ -246,7 +249,7 @@ typedef struct CELLA_PACKED cella_mrenclave_ecreate {
 } cella_mrenclave_ecreate_t;
 
 CELLA_STATIC_ASSERT(sizeof(cella_mrenclave_ecreate_t) == CELLA_MRENCLAVE_RECORD_BYTES,
-               "ECREATE record is 64 bytes");
+                    "ECREATE record is 64 bytes");
 CELLA_STATIC_ASSERT(offsetof(cella_mrenclave_ecreate_t, size) == 12, "ECREATE size at 12");
 
 /* The EADD record: one per added page. */
@@ -258,7 +261,7 @@ typedef struct CELLA_PACKED cella_mrenclave_eadd {
 } cella_mrenclave_eadd_t;
 
 CELLA_STATIC_ASSERT(sizeof(cella_mrenclave_eadd_t) == CELLA_MRENCLAVE_RECORD_BYTES,
-               "EADD record is 64 bytes");
+                    "EADD record is 64 bytes");
 CELLA_STATIC_ASSERT(offsetof(cella_mrenclave_eadd_t, secinfo_flags) == 16, "EADD flags at 16");
 
 /* The EEXTEND record: one per measured 256-byte chunk, followed by the chunk's bytes. */
@@ -269,7 +272,7 @@ typedef struct CELLA_PACKED cella_mrenclave_eextend {
 } cella_mrenclave_eextend_t;
 
 CELLA_STATIC_ASSERT(sizeof(cella_mrenclave_eextend_t) == CELLA_MRENCLAVE_RECORD_BYTES,
-               "EEXTEND record is 64 bytes");
+                    "EEXTEND record is 64 bytes");
 CELLA_STATIC_ASSERT(offsetof(cella_mrenclave_eextend_t, offset) == 8, "EEXTEND offset at 8");
 
 CELLA_EXTERN_C_END

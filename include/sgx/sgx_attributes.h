@@ -73,7 +73,7 @@ typedef struct sgx_misc_attribute {
 
 CELLA_STATIC_ASSERT(sizeof(sgx_misc_attribute_t) == 24, "sgx_misc_attribute_t is 24 bytes");
 CELLA_STATIC_ASSERT(offsetof(sgx_misc_attribute_t, misc_select) == 16,
-               "sgx_misc_attribute_t.misc_select at 16");
+                    "sgx_misc_attribute_t.misc_select at 16");
 
 CELLA_EXTERN_C_END
 

@@ -83,7 +83,7 @@ CELLA_STATIC_ASSERT(sizeof(sgx_key_request_t) == 512, "sgx_key_request_t is 512 
 CELLA_STATIC_ASSERT(offsetof(sgx_key_request_t, isv_svn) == 4, "key_request.isv_svn at 4");
 CELLA_STATIC_ASSERT(offsetof(sgx_key_request_t, cpu_svn) == 8, "key_request.cpu_svn at 8");
 CELLA_STATIC_ASSERT(offsetof(sgx_key_request_t, attribute_mask) == 24,
-               "key_request.attribute_mask at 24");
+                    "key_request.attribute_mask at 24");
 CELLA_STATIC_ASSERT(offsetof(sgx_key_request_t, key_id) == 40, "key_request.key_id at 40");
 CELLA_STATIC_ASSERT(offsetof(sgx_key_request_t, misc_mask) == 72, "key_request.misc_mask at 72");
 CELLA_STATIC_ASSERT(offsetof(sgx_key_request_t, config_svn) == 76, "key_request.config_svn at 76");

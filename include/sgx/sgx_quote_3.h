@@ -101,8 +101,9 @@ typedef struct CELLA_PACKED sgx_quote_header {
 } sgx_quote_header_t;
 
 CELLA_STATIC_ASSERT(sizeof(sgx_quote_header_t) == CELLA_QUOTE3_HEADER_BYTES,
-               "sgx_quote_header_t is 48 bytes");
-CELLA_STATIC_ASSERT(offsetof(sgx_quote_header_t, att_key_data_0) == 4, "header.att_key_data_0 at 4");
+                    "sgx_quote_header_t is 48 bytes");
+CELLA_STATIC_ASSERT(offsetof(sgx_quote_header_t, att_key_data_0) == 4,
+                    "header.att_key_data_0 at 4");
 CELLA_STATIC_ASSERT(offsetof(sgx_quote_header_t, qe_svn) == 8, "header.qe_svn at 8");
 CELLA_STATIC_ASSERT(offsetof(sgx_quote_header_t, pce_svn) == 10, "header.pce_svn at 10");
 CELLA_STATIC_ASSERT(offsetof(sgx_quote_header_t, vendor_id) == 12, "header.vendor_id at 12");
@@ -119,11 +120,12 @@ typedef struct CELLA_PACKED sgx_quote3 {
 
 CELLA_STATIC_ASSERT(sizeof(sgx_quote3_t) == 436, "sgx_quote3_t fixed part is 436 bytes");
 CELLA_STATIC_ASSERT(offsetof(sgx_quote3_t, report_body) == CELLA_QUOTE3_REPORT_BODY_OFFSET,
-               "quote.report_body at 48");
-CELLA_STATIC_ASSERT(offsetof(sgx_quote3_t, signature_data_len) == CELLA_QUOTE3_SIGNATURE_DATA_LEN_OFFSET,
-               "quote.signature_data_len at 432");
+                    "quote.report_body at 48");
+CELLA_STATIC_ASSERT(offsetof(sgx_quote3_t, signature_data_len) ==
+                        CELLA_QUOTE3_SIGNATURE_DATA_LEN_OFFSET,
+                    "quote.signature_data_len at 432");
 CELLA_STATIC_ASSERT(offsetof(sgx_quote3_t, signature_data) == CELLA_QUOTE3_SIGNATURE_DATA_OFFSET,
-               "quote.signature_data at 436");
+                    "quote.signature_data at 436");
 
 /*
  * ECDSA P-256 signature data, 576 fixed bytes, at quote offset 436. qe3_report and
@@ -145,19 +147,20 @@ typedef struct CELLA_PACKED sgx_ql_ecdsa_sig_data {
 } sgx_ql_ecdsa_sig_data_t;
 
 CELLA_STATIC_ASSERT(sizeof(sgx_ql_ecdsa_sig_data_t) == CELLA_QUOTE3_ECDSA_SIG_DATA_BYTES,
-               "sgx_ql_ecdsa_sig_data_t fixed part is 576 bytes");
+                    "sgx_ql_ecdsa_sig_data_t fixed part is 576 bytes");
 CELLA_STATIC_ASSERT(offsetof(sgx_ql_ecdsa_sig_data_t, attest_pub_key) ==
-                   CELLA_QUOTE3_ATTEST_PUB_KEY_OFFSET - CELLA_QUOTE3_SIGNATURE_DATA_OFFSET,
-               "sig_data.attest_pub_key at 64");
+                        CELLA_QUOTE3_ATTEST_PUB_KEY_OFFSET - CELLA_QUOTE3_SIGNATURE_DATA_OFFSET,
+                    "sig_data.attest_pub_key at 64");
 CELLA_STATIC_ASSERT(offsetof(sgx_ql_ecdsa_sig_data_t, qe3_report) ==
-                   CELLA_QUOTE3_QE_REPORT_BODY_OFFSET - CELLA_QUOTE3_SIGNATURE_DATA_OFFSET,
-               "sig_data.qe3_report at 128");
+                        CELLA_QUOTE3_QE_REPORT_BODY_OFFSET - CELLA_QUOTE3_SIGNATURE_DATA_OFFSET,
+                    "sig_data.qe3_report at 128");
 CELLA_STATIC_ASSERT(offsetof(sgx_ql_ecdsa_sig_data_t, qe3_report_sig) ==
-                   CELLA_QUOTE3_QE_REPORT_SIGNATURE_OFFSET - CELLA_QUOTE3_SIGNATURE_DATA_OFFSET,
-               "sig_data.qe3_report_sig at 512");
+                        CELLA_QUOTE3_QE_REPORT_SIGNATURE_OFFSET -
+                            CELLA_QUOTE3_SIGNATURE_DATA_OFFSET,
+                    "sig_data.qe3_report_sig at 512");
 CELLA_STATIC_ASSERT(offsetof(sgx_ql_ecdsa_sig_data_t, auth_certification_data) ==
-                   CELLA_QUOTE3_QE_AUTH_DATA_SIZE_OFFSET - CELLA_QUOTE3_SIGNATURE_DATA_OFFSET,
-               "sig_data.auth_certification_data at 576");
+                        CELLA_QUOTE3_QE_AUTH_DATA_SIZE_OFFSET - CELLA_QUOTE3_SIGNATURE_DATA_OFFSET,
+                    "sig_data.auth_certification_data at 576");
 
 /* QE authentication data: a u16 size, then that many bytes (Intel's QE3: 32 bytes 00..1f). */
 typedef struct CELLA_PACKED sgx_ql_auth_data {
@@ -176,15 +179,15 @@ typedef struct CELLA_PACKED sgx_ql_certification_data {
 } sgx_ql_certification_data_t;
 
 CELLA_STATIC_ASSERT(sizeof(sgx_ql_certification_data_t) == 6,
-               "sgx_ql_certification_data_t fixed part is 6 bytes");
+                    "sgx_ql_certification_data_t fixed part is 6 bytes");
 CELLA_STATIC_ASSERT(offsetof(sgx_ql_certification_data_t, size) == 2, "cert_data.size at 2");
 CELLA_STATIC_ASSERT(offsetof(sgx_ql_certification_data_t, certification_data) == 6,
-               "cert_data.certification_data at 6");
+                    "cert_data.certification_data at 6");
 
-CELLA_STATIC_ASSERT(CELLA_QUOTE3_MIN_BYTES == sizeof(sgx_quote3_t) + sizeof(sgx_ql_ecdsa_sig_data_t) +
-                                             sizeof(sgx_ql_auth_data_t) +
-                                             sizeof(sgx_ql_certification_data_t),
-               "a v3 quote has at least 1020 bytes");
+CELLA_STATIC_ASSERT(CELLA_QUOTE3_MIN_BYTES ==
+                        sizeof(sgx_quote3_t) + sizeof(sgx_ql_ecdsa_sig_data_t) +
+                            sizeof(sgx_ql_auth_data_t) + sizeof(sgx_ql_certification_data_t),
+                    "a v3 quote has at least 1020 bytes");
 
 CELLA_EXTERN_C_END
 

@@ -48,7 +48,8 @@ typedef struct sgx_report_data {
     uint8_t d[SGX_REPORT_DATA_SIZE]; /* 0: opaque caller data */
 } sgx_report_data_t;
 
-CELLA_STATIC_ASSERT(sizeof(sgx_report_data_t) == SGX_REPORT_DATA_SIZE, "sgx_report_data_t is 64 bytes");
+CELLA_STATIC_ASSERT(sizeof(sgx_report_data_t) == SGX_REPORT_DATA_SIZE,
+                    "sgx_report_data_t is 64 bytes");
 
 /* The enclave's product ID (ISVPRODID, from SIGSTRUCT). */
 typedef uint16_t sgx_prod_id_t;
@@ -74,7 +75,8 @@ typedef struct sgx_target_info {
 CELLA_STATIC_ASSERT(sizeof(sgx_target_info_t) == 512, "sgx_target_info_t is 512 bytes");
 CELLA_STATIC_ASSERT(offsetof(sgx_target_info_t, attributes) == 32, "target_info.attributes at 32");
 CELLA_STATIC_ASSERT(offsetof(sgx_target_info_t, config_svn) == 50, "target_info.config_svn at 50");
-CELLA_STATIC_ASSERT(offsetof(sgx_target_info_t, misc_select) == 52, "target_info.misc_select at 52");
+CELLA_STATIC_ASSERT(offsetof(sgx_target_info_t, misc_select) == 52,
+                    "target_info.misc_select at 52");
 CELLA_STATIC_ASSERT(offsetof(sgx_target_info_t, config_id) == 64, "target_info.config_id at 64");
 CELLA_STATIC_ASSERT(offsetof(sgx_target_info_t, reserved3) == 128, "target_info.reserved3 at 128");
 
@@ -99,19 +101,23 @@ typedef struct sgx_report_body {
 } sgx_report_body_t;
 
 CELLA_STATIC_ASSERT(sizeof(sgx_report_body_t) == 384, "sgx_report_body_t is 384 bytes");
-CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, misc_select) == 16, "report_body.misc_select at 16");
+CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, misc_select) == 16,
+                    "report_body.misc_select at 16");
 CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, isv_ext_prod_id) == 32,
-               "report_body.isv_ext_prod_id at 32");
+                    "report_body.isv_ext_prod_id at 32");
 CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, attributes) == 48, "report_body.attributes at 48");
 CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, mr_enclave) == 64, "report_body.mr_enclave at 64");
 CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, mr_signer) == 128, "report_body.mr_signer at 128");
 CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, config_id) == 192, "report_body.config_id at 192");
-CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, isv_prod_id) == 256, "report_body.isv_prod_id at 256");
+CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, isv_prod_id) == 256,
+                    "report_body.isv_prod_id at 256");
 CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, isv_svn) == 258, "report_body.isv_svn at 258");
-CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, config_svn) == 260, "report_body.config_svn at 260");
+CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, config_svn) == 260,
+                    "report_body.config_svn at 260");
 CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, isv_family_id) == 304,
-               "report_body.isv_family_id at 304");
-CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, report_data) == 320, "report_body.report_data at 320");
+                    "report_body.isv_family_id at 304");
+CELLA_STATIC_ASSERT(offsetof(sgx_report_body_t, report_data) == 320,
+                    "report_body.report_data at 320");
 
 /* REPORT, 432 bytes: a body MAC'd with the target enclave's report key. */
 typedef struct sgx_report {

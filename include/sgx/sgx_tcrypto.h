@@ -17,22 +17,22 @@ CELLA_EXTERN_C_BEGIN
  * unlike SEC1 and DCAP quotes. The functions of this header come with cella's trusted
  * cryptography library.
  */
-#define SGX_SHA1_HASH_SIZE       20
-#define SGX_SHA256_HASH_SIZE     32
-#define SGX_SHA384_HASH_SIZE     48
-#define SGX_ECP256_KEY_SIZE      32
+#define SGX_SHA1_HASH_SIZE        20
+#define SGX_SHA256_HASH_SIZE      32
+#define SGX_SHA384_HASH_SIZE      48
+#define SGX_ECP256_KEY_SIZE       32
 #define SGX_NISTP_ECP256_KEY_SIZE (SGX_ECP256_KEY_SIZE / sizeof(uint32_t))
-#define SGX_AESGCM_IV_SIZE       12
-#define SGX_AESGCM_KEY_SIZE      16
-#define SGX_AESGCM_MAC_SIZE      16
-#define SGX_CMAC_KEY_SIZE        16
-#define SGX_CMAC_MAC_SIZE        16
-#define SGX_HMAC256_KEY_SIZE     32
-#define SGX_HMAC256_MAC_SIZE     32
-#define SGX_AESCTR_KEY_SIZE      16
-#define SGX_RSA3072_KEY_SIZE     384
-#define SGX_RSA3072_PRI_EXP_SIZE 384
-#define SGX_RSA3072_PUB_EXP_SIZE 4
+#define SGX_AESGCM_IV_SIZE        12
+#define SGX_AESGCM_KEY_SIZE       16
+#define SGX_AESGCM_MAC_SIZE       16
+#define SGX_CMAC_KEY_SIZE         16
+#define SGX_CMAC_MAC_SIZE         16
+#define SGX_HMAC256_KEY_SIZE      32
+#define SGX_HMAC256_MAC_SIZE      32
+#define SGX_AESCTR_KEY_SIZE       16
+#define SGX_RSA3072_KEY_SIZE      384
+#define SGX_RSA3072_PRI_EXP_SIZE  384
+#define SGX_RSA3072_PUB_EXP_SIZE  4
 
 typedef uint8_t sgx_sha1_hash_t[SGX_SHA1_HASH_SIZE];
 typedef uint8_t sgx_sha256_hash_t[SGX_SHA256_HASH_SIZE];

@@ -55,9 +55,10 @@ typedef struct sgx_sealed_data {
 
 CELLA_STATIC_ASSERT(sizeof(sgx_sealed_data_t) == 560, "sgx_sealed_data_t header is 560 bytes");
 CELLA_STATIC_ASSERT(offsetof(sgx_sealed_data_t, plain_text_offset) == 512,
-               "sealed_data.plain_text_offset at 512");
+                    "sealed_data.plain_text_offset at 512");
 CELLA_STATIC_ASSERT(offsetof(sgx_sealed_data_t, aes_data) == 528, "sealed_data.aes_data at 528");
-CELLA_STATIC_ASSERT(offsetof(sgx_sealed_data_t, aes_data.payload) == 560, "sealed_data payload at 560");
+CELLA_STATIC_ASSERT(offsetof(sgx_sealed_data_t, aes_data.payload) == 560,
+                    "sealed_data payload at 560");
 
 /*
  * Sealing functions.

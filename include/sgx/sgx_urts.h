@@ -45,8 +45,8 @@ typedef uint8_t sgx_launch_token_t[1024];
  * SGX_ERROR_MEMORY_MAP_FAILURE or SGX_ERROR_FEATURE_NOT_SUPPORTED; the log says why.
  */
 sgx_status_t SGXAPI sgx_create_enclave(const char *file_name, const int debug,
-                                       sgx_launch_token_t *launch_token,
-                                       int *launch_token_updated, sgx_enclave_id_t *enclave_id,
+                                       sgx_launch_token_t *launch_token, int *launch_token_updated,
+                                       sgx_enclave_id_t *enclave_id,
                                        sgx_misc_attribute_t *misc_attr);
 
 /*
@@ -55,8 +55,7 @@ sgx_status_t SGXAPI sgx_create_enclave(const char *file_name, const int debug,
  */
 sgx_status_t SGXAPI sgx_create_enclave_ex(const char *file_name, const int debug,
                                           sgx_launch_token_t *launch_token,
-                                          int *launch_token_updated,
-                                          sgx_enclave_id_t *enclave_id,
+                                          int *launch_token_updated, sgx_enclave_id_t *enclave_id,
                                           sgx_misc_attribute_t *misc_attr,
                                           const uint32_t ex_features,
                                           const void *ex_features_p[32]);

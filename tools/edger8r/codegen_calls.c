@@ -358,8 +358,8 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
             cg->deep_uses[cg_composite_index(cg, element)].scrub_in_place = true;
             cg_line(t, 1, "if (_p_%s != NULL) /* the callee's padding stays inside (B9) */",
                     p->name);
-            cg_line(t, 2, "cella_scrub_in_place_%s(_p_%s, _len_%s / sizeof(%s %s));",
-                    element->name, p->name, p->name, cg_composite_keyword(element), element->name);
+            cg_line(t, 2, "cella_scrub_in_place_%s(_p_%s, _len_%s / sizeof(%s %s));", element->name,
+                    p->name, p->name, cg_composite_keyword(element), element->name);
         }
     }
     const cella_edl_composite_t *result =

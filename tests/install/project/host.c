@@ -22,8 +22,8 @@ int main(int argc, char **argv)
         return 2;
     }
     sgx_enclave_id_t enclave_id = 0;
-    sgx_status_t status = sgx_create_enclave(argv[1], SGX_DEBUG_FLAG, NULL, NULL, &enclave_id,
-                                             NULL);
+    sgx_status_t status =
+        sgx_create_enclave(argv[1], SGX_DEBUG_FLAG, NULL, NULL, &enclave_id, NULL);
     if (status != SGX_SUCCESS) {
         fprintf(stderr, "hello: sgx_create_enclave: 0x%04x\n", (unsigned)status);
         return 1;
@@ -38,8 +38,8 @@ int main(int argc, char **argv)
         return 1;
     }
     if (length != (int)strlen(expected) || strcmp(reply, expected) != 0 || notes_count != 1) {
-        fprintf(stderr, "hello: the enclave answered \"%s\" (%d) after %d notes\n", reply,
-                length, notes_count);
+        fprintf(stderr, "hello: the enclave answered \"%s\" (%d) after %d notes\n", reply, length,
+                notes_count);
         return 1;
     }
     if (destroy_status != SGX_SUCCESS) {

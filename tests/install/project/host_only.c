@@ -8,8 +8,8 @@
 int main(void)
 {
     sgx_enclave_id_t enclave_id = 0;
-    sgx_status_t status = sgx_create_enclave("/nonexistent/enclave.signed.so", SGX_DEBUG_FLAG,
-                                             NULL, NULL, &enclave_id, NULL);
+    sgx_status_t status = sgx_create_enclave("/nonexistent/enclave.signed.so", SGX_DEBUG_FLAG, NULL,
+                                             NULL, &enclave_id, NULL);
     if (status != SGX_ERROR_ENCLAVE_FILE_ACCESS) {
         fprintf(stderr, "host_only: creating a missing enclave gave 0x%04x, not 0x%04x\n",
                 (unsigned)status, (unsigned)SGX_ERROR_ENCLAVE_FILE_ACCESS);

@@ -23,7 +23,8 @@ static void every_result_code_has_its_own_name(void **state)
 static void an_unknown_code_is_named_unknown(void **state)
 {
     (void)state;
-    assert_string_equal(cella_result_str((cella_result_t)CELLA_RESULT_COUNT), "unknown result code");
+    assert_string_equal(cella_result_str((cella_result_t)CELLA_RESULT_COUNT),
+                        "unknown result code");
 }
 
 int main(void)

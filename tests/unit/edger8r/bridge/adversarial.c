@@ -734,9 +734,9 @@ static void struct_padding_leaves_the_enclave_as_zeros(void **state)
     memset(out, 0x5a, sizeof(out));
     trusted_double_set_host(recording_host, NULL);
     seen_size = 0;
-    assert_int_equal(trusted_double_ecall(ECALL_PADDED, (const uint8_t *)&ms, sizeof(ms), out,
-                                          sizeof(out)),
-                     SGX_SUCCESS);
+    assert_int_equal(
+        trusted_double_ecall(ECALL_PADDED, (const uint8_t *)&ms, sizeof(ms), out, sizeof(out)),
+        SGX_SUCCESS);
 
     /* The ECALL's result and its [out] struct. */
     assert_zero_padding(out, 'k', 77);
@@ -816,8 +816,8 @@ int main(void)
         cmocka_unit_test_setup(ocall_pointers_must_point_into_the_enclave, reset),
         cmocka_unit_test_setup(an_ocall_pointer_result_into_the_enclave_is_refused, reset),
         cmocka_unit_test_setup(struct_padding_leaves_the_enclave_as_zeros, reset),
-        cmocka_unit_test_setup(
-            nested_structs_arrays_of_them_and_unions_leave_without_padding, reset),
+        cmocka_unit_test_setup(nested_structs_arrays_of_them_and_unions_leave_without_padding,
+                               reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
