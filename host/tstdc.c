@@ -27,10 +27,10 @@
 #define BUCKET_COUNT (1u << BUCKET_BITS)
 
 struct event {
-    struct event *next;   /* in its bucket */
-    const void *key;      /* the enclave thread's self value */
-    unsigned users;       /* threads between event_get and event_put; under table_lock */
-    uint32_t word;        /* 1 while set; atomic, the futex word */
+    struct event *next; /* in its bucket */
+    const void *key;    /* the enclave thread's self value */
+    unsigned users;     /* threads between event_get and event_put; under table_lock */
+    uint32_t word;      /* 1 while set; atomic, the futex word */
 };
 
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -39,6 +39,9 @@ CELLA_EXTERN_C_BEGIN
  *         undefined reference to `sgx_thread_wait_untrusted_event_ocall'
  *
  * cella's host runtime (libcella_host, libsgx_urts) implements the host side of the OCALLs.
+ * Code that includes this header only for its types may define CELLA_SGX_THREAD_NO_LINK_CHECK
+ * first; if such an enclave lacks the import, the first thread that has to wait or wake
+ * another prints why and crashes the enclave.
  *
  * The objects must live in enclave memory (globals, heap or stack of the enclave): a pointer
  * outside the enclave, or misaligned for its type, is EINVAL, since the host could otherwise
@@ -78,17 +81,19 @@ typedef struct sgx_thread_mutex {
 CELLA_STATIC_ASSERT(sizeof(sgx_thread_mutex_t) == 16 + 3 * sizeof(sgx_thread_t),
                     "sgx_thread_mutex_t has the SDK's layout");
 
-#define SGX_THREAD_NONRECURSIVE_MUTEX_INITIALIZER                                          \
-    {                                                                                      \
-        0, SGX_THREAD_MUTEX_NONRECURSIVE, 0, SGX_THREAD_T_NULL, {                          \
-            SGX_THREAD_T_NULL, SGX_THREAD_T_NULL                                           \
-        }                                                                                  \
+#define SGX_THREAD_NONRECURSIVE_MUTEX_INITIALIZER               \
+    {                                                           \
+        0, SGX_THREAD_MUTEX_NONRECURSIVE, 0, SGX_THREAD_T_NULL, \
+        {                                                       \
+            SGX_THREAD_T_NULL, SGX_THREAD_T_NULL                \
+        }                                                       \
     }
-#define SGX_THREAD_RECURSIVE_MUTEX_INITIALIZER                                             \
-    {                                                                                      \
-        0, SGX_THREAD_MUTEX_RECURSIVE, 0, SGX_THREAD_T_NULL, {                             \
-            SGX_THREAD_T_NULL, SGX_THREAD_T_NULL                                           \
-        }                                                                                  \
+#define SGX_THREAD_RECURSIVE_MUTEX_INITIALIZER               \
+    {                                                        \
+        0, SGX_THREAD_MUTEX_RECURSIVE, 0, SGX_THREAD_T_NULL, \
+        {                                                    \
+            SGX_THREAD_T_NULL, SGX_THREAD_T_NULL             \
+        }                                                    \
     }
 #define SGX_THREAD_MUTEX_INITIALIZER SGX_THREAD_NONRECURSIVE_MUTEX_INITIALIZER
 
@@ -106,11 +111,12 @@ typedef struct sgx_thread_cond {
 CELLA_STATIC_ASSERT(sizeof(sgx_thread_cond_t) == 3 * sizeof(sgx_thread_t),
                     "sgx_thread_cond_t has the SDK's layout");
 
-#define SGX_THREAD_COND_INITIALIZER                                                        \
-    {                                                                                      \
-        0, {                                                                               \
-            SGX_THREAD_T_NULL, SGX_THREAD_T_NULL                                           \
-        }                                                                                  \
+#define SGX_THREAD_COND_INITIALIZER              \
+    {                                            \
+        0,                                       \
+        {                                        \
+            SGX_THREAD_T_NULL, SGX_THREAD_T_NULL \
+        }                                        \
     }
 
 /* Condition variable attributes: none exist; sgx_thread_cond_init ignores them. */

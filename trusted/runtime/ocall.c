@@ -11,7 +11,35 @@
 #include <sgx_trts.h>
 
 #include "../libc/hooks.h"
+#include "exit.h"
 #include "trts.h"
+
+/*
+ * The untrusted side's functions are reached only through cella_trts_call_out (exit.S), which
+ * scrubs registers on the way out and restores the flags and floating-point control state the
+ * C code relies on when the host returns.
+ */
+static int32_t host_ocall(struct trts_thread *thread, uint32_t index, const uint8_t *in,
+                          size_t in_size, uint8_t *out, size_t out_size)
+{
+    /* The function returns an int32_t: only %eax is its result. */
+    return (int32_t)(uint32_t)cella_trts_call_out((uintptr_t)thread->ops.ocall,
+                                                  (uintptr_t)thread->context, index,
+                                                  (uintptr_t)in, in_size, (uintptr_t)out,
+                                                  out_size);
+}
+
+static void *host_alloc(struct trts_thread *thread, size_t size)
+{
+    return (void *)(uintptr_t)cella_trts_call_out((uintptr_t)thread->ops.ocall_alloc,
+                                                  (uintptr_t)thread->context, size, 0, 0, 0, 0);
+}
+
+static void host_free(struct trts_thread *thread, void *memory)
+{
+    (void)cella_trts_call_out((uintptr_t)thread->ops.ocall_free, (uintptr_t)thread->context,
+                              (uintptr_t)memory, 0, 0, 0, 0);
+}
 
 /* OCALL buffers: input first, output at the next 16-byte boundary, in one untrusted block. */
 static size_t output_offset(size_t in_size)
@@ -34,7 +62,7 @@ int32_t cella_ocall_begin(cella_bridge_call_t *call, size_t in_size, size_t out_
         !cella_size_add(output_offset(in_size), out_size, &total))
         return SGX_ERROR_INVALID_PARAMETER;
 
-    block = thread->ops.ocall_alloc(thread->context, total == 0 ? 1 : total);
+    block = host_alloc(thread, total == 0 ? 1 : total);
     if (block == NULL)
         return SGX_ERROR_OUT_OF_MEMORY;
     /* Memory for the host must lie wholly outside; anything else is an attack. */
@@ -61,8 +89,7 @@ int32_t cella_ocall_invoke(cella_bridge_call_t *call, uint32_t index)
 
     thread->ocall_depth++;
     thread->ocall_index = index;
-    status = thread->ops.ocall(thread->context, index, call->in, call->in_size, call->out,
-                               call->out_size);
+    status = host_ocall(thread, index, call->in, call->in_size, call->out, call->out_size);
     thread->ocall_index = outer_index;
     thread->ocall_depth--;
     if (status != SGX_SUCCESS || call->out_size == 0)
@@ -87,7 +114,7 @@ void cella_ocall_end(cella_bridge_call_t *call)
         memset(call->out, 0, call->out_size);
         free(call->out);
     }
-    thread->ops.ocall_free(thread->context, call->runtime);
+    host_free(thread, call->runtime);
     memset(call, 0, sizeof(*call));
 }
 
@@ -101,7 +128,7 @@ void *sgx_ocalloc(size_t size)
     node = malloc(sizeof(*node));
     if (node == NULL)
         return NULL;
-    node->block = thread->ops.ocall_alloc(thread->context, size);
+    node->block = host_alloc(thread, size);
     if (node->block == NULL) {
         free(node);
         return NULL;
@@ -120,7 +147,7 @@ void sgx_ocfree(void)
     while (thread->ocalloc != NULL) {
         struct trts_ocalloc *node = thread->ocalloc;
         thread->ocalloc = node->next;
-        thread->ops.ocall_free(thread->context, node->block);
+        host_free(thread, node->block);
         free(node);
     }
 }

@@ -36,7 +36,7 @@ __attribute__((noreturn)) static void fail(const char *message)
     cella_trts_abort();
 }
 
-/* ---- spinlock ---------------------------------------------------------------------------- */
+/* ---- spinlock -------------------------------------------------------------------------------- */
 
 static void spin_lock(uint32_t *lock)
 {
@@ -52,7 +52,7 @@ static void spin_unlock(uint32_t *lock)
     __atomic_store_n(lock, 0u, __ATOMIC_RELEASE);
 }
 
-/* ---- threads and queues ------------------------------------------------------------------ */
+/* ---- threads and queues ---------------------------------------------------------------------- */
 
 sgx_thread_t sgx_thread_self(void)
 {
@@ -111,7 +111,7 @@ static bool queue_contains(const sgx_thread_queue_t *queue, sgx_thread_t thread)
     return false;
 }
 
-/* ---- sleeping and waking (the OCALLs of sgx_tstdc.edl) ----------------------------------- */
+/* ---- sleeping and waking (the OCALLs of sgx_tstdc.edl) --------------------------------------- */
 
 __attribute__((noreturn)) static void missing_edl_import(void)
 {
@@ -161,7 +161,7 @@ static void event_set_many(const void **waiters, size_t count)
     (void)sgx_thread_set_multiple_untrusted_events_ocall(&host_result, waiters, count);
 }
 
-/* ---- mutexes ----------------------------------------------------------------------------- */
+/* ---- mutexes --------------------------------------------------------------------------------- */
 
 /* In enclave memory (never the host's, which could rewrite the queue) and aligned. */
 static bool object_valid(const void *object, size_t size, size_t alignment)
@@ -205,8 +205,7 @@ int sgx_thread_mutex_destroy(sgx_thread_mutex_t *mutex)
     spin_lock(&mutex->m_lock);
     if (!mutex_kind_valid(mutex)) {
         result = EINVAL;
-    } else if (mutex->m_owner != SGX_THREAD_T_NULL ||
-               mutex->m_queue.m_first != SGX_THREAD_T_NULL) {
+    } else if (mutex->m_owner != SGX_THREAD_T_NULL || mutex->m_queue.m_first != SGX_THREAD_T_NULL) {
         result = EBUSY;
     } else {
         mutex->m_control = 0;
@@ -272,8 +271,7 @@ int sgx_thread_mutex_trylock(sgx_thread_mutex_t *mutex)
         } else {
             result = EBUSY;
         }
-    } else if (mutex->m_owner == SGX_THREAD_T_NULL &&
-               mutex->m_queue.m_first == SGX_THREAD_T_NULL) {
+    } else if (mutex->m_owner == SGX_THREAD_T_NULL && mutex->m_queue.m_first == SGX_THREAD_T_NULL) {
         mutex->m_owner = self;
         mutex->m_refcount = 1;
         result = 0;
@@ -311,7 +309,7 @@ int sgx_thread_mutex_unlock(sgx_thread_mutex_t *mutex)
     return result;
 }
 
-/* ---- condition variables ----------------------------------------------------------------- */
+/* ---- condition variables --------------------------------------------------------------------- */
 
 static bool cond_valid(const sgx_thread_cond_t *cond)
 {

@@ -14,6 +14,7 @@
 
 #include "../../common/entry_abi.h"
 #include "../libc/hooks.h"
+#include "exit.h"
 #include "trts.h"
 
 /*
@@ -106,7 +107,8 @@ void cella_trts_abort(void)
 
     atomic_store(&crashed, 1);
     if (thread->ops.crash != NULL)
-        thread->ops.crash(thread->context);
+        (void)cella_trts_call_out((uintptr_t)thread->ops.crash, (uintptr_t)thread->context, 0, 0,
+                                  0, 0, 0);
     /* No way out was given, or it returned: fault, and let the backend see a crash. */
     for (;;)
         __builtin_trap();

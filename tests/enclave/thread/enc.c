@@ -10,13 +10,13 @@
 #include "thread_t.h"
 
 /* The tests check results through ECALL return values; a broken lock is a crash. */
-#define MUST(call)                                                                         \
-    do {                                                                                   \
-        if ((call) != 0)                                                                   \
-            abort();                                                                       \
+#define MUST(call)       \
+    do {                 \
+        if ((call) != 0) \
+            abort();     \
     } while (0)
 
-/* ---- a counter ----------------------------------------------------------------------------- */
+/* ---- a counter ------------------------------------------------------------------------------- */
 
 static sgx_thread_mutex_t counter_lock = SGX_THREAD_MUTEX_INITIALIZER;
 static volatile uint64_t counter;
@@ -40,7 +40,7 @@ uint64_t ecall_counter(void)
     return value;
 }
 
-/* ---- a bounded queue --------------------------------------------------------------------- */
+/* ---- a bounded queue ------------------------------------------------------------------------- */
 
 #define QUEUE_CAPACITY 4
 
@@ -101,7 +101,7 @@ int ecall_consumers_waiting(void)
     return waiting;
 }
 
-/* ---- a gate ------------------------------------------------------------------------------ */
+/* ---- a gate ---------------------------------------------------------------------------------- */
 
 static sgx_thread_mutex_t gate_lock = SGX_THREAD_MUTEX_INITIALIZER;
 static sgx_thread_cond_t gate_cond = SGX_THREAD_COND_INITIALIZER;
@@ -152,7 +152,7 @@ int ecall_gate_reset(void)
     return result;
 }
 
-/* ---- single operations on test mutexes ------------------------------------------------------ */
+/* ---- single operations on test mutexes ------------------------------------------------------- */
 
 static sgx_thread_mutex_t test_mutexes[] = {
     [TEST_MUTEX_PLAIN] = SGX_THREAD_MUTEX_INITIALIZER,
@@ -222,7 +222,7 @@ int ecall_mutex_has_waiters(int which)
            SGX_THREAD_T_NULL;
 }
 
-/* ---- a recursive mutex across a condition wait --------------------------------------------- */
+/* ---- a recursive mutex across a condition wait ----------------------------------------------- */
 
 static sgx_thread_mutex_t recursive_lock = SGX_THREAD_RECURSIVE_MUTEX_INITIALIZER;
 static sgx_thread_cond_t recursive_cond = SGX_THREAD_COND_INITIALIZER;
@@ -271,7 +271,7 @@ int ecall_recursive_signal(void)
     return result;
 }
 
-/* ---- misuse ------------------------------------------------------------------------------ */
+/* ---- misuse ---------------------------------------------------------------------------------- */
 
 void ecall_misuse(int *results, size_t n)
 {
@@ -306,7 +306,7 @@ int ecall_mutex_init_at(void *memory)
     return sgx_thread_mutex_init((sgx_thread_mutex_t *)memory, NULL);
 }
 
-/* ---- identity and CPUID ------------------------------------------------------------------ */
+/* ---- identity and CPUID ---------------------------------------------------------------------- */
 
 uint64_t ecall_self(void)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* tests/enclave/thread/host.c: sgx_thread mutexes and condition variables across enclave threads. */
+/* tests/enclave/thread/host.c: sgx_thread mutexes and condition variables across threads. */
 #define _POSIX_C_SOURCE 200809L
 #include <cpuid.h>
 #include <errno.h>
@@ -19,16 +19,18 @@
 #include <cella/log.h>
 #include <sgx_urts.h>
 
+#include "no_import_u.h"
 #include "thread_u.h"
 
-#define COUNTING_THREADS     4 /* = TCSNum */
+#define COUNTING_THREADS      4 /* = TCSNum */
 #define INCREMENTS_PER_THREAD 10000
-#define GATE_THREADS         3 /* one TCS stays free for the thread that opens the gate */
+#define GATE_THREADS          3 /* one TCS stays free for the thread that opens the gate */
 
 static sgx_enclave_id_t enclave_id;
 
-/* ---- threads that make one ECALL each ---------------------------------------------------------
- * cmocka's assertions work only on the test's own thread: background threads record what
+/* ---- threads that make one ECALL each ------------------------------------------------------- */
+
+/* cmocka's assertions work only on the test's own thread: background threads record what
  * happened, and the test checks it after joining them. */
 
 struct background {
@@ -91,8 +93,9 @@ static void wait_until_mutex_has_waiters(int which)
     }
 }
 
-/* ---- holding a mutex on another enclave thread ------------------------------------------------
- * ecall_hold locks a mutex and calls ocall_holding, which keeps that enclave thread (and its
+/* ---- holding a mutex on another enclave thread ---------------------------------------------- */
+
+/* ecall_hold locks a mutex and calls ocall_holding, which keeps that enclave thread (and its
  * TCS) busy until the test lets go: any ECALL the test makes meanwhile runs on another TCS,
  * that is, as another enclave thread. */
 
@@ -157,8 +160,8 @@ static void hold_finish(struct background *holder)
 
 static void run_sequence(struct background *background, const int *ops, size_t count)
 {
-    background->status = ecall_mutex_sequence(enclave_id, background->which, ops,
-                                               background->results, count);
+    background->status =
+        ecall_mutex_sequence(enclave_id, background->which, ops, background->results, count);
 }
 
 static void run_lock_then_unlock(struct background *background)
@@ -167,7 +170,7 @@ static void run_lock_then_unlock(struct background *background)
     run_sequence(background, ops, 2);
 }
 
-/* ---- the counter ------------------------------------------------------------------------------ */
+/* ---- the counter ----------------------------------------------------------------------------- */
 
 static pthread_barrier_t counting_start;
 
@@ -199,7 +202,7 @@ static void four_threads_incrementing_a_counter_under_a_mutex_lose_no_update(voi
     assert_int_equal(after - before, (uint64_t)COUNTING_THREADS * INCREMENTS_PER_THREAD);
 }
 
-/* ---- the queue -------------------------------------------------------------------------------- */
+/* ---- the queue ------------------------------------------------------------------------------- */
 
 static void run_consume(struct background *background)
 {
@@ -245,7 +248,7 @@ static void a_producer_and_a_consumer_pass_a_thousand_items_through_a_small_queu
     assert_int_equal(consumer.sum, 1000 * 1001 / 2);
 }
 
-/* ---- the gate --------------------------------------------------------------------------------- */
+/* ---- the gate -------------------------------------------------------------------------------- */
 
 static void run_gate_wait(struct background *background)
 {
@@ -281,7 +284,7 @@ static void a_broadcast_wakes_every_thread_waiting_at_the_gate(void **state)
     assert_int_equal(result, 0);
 }
 
-/* ---- mutex operations --------------------------------------------------------------------------- */
+/* ---- mutex operations ------------------------------------------------------------------------ */
 
 #define MAX_STEPS 12
 
@@ -298,27 +301,34 @@ static void mutex_operations_on_one_thread_return_what_the_sdk_returns(void **st
     (void)state;
     static const struct sequence_case cases[] = {
         {"trylock takes a free mutex and is busy on its own non-recursive one",
-         TEST_MUTEX_PLAIN, 5,
+         TEST_MUTEX_PLAIN,
+         5,
          {OP_TRYLOCK, OP_TRYLOCK, OP_LOCK, OP_UNLOCK, OP_UNLOCK},
          {0, EBUSY, EDEADLK, 0, EPERM}},
-        {"a recursive mutex is locked as often as it is unlocked", TEST_MUTEX_RECURSIVE, 7,
+        {"a recursive mutex is locked as often as it is unlocked",
+         TEST_MUTEX_RECURSIVE,
+         7,
          {OP_LOCK, OP_LOCK, OP_TRYLOCK, OP_UNLOCK, OP_UNLOCK, OP_UNLOCK, OP_UNLOCK},
          {0, 0, 0, 0, 0, 0, EPERM}},
         {"a locked mutex is not destroyed; a destroyed one is invalid until initialised",
-         TEST_MUTEX_SCRATCH, 11,
-         {OP_LOCK, OP_DESTROY, OP_UNLOCK, OP_DESTROY, OP_LOCK, OP_TRYLOCK, OP_UNLOCK,
-          OP_DESTROY, OP_INIT, OP_LOCK, OP_UNLOCK},
+         TEST_MUTEX_SCRATCH,
+         11,
+         {OP_LOCK, OP_DESTROY, OP_UNLOCK, OP_DESTROY, OP_LOCK, OP_TRYLOCK, OP_UNLOCK, OP_DESTROY,
+          OP_INIT, OP_LOCK, OP_UNLOCK},
          {0, EBUSY, 0, 0, EINVAL, EINVAL, EINVAL, EINVAL, 0, 0, 0}},
-        {"a mutex unlocked by nobody cannot be unlocked", TEST_MUTEX_PLAIN, 1, {OP_UNLOCK},
+        {"a mutex unlocked by nobody cannot be unlocked",
+         TEST_MUTEX_PLAIN,
+         1,
+         {OP_UNLOCK},
          {EPERM}},
     };
 
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         int results[MAX_STEPS];
         memset(results, 0x55, sizeof(results));
-        assert_int_equal(ecall_mutex_sequence(enclave_id, cases[k].which, cases[k].ops, results,
-                                              cases[k].count),
-                         SGX_SUCCESS);
+        assert_int_equal(
+            ecall_mutex_sequence(enclave_id, cases[k].which, cases[k].ops, results, cases[k].count),
+            SGX_SUCCESS);
         for (size_t i = 0; i < cases[k].count; i++) {
             if (results[i] != cases[k].expected[i])
                 fail_msg("%s: step %zu returned %d, expected %d", cases[k].what, i, results[i],
@@ -412,8 +422,7 @@ static void invalid_objects_and_unowned_mutexes_are_refused(void **state)
                      SGX_SUCCESS);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         if (results[i] != cases[i].expected)
-            fail_msg("%s: returned %d, expected %d", cases[i].what, results[i],
-                     cases[i].expected);
+            fail_msg("%s: returned %d, expected %d", cases[i].what, results[i], cases[i].expected);
     }
 }
 
@@ -446,7 +455,7 @@ static void each_enclave_thread_has_its_own_identity(void **state)
     assert_int_equal(holder_self % 4096, 0);
 }
 
-/* ---- CPUID and the host's events -------------------------------------------------------------- */
+/* ---- CPUID and the host's events ------------------------------------------------------------- */
 
 static void cpuid_from_the_enclave_runs_on_the_host(void **state)
 {
@@ -512,7 +521,21 @@ static void host_events_refuse_null_threads(void **state)
     assert_int_equal(sgx_thread_wait_untrusted_event_ocall(one_null[0]), SGX_SUCCESS);
 }
 
-/* ---- harness ---------------------------------------------------------------------------------- */
+static void a_thread_that_must_wait_crashes_an_enclave_without_the_sgx_tstdc_import(void **state)
+{
+    (void)state;
+    sgx_enclave_id_t id = 0;
+    int result = -1;
+
+    assert_int_equal(
+        sgx_create_enclave(CELLA_TEST_NO_IMPORT_ENCLAVE, SGX_DEBUG_FLAG, NULL, NULL, &id, NULL),
+        SGX_SUCCESS);
+    /* Never a silent hang or spin: the runtime says what is missing and stops the enclave. */
+    assert_int_equal(ecall_wait_without_import(id, &result), SGX_ERROR_ENCLAVE_CRASHED);
+    assert_int_equal(sgx_destroy_enclave(id), SGX_SUCCESS);
+}
+
+/* ---- harness --------------------------------------------------------------------------------- */
 
 static int create(void **state)
 {
@@ -554,6 +577,7 @@ int main(void)
         cmocka_unit_test(a_host_event_set_before_the_wait_is_not_lost),
         cmocka_unit_test(a_host_event_wakes_a_thread_that_sleeps_on_it),
         cmocka_unit_test(host_events_refuse_null_threads),
+        cmocka_unit_test(a_thread_that_must_wait_crashes_an_enclave_without_the_sgx_tstdc_import),
     };
     cella_log_set_handler(log_to_stderr, NULL);
     return cmocka_run_group_tests(tests, create, destroy);
