@@ -24,9 +24,8 @@ static int32_t host_ocall(struct trts_thread *thread, uint32_t index, const uint
 {
     /* The function returns an int32_t: only %eax is its result. */
     return (int32_t)(uint32_t)cella_trts_call_out((uintptr_t)thread->ops.ocall,
-                                                  (uintptr_t)thread->context, index,
-                                                  (uintptr_t)in, in_size, (uintptr_t)out,
-                                                  out_size);
+                                                  (uintptr_t)thread->context, index, (uintptr_t)in,
+                                                  in_size, (uintptr_t)out, out_size);
 }
 
 static void *host_alloc(struct trts_thread *thread, size_t size)

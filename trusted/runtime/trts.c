@@ -107,8 +107,8 @@ void cella_trts_abort(void)
 
     atomic_store(&crashed, 1);
     if (thread->ops.crash != NULL)
-        (void)cella_trts_call_out((uintptr_t)thread->ops.crash, (uintptr_t)thread->context, 0, 0,
-                                  0, 0, 0);
+        (void)cella_trts_call_out((uintptr_t)thread->ops.crash, (uintptr_t)thread->context, 0, 0, 0,
+                                  0, 0);
     /* No way out was given, or it returned: fault, and let the backend see a crash. */
     for (;;)
         __builtin_trap();

@@ -15,10 +15,10 @@ enum {
 
 /* What the host's OCALL 0 does last before it returns (its input, one int). */
 enum {
-    CPU_STATE_SET_DF,        /* std */
-    CPU_STATE_SET_ROUND_UP,  /* MXCSR and the x87 control word: round towards +infinity */
-    CPU_STATE_SET_AC,        /* RFLAGS.AC */
-    CPU_STATE_FIND_CANARY,   /* count %xmm8-%xmm15 holding CPU_STATE_CANARY, answer the count */
+    CPU_STATE_SET_DF,       /* std */
+    CPU_STATE_SET_ROUND_UP, /* MXCSR and the x87 control word: round towards +infinity */
+    CPU_STATE_SET_AC,       /* RFLAGS.AC */
+    CPU_STATE_FIND_CANARY,  /* count %xmm8-%xmm15 holding CPU_STATE_CANARY, answer the count */
 };
 
 #define CPU_STATE_COPY_BYTES 4096

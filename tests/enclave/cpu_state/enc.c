@@ -95,8 +95,8 @@ static int32_t ecall_divide(const uint8_t *in, size_t in_size, uint8_t *out, siz
 /* Unaligned loads after the host set RFLAGS.AC: each would raise #AC, and crash the enclave. */
 static int32_t ecall_unaligned(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
 {
-    static const uint8_t bytes[16] __attribute__((aligned(16))) = {1, 2, 3,  4,  5,  6,  7,  8,
-                                                                    9, 10, 11, 12, 13, 14, 15, 16};
+    static const uint8_t bytes[16]
+        __attribute__((aligned(16))) = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     uint64_t sum = 0;
     int answer = 0;
     (void)in, (void)in_size;
@@ -109,7 +109,7 @@ static int32_t ecall_unaligned(const uint8_t *in, size_t in_size, uint8_t *out, 
         uint64_t word;
         uint32_t half;
         __asm__ __volatile__("movq (%2), %0\n\tmovl 1(%2), %1"
-                             : "=r"(word), "=r"(half)
+                             : "=&r"(word), "=r"(half)
                              : "r"(bytes + offset)
                              : "memory");
         sum += word + half;
@@ -121,11 +121,10 @@ static int32_t ecall_unaligned(const uint8_t *in, size_t in_size, uint8_t *out, 
  * Puts a canary in %xmm8-%xmm15, which nothing between here and the OCALL uses, and lets the
  * host look for it; the host answers how many of those registers still held it.
  */
-static int32_t ecall_leave_vectors(const uint8_t *in, size_t in_size, uint8_t *out,
-                                   size_t out_size)
+static int32_t ecall_leave_vectors(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
 {
-    static const uint64_t canary[2] __attribute__((aligned(16))) = {CPU_STATE_CANARY,
-                                                                    CPU_STATE_CANARY};
+    static const uint64_t canary[2]
+        __attribute__((aligned(16))) = {CPU_STATE_CANARY, CPU_STATE_CANARY};
     int answer = -1;
     (void)in, (void)in_size;
 
@@ -135,8 +134,7 @@ static int32_t ecall_leave_vectors(const uint8_t *in, size_t in_size, uint8_t *o
                          "movdqa (%0), %%xmm14\n\tmovdqa (%0), %%xmm15"
                          :
                          : "r"(canary)
-                         : "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14",
-                           "xmm15");
+                         : "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
     int32_t status = call_host(CPU_STATE_FIND_CANARY, &answer);
     if (status != SGX_SUCCESS)
         return status;
