@@ -159,6 +159,8 @@ fault_handler(int signal_number, siginfo_t *info, void *context)
         uc->uc_mcontext.gregs[REG_RDI] = (greg_t)(uintptr_t)frame;
         uc->uc_mcontext.gregs[REG_RSI] = (greg_t)SGX_ERROR_ENCLAVE_CRASHED;
         uc->uc_mcontext.gregs[REG_RSP] = (greg_t)(frame->host_rsp - 64);
+        /* The host resumes with the C ABI's flags, whatever the enclave left: DF and AC clear. */
+        uc->uc_mcontext.gregs[REG_EFL] &= ~(greg_t)((1 << 10) | (1 << 18));
         return;
     }
 

@@ -83,6 +83,7 @@ cella_sim_unwind:
     .size cella_sim_unwind, . - cella_sim_unwind
 
 restore_host:
+    cld                                 /* host code runs with DF clear, whatever the enclave did */
     addq $8, %rsp
     popq %r15
     popq %r14
@@ -113,6 +114,7 @@ restore_host:
     movq FRAME_HOST_RSP(%rdi), %rsp
     subq $16, %rsp                      /* keep the frame; stays 16-byte aligned */
     movq %rdi, (%rsp)
+    cld
     callq \handler
     movq (%rsp), %rdi
     movq FRAME_ENCLAVE_FS(%rdi), %rdx
