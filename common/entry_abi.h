@@ -65,6 +65,14 @@ typedef struct cella_entry_request {
     size_t out_size;
     const cella_entry_ops_t *ops; /* untrusted functions */
     void *context;                /* passed back to every ops function */
+    /*
+     * CELLA_ENTRY_INIT only: the untrusted memory enclave code may use, the region shared
+     * with the host (the sandbox's call slots and arenas). When set, sgx_is_outside_enclave()
+     * is true only inside it, so a [user_check] pointer cannot reach the backend's own
+     * memory. Size 0: every address outside the enclave counts (sim).
+     */
+    const uint8_t *untrusted_base;
+    size_t untrusted_size;
 } cella_entry_request_t;
 
 typedef int32_t (*cella_enclave_entry_t)(cella_thread_data_t *thread_data,

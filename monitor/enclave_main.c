@@ -245,6 +245,9 @@ static int32_t run_request(struct stub_thread *thread, bool nested)
     request->out_size = (size_t)out_size;
     request->ops = &stub_ops;
     request->context = thread;
+    /* The enclave may hand only the shared region to code that takes host pointers. */
+    request->untrusted_base = stub.region;
+    request->untrusted_size = stub.region_size;
     if (nested)
         return stub.entry(thread->thread_data, request);
     return cella_enclave_stub_enter(stub.entry, thread->thread_data, request, thread->stack_top);

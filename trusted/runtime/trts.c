@@ -55,7 +55,15 @@ int sgx_is_within_enclave(const void *addr, size_t size)
     return start >= enclave_base && last <= enclave_base + (enclave_size - 1);
 }
 
-int sgx_is_outside_enclave(const void *addr, size_t size)
+/*
+ * The untrusted memory enclave code may use (CELLA_ENTRY_INIT's untrusted_base/size); size 0
+ * means everything outside the enclave.
+ */
+static uintptr_t untrusted_base;
+static uint64_t untrusted_size;
+
+/* [addr, addr + size - 1] lies wholly outside the enclave (the backend's memory included). */
+static int range_outside_enclave(const void *addr, size_t size)
 {
     uintptr_t start = (uintptr_t)addr;
     uintptr_t last;
@@ -66,6 +74,18 @@ int sgx_is_outside_enclave(const void *addr, size_t size)
         return 0;
     /* Entirely below the base or entirely above the last byte: not merely "not inside". */
     return last < enclave_base || start > enclave_base + (enclave_size - 1);
+}
+
+int sgx_is_outside_enclave(const void *addr, size_t size)
+{
+    if (!range_outside_enclave(addr, size))
+        return 0;
+    if (untrusted_size == 0)
+        return 1;
+    /* With a shared region, only memory inside it is the host's to hand to the enclave. */
+    uintptr_t start = (uintptr_t)addr;
+    uintptr_t last = start + (size == 0 ? 0 : size - 1); /* cannot wrap: checked above */
+    return start >= untrusted_base && last <= untrusted_base + (untrusted_size - 1);
 }
 
 int sgx_is_enclave_crashed(void)
@@ -99,7 +119,8 @@ size_t cella_trts_heap_size(void)
     return (size_t)heap_size;
 }
 
-/* ---- crash ------------------------------------------------------------------------------------ */
+/* ---- crash ------------------------------------------------------------------------------------
+ */
 
 void cella_trts_abort(void)
 {
@@ -114,13 +135,14 @@ void cella_trts_abort(void)
         __builtin_trap();
 }
 
-/* ---- initialisation --------------------------------------------------------------------------- */
+/* ---- initialisation ---------------------------------------------------------------------------
+ */
 
-#define DT_NULL    0
-#define DT_RELA    7
-#define DT_RELASZ  8
-#define DT_RELAENT 9
-#define DT_RELR    36
+#define DT_NULL           0
+#define DT_RELA           7
+#define DT_RELASZ         8
+#define DT_RELAENT        9
+#define DT_RELR           36
 #define R_X86_64_NONE     0
 #define R_X86_64_RELATIVE 8
 
@@ -204,8 +226,8 @@ __attribute__((no_stack_protector)) static int32_t initialise(void)
  * offset: the enclave range itself comes from the table. On success *thread_index is the
  * thread's index.
  */
-__attribute__((no_stack_protector)) static bool thread_data_valid(
-    const cella_thread_data_t *thread_data, uint64_t *thread_index)
+__attribute__((no_stack_protector)) static bool
+thread_data_valid(const cella_thread_data_t *thread_data, uint64_t *thread_index)
 {
     const volatile cella_layout_table_t *table = &cella_trts_layout;
     uintptr_t base = (uintptr_t)__ehdr_start;
@@ -274,7 +296,8 @@ static bool thread_setup(cella_thread_data_t *thread_data, uint64_t thread_index
     return true;
 }
 
-/* ---- ECALL dispatch --------------------------------------------------------------------------- */
+/* ---- ECALL dispatch ---------------------------------------------------------------------------
+ */
 
 /* Copies of the untrusted buffers; small calls use the thread's scratch space, no allocation. */
 struct private_buffer {
@@ -338,10 +361,10 @@ static int32_t dispatch_ecall(struct trts_thread *thread, const cella_entry_requ
     if (request->in_size > CELLA_BRIDGE_MAX_BUFFER_BYTES ||
         request->out_size > CELLA_BRIDGE_MAX_BUFFER_BYTES)
         return SGX_ERROR_INVALID_PARAMETER;
-    if ((request->in_size != 0 && (request->in == NULL ||
-                                   !sgx_is_outside_enclave(request->in, request->in_size))) ||
-        (request->out_size != 0 && (request->out == NULL ||
-                                    !sgx_is_outside_enclave(request->out, request->out_size))))
+    if ((request->in_size != 0 &&
+         (request->in == NULL || !sgx_is_outside_enclave(request->in, request->in_size))) ||
+        (request->out_size != 0 &&
+         (request->out == NULL || !sgx_is_outside_enclave(request->out, request->out_size))))
         return SGX_ERROR_INVALID_PARAMETER;
 
     status = private_buffer_get(thread, request->in_size, 0, &in);
@@ -365,23 +388,24 @@ out:
     return status;
 }
 
-/* ---- entry ------------------------------------------------------------------------------------- */
+/* ---- entry -------------------------------------------------------------------------------------
+ */
 
 /* Copies the untrusted operations once and checks that each lies outside the enclave. */
 static bool ops_copy(const cella_entry_ops_t *untrusted, cella_entry_ops_t *ops)
 {
-    if (untrusted == NULL || !sgx_is_outside_enclave(untrusted, sizeof(*untrusted)))
+    if (untrusted == NULL || !range_outside_enclave(untrusted, sizeof(*untrusted)))
         return false;
     memcpy(ops, untrusted, sizeof(*ops));
     return ops->ocall != NULL && ops->ocall_alloc != NULL && ops->ocall_free != NULL &&
-           ops->crash != NULL && sgx_is_outside_enclave((const void *)(uintptr_t)ops->ocall, 1) &&
-           sgx_is_outside_enclave((const void *)(uintptr_t)ops->ocall_alloc, 1) &&
-           sgx_is_outside_enclave((const void *)(uintptr_t)ops->ocall_free, 1) &&
-           sgx_is_outside_enclave((const void *)(uintptr_t)ops->crash, 1);
+           ops->crash != NULL && range_outside_enclave((const void *)(uintptr_t)ops->ocall, 1) &&
+           range_outside_enclave((const void *)(uintptr_t)ops->ocall_alloc, 1) &&
+           range_outside_enclave((const void *)(uintptr_t)ops->ocall_free, 1) &&
+           range_outside_enclave((const void *)(uintptr_t)ops->crash, 1);
 }
 
-__attribute__((no_stack_protector)) int32_t cella_trts_entry(
-    cella_thread_data_t *thread_data, const cella_entry_request_t *untrusted_request)
+__attribute__((no_stack_protector)) int32_t
+cella_trts_entry(cella_thread_data_t *thread_data, const cella_entry_request_t *untrusted_request)
 {
     cella_entry_request_t request;
     cella_entry_ops_t outer_ops;
@@ -398,7 +422,7 @@ __attribute__((no_stack_protector)) int32_t cella_trts_entry(
     struct trts_thread *thread = cella_trts_current();
 
     if (untrusted_request == NULL ||
-        !sgx_is_outside_enclave(untrusted_request, sizeof(*untrusted_request)))
+        !range_outside_enclave(untrusted_request, sizeof(*untrusted_request)))
         return SGX_ERROR_INVALID_PARAMETER;
     memcpy(&request, untrusted_request, sizeof(request));
 
@@ -419,7 +443,17 @@ __attribute__((no_stack_protector)) int32_t cella_trts_entry(
 
     switch (request.command) {
     case CELLA_ENTRY_INIT:
+        /* The shared region must lie wholly outside the enclave; it never changes later. */
+        if (request.untrusted_size != 0 &&
+            !range_outside_enclave(request.untrusted_base, request.untrusted_size)) {
+            status = SGX_ERROR_INVALID_PARAMETER;
+            break;
+        }
         status = initialise();
+        if (status == SGX_SUCCESS && request.untrusted_size != 0) {
+            untrusted_base = (uintptr_t)request.untrusted_base;
+            untrusted_size = request.untrusted_size;
+        }
         break;
     case CELLA_ENTRY_ECALL:
         if (atomic_load(&init_state) != 2) {

@@ -111,15 +111,26 @@ static int32_t ecall_library(const uint8_t *in, size_t in_size, uint8_t *out, si
     return give_int(out, out_size, thread_counter);
 }
 
+/* Answers sgx_is_outside_enclave(address, size) for a host-chosen address. */
+static int32_t ecall_is_outside(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
+{
+    uint64_t range[2];
+    if (in_size != sizeof(range))
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(range, in, sizeof(range));
+    return give_int(out, out_size,
+                    sgx_is_outside_enclave((const void *)(uintptr_t)range[0], (size_t)range[1]));
+}
+
 static const cella_ecall_entry_t ecalls[] = {
-    {ecall_add, 0, 0},       {ecall_abort, 0, 0},     {ecall_fault, 0, 0},
-    {ecall_private, 1, 0},   {ecall_call_host, 0, 0}, {ecall_library, 0, 0},
+    {ecall_add, 0, 0},       {ecall_abort, 0, 0},   {ecall_fault, 0, 0},      {ecall_private, 1, 0},
+    {ecall_call_host, 0, 0}, {ecall_library, 0, 0}, {ecall_is_outside, 0, 0},
 };
 /* One OCALL; it may call ECALL 3. */
-static const uint8_t allow[1 * 6] = {0, 0, 0, 1, 0, 0};
+static const uint8_t allow[1 * 7] = {0, 0, 0, 1, 0, 0, 0};
 
 const cella_ecall_table_t cella_bridge_ecall_table = {
-    .ecall_count = 6,
+    .ecall_count = 7,
     .ocall_count = 1,
     .ecalls = ecalls,
     .allow = allow,

@@ -18,14 +18,22 @@
 #include <cella/log.h>
 #include <sgx_urts.h>
 
-enum { ECALL_ADD, ECALL_ABORT, ECALL_FAULT, ECALL_PRIVATE, ECALL_CALL_HOST, ECALL_LIBRARY };
+enum {
+    ECALL_ADD,
+    ECALL_ABORT,
+    ECALL_FAULT,
+    ECALL_PRIVATE,
+    ECALL_CALL_HOST,
+    ECALL_LIBRARY,
+    ECALL_IS_OUTSIDE
+};
 
 static sgx_enclave_id_t enclave_id;
 static pthread_barrier_t *hold_barrier;
 
 /* One ECALL taking `input` (input_size bytes) and returning an int. */
-static sgx_status_t call(sgx_enclave_id_t id, uint32_t index, const void *input,
-                         size_t input_size, int *result);
+static sgx_status_t call(sgx_enclave_id_t id, uint32_t index, const void *input, size_t input_size,
+                         int *result);
 
 /* OCALL 0: x == -1 holds the TCS at a barrier; x == -2 makes the allowed nested ECALL;
  * x == -3 makes a nested ECALL that allow() does not name; otherwise answers 2x. */
@@ -40,8 +48,8 @@ static int32_t ocall_zero(const uint8_t *in, size_t in_size, uint8_t *out, size_
         pthread_barrier_wait(hold_barrier);
         answer = 0;
     } else if (x == -2 || x == -3) {
-        sgx_status_t status = call(enclave_id, x == -2 ? ECALL_PRIVATE : ECALL_ADD,
-                                   (int[]){1, 2}, x == -2 ? 0 : 2 * sizeof(int), &answer);
+        sgx_status_t status = call(enclave_id, x == -2 ? ECALL_PRIVATE : ECALL_ADD, (int[]){1, 2},
+                                   x == -2 ? 0 : 2 * sizeof(int), &answer);
         if (status != SGX_SUCCESS)
             answer = -(int)status;
     } else {
@@ -54,8 +62,8 @@ static int32_t ocall_zero(const uint8_t *in, size_t in_size, uint8_t *out, size_
 static const cella_ocall_bridge_t ocall_bridges[] = {ocall_zero};
 static const cella_ocall_table_t ocall_table = {1, ocall_bridges};
 
-static sgx_status_t call(sgx_enclave_id_t id, uint32_t index, const void *input,
-                         size_t input_size, int *result)
+static sgx_status_t call(sgx_enclave_id_t id, uint32_t index, const void *input, size_t input_size,
+                         int *result)
 {
     cella_bridge_call_t bridge_call;
     int32_t status = cella_ecall_begin(id, &bridge_call, input_size, sizeof(int));
@@ -99,7 +107,7 @@ static void an_unknown_ecall_index_is_an_invalid_function(void **state)
 {
     (void)state;
     int result = 0;
-    assert_int_equal(call(enclave_id, 6, NULL, 0, &result), SGX_ERROR_INVALID_FUNCTION);
+    assert_int_equal(call(enclave_id, 7, NULL, 0, &result), SGX_ERROR_INVALID_FUNCTION);
     assert_int_equal(call(enclave_id, UINT32_MAX, NULL, 0, &result), SGX_ERROR_INVALID_FUNCTION);
 }
 
@@ -245,8 +253,7 @@ static void a_missing_file_is_a_file_access_error(void **state)
 {
     (void)state;
     sgx_enclave_id_t id = 0;
-    assert_int_equal(sgx_create_enclave("/nonexistent/enclave.signed.so", 1, NULL, NULL, &id,
-                                        NULL),
+    assert_int_equal(sgx_create_enclave("/nonexistent/enclave.signed.so", 1, NULL, NULL, &id, NULL),
                      SGX_ERROR_ENCLAVE_FILE_ACCESS);
     assert_int_equal(sgx_create_enclave(CELLA_TEST_SIGNED_ENCLAVE, 2, NULL, NULL, &id, NULL),
                      SGX_ERROR_INVALID_PARAMETER);
@@ -258,6 +265,27 @@ static void an_unsigned_image_is_refused(void **state)
     sgx_enclave_id_t id = 0;
     assert_int_equal(sgx_create_enclave(CELLA_TEST_UNSIGNED_ENCLAVE, 1, NULL, NULL, &id, NULL),
                      SGX_ERROR_INVALID_METADATA);
+}
+
+/*
+ * Under the sandbox, only the shared region counts as the host's memory for the enclave:
+ * an address elsewhere outside the enclave (here, this host's stack, which the enclave
+ * process does not even map) is not "outside" in sgx_is_outside_enclave's sense, so a
+ * [user_check] pointer cannot reach the backend's own memory. Under sim, every address
+ * outside the enclave counts.
+ */
+static void outside_means_the_shared_region_under_the_sandbox(void **state)
+{
+    (void)state;
+    int host_variable = 0;
+    int result = -1;
+    uint64_t range[2] = {(uint64_t)(uintptr_t)&host_variable, sizeof(host_variable)};
+    const char *backend = getenv("CELLA_BACKEND");
+    int sandbox = backend != NULL && strcmp(backend, "sandbox") == 0;
+
+    assert_int_equal(call(enclave_id, ECALL_IS_OUTSIDE, range, sizeof(range), &result),
+                     SGX_SUCCESS);
+    assert_int_equal(result, sandbox ? 0 : 1);
 }
 
 /* The runtime's log goes to stderr when CELLA_TEST_LOG is set, and nowhere otherwise. */
@@ -272,6 +300,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(an_ecall_returns_its_result),
+        cmocka_unit_test(outside_means_the_shared_region_under_the_sandbox),
         cmocka_unit_test(an_unknown_ecall_index_is_an_invalid_function),
         cmocka_unit_test(a_bad_input_size_is_refused_by_the_bridge),
         cmocka_unit_test(a_private_ecall_is_refused_at_the_root),
