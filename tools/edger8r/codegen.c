@@ -406,6 +406,7 @@ static void emit_source_start(struct cg *cg, bool trusted)
     cg_line(t, 0, "#include <string.h>");
     cg_blank(t);
     cg_line(t, 0, "#include <cella/bridge.h>");
+    cg_line(t, 0, "#include <cella/bridge_checks.h>");
     cg_line(t, 0, "#include <cella/size.h>");
     if (trusted) {
         cg_line(t, 0, "#include \"sgx_lfence.h\"");

@@ -175,7 +175,6 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
             const struct cg_param *p = &params[i];
             if (p->kind != CG_VALUE || !cg_is_bool_value(&p->decl->type))
                 continue;
-            cg->uses.bools_valid = true;
             cg_line(t, 1, "/* %s: bool */", p->name);
             cg_line(t, 1, "if (!cella_bridge_bools_valid(&ms.ms_%s, sizeof(ms.ms_%s)))", p->name,
                     p->name);
@@ -202,10 +201,6 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
         put_param_comment(t, 1, p);
         if (is_string(p)) {
             bool wide = p->kind == CG_WSTRING;
-            if (wide)
-                cg->uses.take_wstring = true;
-            else
-                cg->uses.take_string = true;
             cg_line(t, 1, "if (cella_bridge_take_%s(in, in_size, ms.ms_%s, &_input_end,",
                     wide ? "wstring" : "string", p->name);
             cg_line(t, 1, "%*s&_in_%s, &_len_%s) != 0)", wide ? 30 : 29, "", p->name, p->name);
@@ -217,7 +212,6 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
         cg_put_length(t, 1, p, fn->params, "ms.ms_", target, FAIL_INVALID);
         if (!p->in)
             continue;
-        cg->uses.take = true;
         cg_indent(t, 1);
         cg_putf(t, "if (cella_bridge_take(in, in_size, ms.ms_%s, _len_%s, ", p->name, p->name);
         cg_put_align(t, p);
@@ -225,7 +219,6 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
         cg_line(t, 1, "                      &_input_end, &_in_%s) != 0)", p->name);
         cg_line(t, 2, FAIL_INVALID);
         if (cg_is_bool_buffer(p)) {
-            cg->uses.bools_valid = true;
             cg_line(t, 1, "if (_in_%s != NULL && !cella_bridge_bools_valid(_in_%s, _len_%s))",
                     p->name, p->name, p->name);
             cg_line(t, 2, FAIL_INVALID);
@@ -255,7 +248,6 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
         if (!is_pointer(p) || !p->out)
             continue;
         if (!p->in) {
-            cg->uses.take_out = true;
             cg_indent(t, 1);
             cg_putf(t, "if (cella_bridge_take_out(ms.ms_%s, _len_%s, ", p->name, p->name);
             cg_put_align(t, p);
@@ -264,7 +256,6 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
             cg_line(t, 2, FAIL_INVALID);
             continue;
         }
-        cg->uses.reserve = true;
         cg_indent(t, 1);
         cg_putf(t, "if (_in_%s != NULL &&\n", p->name);
         cg_indent(t, 1);
@@ -339,10 +330,6 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
             continue;
         if (is_string(p)) {
             bool wide = p->kind == CG_WSTRING;
-            if (wide)
-                cg->uses.terminate_wstring = true;
-            else
-                cg->uses.terminate_string = true;
             cg_line(t, 1, "if (_p_%s != NULL) /* the callee may have removed the terminator */",
                     p->name);
             cg_line(t, 2, "cella_bridge_terminate_%s(_p_%s, _len_%s);", wide ? "wstring" : "string",
@@ -537,7 +524,6 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
             }
         }
         if (!p->in) {
-            cg->uses.ref_out = true;
             cg_indent(t, 1);
             cg_putf(t, "if (cella_bridge_ref_out(&_output_end, %s != NULL ? _len_%s : 0, ", p->name,
                     p->name);
@@ -547,7 +533,6 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
             cg_line(t, 2, FAIL_INVALID);
             continue;
         }
-        cg->uses.ref_in = true;
         cg_indent(t, 1);
         if (is_string(p))
             cg_putf(t, "if (cella_bridge_ref_in(&_input_end, _len_%s, ", p->name);
@@ -576,7 +561,6 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
         }
         if (!p->out)
             continue;
-        cg->uses.reserve = true;
         cg_indent(t, 1);
         cg_putf(t, "if (ms.ms_%s.size != 0 &&\n", p->name);
         cg_indent(t, 1);
@@ -607,7 +591,6 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
         cg_line(t, 2, "return (sgx_status_t)status;");
     }
     if (has_input) {
-        cg->uses.put = true;
         cg_line(
             t, 1,
             "/* The input: the marshalling struct, then the payloads; each byte written once. */");
@@ -678,7 +661,6 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
             const struct cg_param *p = last ? NULL : &params[i];
             if (last ? !bool_retval : !(p->out && cg_is_bool_buffer(p)))
                 continue;
-            cg->uses.bools_valid = true;
             cg_indent(t, 1);
             if (last) {
                 cg_put(t, "if (!cella_bridge_bools_valid(_call.out + offsetof(");
@@ -753,10 +735,6 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
             cg_line(t, 2, "memcpy(%s, _call.out + _out_%s, _len_%s);", p->name, p->name, p->name);
         if (trusted && is_string(p)) {
             bool wide = p->kind == CG_WSTRING;
-            if (wide)
-                cg->uses.terminate_wstring = true;
-            else
-                cg->uses.terminate_string = true;
             cg_line(t, 2, "cella_bridge_terminate_%s(%s, _len_%s);", wide ? "wstring" : "string",
                     p->name, p->name);
         }

@@ -65,11 +65,6 @@ struct cg {
     const cella_edl_program_t *program;
     const cella_edl_codegen_options_t *options;
     bool trusted;
-    /* Helpers the functions generated so far use (emitted before them). */
-    struct {
-        bool reserve, ref_in, ref_out, put, take, take_string, take_wstring, take_out,
-            terminate_string, terminate_wstring, bools_valid;
-    } uses;
     /* Per program->composites entry: which deep-copy helpers are used. */
     struct cg_deep_use *deep_uses;
 };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <cella/bridge.h>
+#include <cella/bridge_checks.h>
 #include <cella/size.h>
 #include "sgx_lfence.h"
 #include "sgx_trts.h"
@@ -46,104 +47,6 @@ typedef struct ms_ecall_shallow_pointer {
 typedef struct ms_ocall_deep {
     cella_bridge_ref_t ms_buf; /* [in] struct deep_buffer_t* buf */
 } ms_ocall_deep_t;
-
-/*
- * Layout: the offset of the next payload of `size` bytes in a call buffer whose first *end
- * bytes are taken, aligned to `align` (at least CELLA_BRIDGE_ALIGN); *end moves past it.
- * -1 when the buffer would grow past CELLA_BRIDGE_MAX_BUFFER_BYTES.
- */
-static int cella_bridge_reserve(size_t *end, size_t size, size_t align, size_t *offset)
-{
-    size_t start;
-    size_t last;
-
-    if (align < CELLA_BRIDGE_ALIGN)
-        align = CELLA_BRIDGE_ALIGN;
-    if (!cella_size_align_up(*end, align, &start) || !cella_size_add(start, size, &last) ||
-        last > CELLA_BRIDGE_MAX_BUFFER_BYTES)
-        return -1;
-    *offset = start;
-    *end = last;
-    return 0;
-}
-
-/* Sender: the reference to an [in] or [in, out] payload of `size` bytes (NULL for 0). */
-static int cella_bridge_ref_in(size_t *end, size_t size, size_t align,
-                               cella_bridge_ref_t *ref)
-{
-    size_t offset;
-
-    ref->offset = CELLA_BRIDGE_NULL_OFFSET;
-    ref->size = 0;
-    if (size == 0)
-        return 0;
-    if (cella_bridge_reserve(end, size, align, &offset) != 0)
-        return -1;
-    ref->offset = offset;
-    ref->size = size;
-    return 0;
-}
-
-/*
- * Writes into memory the host can read (security checklist B10): the trusted C library's
- * memcpy_verw/memset_verw in an enclave, plain memcpy/memset in a hosted build (test
- * doubles). In cella's software TEE memcpy_verw and memset_verw are plain copies too; a
- * hardware backend needs real stale-data-safe ones behind these names.
- */
-#if __STDC_HOSTED__
-#define CELLA_BRIDGE_HOST_COPY memcpy
-#define CELLA_BRIDGE_HOST_ZERO memset
-#else
-#define CELLA_BRIDGE_HOST_COPY memcpy_verw
-#define CELLA_BRIDGE_HOST_ZERO memset_verw
-#endif
-
-/*
- * Sender: writes `size` bytes at `offset` of a call buffer filled up to *written,
- * zeroing the gap before them: each byte is written once and no padding carries stale
- * memory (B9). -1 when they do not fit after *written.
- */
-static int cella_bridge_put(uint8_t *buffer, size_t buffer_size, size_t *written,
-                            size_t offset, const void *data, size_t size)
-{
-    if (offset < *written || offset > buffer_size || size > buffer_size - offset)
-        return -1;
-    CELLA_BRIDGE_HOST_ZERO(buffer + *written, 0, offset - *written);
-    CELLA_BRIDGE_HOST_COPY(buffer + offset, data, size);
-    *written = offset + size;
-    return 0;
-}
-
-/*
- * Receiver: the payload a reference of the input points to, checked against the rules of
- * cella/bridge.h. A NULL reference (CELLA_BRIDGE_NULL_OFFSET, size 0) gives NULL. Any other
- * holds exactly `size` bytes (never 0), starts at a multiple of `align` (at least
- * CELLA_BRIDGE_ALIGN) at or after *end, so that payloads come in parameter order and none
- * overlaps another or the marshalling struct, and ends inside the input. *end moves past
- * it. Returns 0, or -1 for a reference that breaks a rule.
- */
-static int cella_bridge_take(const uint8_t *in, size_t in_size, cella_bridge_ref_t ref,
-                             size_t size, size_t align, size_t *end, void **payload)
-{
-    size_t offset;
-    size_t last;
-
-    *payload = NULL;
-    if (ref.offset == CELLA_BRIDGE_NULL_OFFSET)
-        return ref.size == 0 ? 0 : -1;
-    if (ref.size != size || size == 0 || ref.offset > in_size)
-        return -1;
-    offset = (size_t)ref.offset;
-    if (align < CELLA_BRIDGE_ALIGN)
-        align = CELLA_BRIDGE_ALIGN;
-    if (offset < *end || offset % align != 0 || ((uintptr_t)in + offset) % align != 0)
-        return -1;
-    if (!cella_size_add(offset, size, &last) || last > in_size)
-        return -1;
-    *end = last;
-    *payload = (void *)(uintptr_t)(in + offset);
-    return 0;
-}
 
 /*
  * Copies one struct deep_buffer_t into `to` (apart from `from`) member by member over

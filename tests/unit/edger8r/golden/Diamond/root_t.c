@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <cella/bridge.h>
+#include <cella/bridge_checks.h>
 #include <cella/size.h>
 #include "sgx_lfence.h"
 #include "sgx_trts.h"
@@ -25,37 +26,6 @@ _Static_assert(sizeof(void *) == sizeof(uint64_t), "cella bridges need 64-bit po
 typedef struct ms_bottom_ecall_b {
     cella_bridge_ref_t ms_b; /* [in] struct bottom_t* b */
 } ms_bottom_ecall_b_t;
-
-/*
- * Receiver: the payload a reference of the input points to, checked against the rules of
- * cella/bridge.h. A NULL reference (CELLA_BRIDGE_NULL_OFFSET, size 0) gives NULL. Any other
- * holds exactly `size` bytes (never 0), starts at a multiple of `align` (at least
- * CELLA_BRIDGE_ALIGN) at or after *end, so that payloads come in parameter order and none
- * overlaps another or the marshalling struct, and ends inside the input. *end moves past
- * it. Returns 0, or -1 for a reference that breaks a rule.
- */
-static int cella_bridge_take(const uint8_t *in, size_t in_size, cella_bridge_ref_t ref,
-                             size_t size, size_t align, size_t *end, void **payload)
-{
-    size_t offset;
-    size_t last;
-
-    *payload = NULL;
-    if (ref.offset == CELLA_BRIDGE_NULL_OFFSET)
-        return ref.size == 0 ? 0 : -1;
-    if (ref.size != size || size == 0 || ref.offset > in_size)
-        return -1;
-    offset = (size_t)ref.offset;
-    if (align < CELLA_BRIDGE_ALIGN)
-        align = CELLA_BRIDGE_ALIGN;
-    if (offset < *end || offset % align != 0 || ((uintptr_t)in + offset) % align != 0)
-        return -1;
-    if (!cella_size_add(offset, size, &last) || last > in_size)
-        return -1;
-    *end = last;
-    *payload = (void *)(uintptr_t)(in + offset);
-    return 0;
-}
 
 /* ECALL 0 (public): void root_ecall(void) */
 static int32_t cella_ecall_root_ecall(const uint8_t *in, size_t in_size,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <cella/bridge.h>
+#include <cella/bridge_checks.h>
 #include <cella/size.h>
 
 /*
@@ -33,22 +34,6 @@ typedef struct ms_sl_init_switchless_out {
 typedef struct ms_sl_run_switchless_tworker_out {
     sgx_status_t ms_retval;
 } ms_sl_run_switchless_tworker_out_t;
-
-/*
- * Sender: writes `size` bytes at `offset` of a call buffer filled up to *written,
- * zeroing the gap before them: each byte is written once and no padding carries stale
- * memory (B9). -1 when they do not fit after *written.
- */
-static int cella_bridge_put(uint8_t *buffer, size_t buffer_size, size_t *written,
-                            size_t offset, const void *data, size_t size)
-{
-    if (offset < *written || offset > buffer_size || size > buffer_size - offset)
-        return -1;
-    memset(buffer + *written, 0, offset - *written);
-    memcpy(buffer + offset, data, size);
-    *written = offset + size;
-    return 0;
-}
 
 /* The OCALLs in Intel's numbering; every ECALL made through this file carries them. */
 const cella_ocall_table_t ocall_table_sgx_tswitchless = {0, NULL};

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <cella/bridge.h>
+#include <cella/bridge_checks.h>
 #include <cella/size.h>
 #include "sgx_lfence.h"
 #include "sgx_trts.h"
@@ -36,57 +37,6 @@ typedef struct ms_ecall_const_void {
     cella_bridge_ref_t ms_p; /* [in, out, size=n] const void* p */
     size_t ms_n;
 } ms_ecall_const_void_t;
-
-/*
- * Layout: the offset of the next payload of `size` bytes in a call buffer whose first *end
- * bytes are taken, aligned to `align` (at least CELLA_BRIDGE_ALIGN); *end moves past it.
- * -1 when the buffer would grow past CELLA_BRIDGE_MAX_BUFFER_BYTES.
- */
-static int cella_bridge_reserve(size_t *end, size_t size, size_t align, size_t *offset)
-{
-    size_t start;
-    size_t last;
-
-    if (align < CELLA_BRIDGE_ALIGN)
-        align = CELLA_BRIDGE_ALIGN;
-    if (!cella_size_align_up(*end, align, &start) || !cella_size_add(start, size, &last) ||
-        last > CELLA_BRIDGE_MAX_BUFFER_BYTES)
-        return -1;
-    *offset = start;
-    *end = last;
-    return 0;
-}
-
-/*
- * Receiver: the payload a reference of the input points to, checked against the rules of
- * cella/bridge.h. A NULL reference (CELLA_BRIDGE_NULL_OFFSET, size 0) gives NULL. Any other
- * holds exactly `size` bytes (never 0), starts at a multiple of `align` (at least
- * CELLA_BRIDGE_ALIGN) at or after *end, so that payloads come in parameter order and none
- * overlaps another or the marshalling struct, and ends inside the input. *end moves past
- * it. Returns 0, or -1 for a reference that breaks a rule.
- */
-static int cella_bridge_take(const uint8_t *in, size_t in_size, cella_bridge_ref_t ref,
-                             size_t size, size_t align, size_t *end, void **payload)
-{
-    size_t offset;
-    size_t last;
-
-    *payload = NULL;
-    if (ref.offset == CELLA_BRIDGE_NULL_OFFSET)
-        return ref.size == 0 ? 0 : -1;
-    if (ref.size != size || size == 0 || ref.offset > in_size)
-        return -1;
-    offset = (size_t)ref.offset;
-    if (align < CELLA_BRIDGE_ALIGN)
-        align = CELLA_BRIDGE_ALIGN;
-    if (offset < *end || offset % align != 0 || ((uintptr_t)in + offset) % align != 0)
-        return -1;
-    if (!cella_size_add(offset, size, &last) || last > in_size)
-        return -1;
-    *end = last;
-    *payload = (void *)(uintptr_t)(in + offset);
-    return 0;
-}
 
 /* ECALL 0 (public): void ecall_bare_name(plain_t p) */
 static int32_t cella_ecall_ecall_bare_name(const uint8_t *in, size_t in_size,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <cella/bridge.h>
+#include <cella/bridge_checks.h>
 #include <cella/size.h>
 
 /*
@@ -34,59 +35,6 @@ typedef struct ms_ecall_const_void {
     cella_bridge_ref_t ms_p; /* [in, out, size=n] const void* p */
     size_t ms_n;
 } ms_ecall_const_void_t;
-
-/*
- * Layout: the offset of the next payload of `size` bytes in a call buffer whose first *end
- * bytes are taken, aligned to `align` (at least CELLA_BRIDGE_ALIGN); *end moves past it.
- * -1 when the buffer would grow past CELLA_BRIDGE_MAX_BUFFER_BYTES.
- */
-static int cella_bridge_reserve(size_t *end, size_t size, size_t align, size_t *offset)
-{
-    size_t start;
-    size_t last;
-
-    if (align < CELLA_BRIDGE_ALIGN)
-        align = CELLA_BRIDGE_ALIGN;
-    if (!cella_size_align_up(*end, align, &start) || !cella_size_add(start, size, &last) ||
-        last > CELLA_BRIDGE_MAX_BUFFER_BYTES)
-        return -1;
-    *offset = start;
-    *end = last;
-    return 0;
-}
-
-/* Sender: the reference to an [in] or [in, out] payload of `size` bytes (NULL for 0). */
-static int cella_bridge_ref_in(size_t *end, size_t size, size_t align,
-                               cella_bridge_ref_t *ref)
-{
-    size_t offset;
-
-    ref->offset = CELLA_BRIDGE_NULL_OFFSET;
-    ref->size = 0;
-    if (size == 0)
-        return 0;
-    if (cella_bridge_reserve(end, size, align, &offset) != 0)
-        return -1;
-    ref->offset = offset;
-    ref->size = size;
-    return 0;
-}
-
-/*
- * Sender: writes `size` bytes at `offset` of a call buffer filled up to *written,
- * zeroing the gap before them: each byte is written once and no padding carries stale
- * memory (B9). -1 when they do not fit after *written.
- */
-static int cella_bridge_put(uint8_t *buffer, size_t buffer_size, size_t *written,
-                            size_t offset, const void *data, size_t size)
-{
-    if (offset < *written || offset > buffer_size || size > buffer_size - offset)
-        return -1;
-    memset(buffer + *written, 0, offset - *written);
-    memcpy(buffer + offset, data, size);
-    *written = offset + size;
-    return 0;
-}
 
 /* The OCALLs in Intel's numbering; every ECALL made through this file carries them. */
 const cella_ocall_table_t ocall_table_Warnings = {0, NULL};
