@@ -3,6 +3,7 @@
 #ifndef CELLA_BENCH_H
 #define CELLA_BENCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,26 @@ static inline void bench_report(const char *what, double value_ns, const char *b
 {
     printf("%-44s %10.1f ns   baseline %-28s %10.1f ns   ratio %6.2fx\n", what, value_ns,
            baseline_name, baseline_ns, baseline_ns > 0 ? value_ns / baseline_ns : 0.0);
+}
+
+/*
+ * One bandwidth line: `bytes` moved in value_ns and in baseline_ns, as GB/s (10^9 bytes per
+ * second), and the ratio of the two bandwidths (below 1: slower than the baseline).
+ */
+static inline void bench_report_bandwidth(const char *what, double bytes, double value_ns,
+                                          const char *baseline_name, double baseline_ns)
+{
+    double value = value_ns > 0 ? bytes / value_ns : 0.0; /* bytes per ns = GB/s */
+    double baseline = baseline_ns > 0 ? bytes / baseline_ns : 0.0;
+
+    printf("%-44s %10.2f GB/s baseline %-28s %10.2f GB/s ratio %6.2fx\n", what, value,
+           baseline_name, baseline, baseline > 0 ? value / baseline : 0.0);
+}
+
+/* One goal line under a result: what the goal is and whether this run met it. */
+static inline void bench_report_goal(const char *goal, bool met)
+{
+    printf("  goal: %s: %s\n", goal, met ? "met" : "NOT met");
 }
 
 #endif /* CELLA_BENCH_H */

@@ -36,3 +36,32 @@ function(cella_add_unit_test name)
   set_tests_properties(${name} PROPERTIES LABELS "unit;${ARG_LABELS}"
     ENVIRONMENT "CELLA_SHARED_DIR=${CELLA_SHARED_DIR};${ARG_ENV}")
 endfunction()
+
+# cella_add_sim_variant(TEST [COMMAND ...] [WORKING_DIRECTORY DIR]): runs an enclave test (by
+# default the program of the same name) a second time, as TEST_sim, with CELLA_BACKEND=sim.
+# Enclave tests run on the default backend (the sandbox) under their own name; this keeps the
+# in-process backend under the same tests. TEST's labels, environment, pass/fail expressions
+# and timeout are kept.
+function(cella_add_sim_variant name)
+  cmake_parse_arguments(ARG "" "WORKING_DIRECTORY" "COMMAND" ${ARGN})
+  set(command ${name})
+  if(ARG_COMMAND)
+    set(command ${ARG_COMMAND})
+  endif()
+  set(directory ${CMAKE_CURRENT_BINARY_DIR})
+  if(ARG_WORKING_DIRECTORY)
+    set(directory ${ARG_WORKING_DIRECTORY})
+  endif()
+  add_test(NAME ${name}_sim COMMAND ${command} WORKING_DIRECTORY ${directory})
+  foreach(property LABELS ENVIRONMENT PASS_REGULAR_EXPRESSION FAIL_REGULAR_EXPRESSION TIMEOUT)
+    get_test_property(${name} ${property} value)
+    if(value)
+      if(property STREQUAL "ENVIRONMENT")
+        list(APPEND value "CELLA_BACKEND=sim")
+      endif()
+      set_tests_properties(${name}_sim PROPERTIES ${property} "${value}")
+    elseif(property STREQUAL "ENVIRONMENT")
+      set_tests_properties(${name}_sim PROPERTIES ENVIRONMENT "CELLA_BACKEND=sim")
+    endif()
+  endforeach()
+endfunction()

@@ -2,6 +2,7 @@
 /* common/log.c: the log handler, the level filter and message formatting. */
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h> /* vsnprintf only; the trusted C library has it too */
 #include <string.h>
 
@@ -23,6 +24,11 @@ static _Atomic(cella_log_handler_t) sink_handler;
 static _Atomic(void *) sink_context;
 
 static atomic_uint max_level_filter = CELLA_LOG_INFO;
+
+/* Until an application chooses a handler (NULL included), messages go to the fallback, if a
+ * library installed one (the host runtime's writes to stderr). */
+static atomic_bool sink_chosen;
+static _Atomic(cella_log_handler_t) fallback_handler;
 
 static void load_sink(cella_log_handler_t *handler, void **context)
 {
@@ -49,6 +55,12 @@ void cella_log_set_handler(cella_log_handler_t handler, void *context)
     atomic_store(&sink_handler, handler);
     atomic_store(&sink_context, context);
     atomic_store(&sink_sequence, sequence + 2u);
+    atomic_store(&sink_chosen, true);
+}
+
+void cella_log_set_fallback(cella_log_handler_t handler)
+{
+    atomic_store(&fallback_handler, handler);
 }
 
 void cella_log_set_level(cella_log_level_t max_level)
@@ -79,6 +91,8 @@ void cella_log(cella_log_level_t level, const char *format, ...)
     cella_log_handler_t handler = NULL;
     void *context = NULL;
     load_sink(&handler, &context);
+    if (handler == NULL && !atomic_load(&sink_chosen))
+        handler = atomic_load(&fallback_handler);
     if (handler == NULL)
         return;
 

@@ -15,4 +15,10 @@
  */
 void cella_log(cella_log_level_t level, const char *format, ...) CELLA_PRINTF(2, 3);
 
+/*
+ * Where messages go while the application has not called cella_log_set_handler(): the host
+ * runtime installs one that writes to stderr. NULL: nowhere. Thread safe.
+ */
+void cella_log_set_fallback(cella_log_handler_t handler);
+
 #endif /* CELLA_COMMON_LOG_INTERNAL_H */

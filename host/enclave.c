@@ -200,10 +200,10 @@ static const struct host_backend *choose_backend(cella_backend_t requested)
 {
     if (requested == CELLA_BACKEND_DEFAULT) {
         const char *name = getenv("CELLA_BACKEND");
-        if (name == NULL || *name == '\0' || strcmp(name, "sim") == 0)
+        if (name == NULL || *name == '\0' || strcmp(name, "sandbox") == 0)
+            return &cella_host_backend_sandbox;
+        if (strcmp(name, "sim") == 0)
             return &cella_host_backend_sim;
-        if (strcmp(name, "sandbox") == 0)
-            requested = CELLA_BACKEND_SANDBOX;
         else {
             cella_log(CELLA_LOG_ERROR,
                       "CELLA_BACKEND=%s is not a backend: use \"sandbox\" or \"sim\"", name);
@@ -211,9 +211,9 @@ static const struct host_backend *choose_backend(cella_backend_t requested)
         }
     }
     switch (requested) {
-    case CELLA_BACKEND_DEFAULT:
     case CELLA_BACKEND_SIM:
         return &cella_host_backend_sim;
+    case CELLA_BACKEND_DEFAULT:
     case CELLA_BACKEND_SANDBOX:
         return &cella_host_backend_sandbox;
     }
@@ -287,6 +287,7 @@ sgx_status_t cella_host_enclave_create(const char *path, const cella_enclave_opt
     sgx_status_t status = SGX_ERROR_UNEXPECTED;
     const struct host_backend *backend;
 
+    cella_host_log_init();
     if (path == NULL || out == NULL)
         return SGX_ERROR_INVALID_PARAMETER;
     if (options == NULL)

@@ -100,4 +100,7 @@ void cella_host_mark_lost(struct cella_enclave *e);
 int32_t cella_host_dispatch_ocall(struct host_call *call, uint32_t index, const uint8_t *in,
                                   size_t in_size, uint8_t *out, size_t out_size);
 
+/* Sends log lines to stderr until the application installs a handler (once per process). */
+void cella_host_log_init(void);
+
 #endif /* CELLA_HOST_ENCLAVE_H */

@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -1533,6 +1534,9 @@ cella_result_t cella_platform_get_facts(const cella_platform_env_t *env,
         facts->memfd_secret_errno = env->memfd_secret(&step, env->probe_context);
         facts->memfd_secret_step = step;
     }
+    if (env->memlock != NULL)
+        facts->memlock_probed = env->memlock(&facts->memlock_limit, &facts->memlock_exempt,
+                                             env->probe_context) == 0;
     if (env->seccomp != NULL) {
         int mode = -1;
         facts->seccomp_filter_errno = env->seccomp(&mode, env->probe_context);
@@ -1690,6 +1694,30 @@ static int system_seccomp(int *current_mode, void *context)
     return result.error == 0 ? EINVAL : result.error;
 }
 
+static int system_memlock(uint64_t *limit_bytes, bool *exempt, void *context)
+{
+    struct rlimit limit;
+    char line[256];
+
+    (void)context;
+    if (getrlimit(RLIMIT_MEMLOCK, &limit) != 0)
+        return errno;
+    *limit_bytes = limit.rlim_max == RLIM_INFINITY ? UINT64_MAX : (uint64_t)limit.rlim_max;
+    *exempt = false;
+    FILE *status = fopen("/proc/self/status", "re");
+    if (status == NULL)
+        return 0;
+    while (fgets(line, sizeof(line), status) != NULL) {
+        unsigned long long effective;
+        if (sscanf(line, "CapEff: %llx", &effective) == 1) {
+            *exempt = (effective >> 14) & 1u; /* CAP_IPC_LOCK */
+            break;
+        }
+    }
+    fclose(status);
+    return 0;
+}
+
 static int system_kvm(const char *path, int *api_version, void *context)
 {
     (void)context;
@@ -1758,6 +1786,7 @@ void cella_platform_env_init_system(cella_platform_env_t *env)
     env->kvm = system_kvm;
     env->open_device = system_open_device;
     env->connect_socket = system_connect_socket;
+    env->memlock = system_memlock;
     env->getenv = system_getenv;
     env->probe_context = NULL;
 }
@@ -2875,6 +2904,24 @@ static void report_cella(const cella_platform_facts_t *facts, const struct deriv
         memfd_secret_remedy(facts, check->remedy, sizeof(check->remedy));
     }
 
+    const char *memlock_title = "Locked-memory limit (secret memory is charged to it)";
+    if (!facts->memlock_probed) {
+        add_check(report, section, 0, "cella.memlock", memlock_title, CELLA_PLATFORM_INFO, "%s",
+                  not_probed);
+    } else if (facts->memlock_exempt || facts->memlock_limit == UINT64_MAX) {
+        add_check(report, section, 0, "cella.memlock", memlock_title, CELLA_PLATFORM_PASS,
+                  "%s: sandbox enclaves of any size",
+                  facts->memlock_exempt ? "this user may exceed it (CAP_IPC_LOCK)" : "unlimited");
+    } else {
+        check = add_check(report, section, 0, "cella.memlock", memlock_title, CELLA_PLATFORM_WARN,
+                          "%llu KiB: each sandbox enclave this user starts can have at most "
+                          "that much memory (code, heap, stacks)",
+                          (unsigned long long)(facts->memlock_limit >> 10));
+        set_remedy(check, "for larger enclaves raise the limit (`USER - memlock unlimited` in "
+                          "/etc/security/limits.d/cella.conf, LimitMEMLOCK=infinity for a "
+                          "systemd service) or run them through cella-platformd");
+    }
+
     const char *seccomp_title = "seccomp filters (the enclave's system call filter)";
     const char *mode = facts->seccomp_mode == 0   ? "; this process is not filtered"
                        : facts->seccomp_mode == 2 ? "; this process already runs under a filter"
@@ -2974,8 +3021,7 @@ static void report_backends(const cella_platform_facts_t *facts, const struct de
     } else if (d->memfd_ok && d->seccomp_ok) {
         set_backend(sandbox, CELLA_PLATFORM_BACKEND_SANDBOX, CELLA_PLATFORM_BACKEND_AVAILABLE, true,
                     "each enclave runs in its own process, in memfd_secret memory, under a "
-                    "seccomp filter (CELLA_BACKEND=sandbox; sim is still the default in this "
-                    "version)");
+                    "seccomp filter (the default backend)");
     } else if (facts->memfd_secret_errno < 0 || facts->seccomp_filter_errno < 0) {
         set_backend(sandbox, CELLA_PLATFORM_BACKEND_SANDBOX, CELLA_PLATFORM_BACKEND_UNKNOWN, false,
                     "memfd_secret and seccomp filters were not probed%s",

@@ -105,6 +105,8 @@ typedef struct cella_platform_env {
      *   kvm:          opens path read-write and asks for the KVM API version.
      *   open_device:  opens path read-write (O_NONBLOCK) and closes it at once.
      *   connect_socket: connects to the Unix socket at path and closes it at once.
+     *   memlock:      the locked-memory hard limit in bytes (UINT64_MAX: unlimited) and
+     *                 whether this process is exempt from it (CAP_IPC_LOCK).
      * Paths carry env->root. Devices and sockets are only opened when they are the real
      * kind of node, never stand-ins.
      */
@@ -113,6 +115,7 @@ typedef struct cella_platform_env {
     int (*kvm)(const char *path, int *api_version, void *context);
     int (*open_device)(const char *path, void *context);
     int (*connect_socket)(const char *path, void *context);
+    int (*memlock)(uint64_t *limit_bytes, bool *exempt, void *context);
     /* Reads an environment variable; NULL means an empty environment. */
     const char *(*getenv)(const char *name, void *context);
     void *probe_context;
@@ -393,6 +396,9 @@ typedef struct cella_platform_facts {
     int seccomp_mode; /* PR_GET_SECCOMP of this process, -1 unknown */
     int kvm_errno;
     int kvm_api_version;
+    bool memlock_probed;
+    uint64_t memlock_limit; /* RLIMIT_MEMLOCK hard limit, bytes; UINT64_MAX: unlimited */
+    bool memlock_exempt;    /* CAP_IPC_LOCK: no limit applies */
 
     /*
      * Container hints, in the order tried: /.dockerenv (Docker), /run/.containerenv (Podman),

@@ -20,6 +20,7 @@
 #include <sys/pidfd.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,6 +87,7 @@ union monitor_message {
 
 struct sandbox_state {
     struct cella_enclave *enclave;
+    char platform_socket[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* service mode; "" dev */
     uint64_t id;
     uint8_t *region;
     size_t region_size;
@@ -378,6 +380,30 @@ static const char *monitor_path(void)
     return CELLA_MONITOR_INSTALL_PATH;
 }
 
+/*
+ * Service mode's socket: the option, else CELLA_PLATFORM_SOCKET; false for dev mode. A path
+ * too long for a Unix socket is an error (*status), not dev mode.
+ */
+static bool platform_socket(const struct cella_enclave *e, char *path, size_t size,
+                            sgx_status_t *status)
+{
+    const char *chosen = e->options.platform_socket;
+
+    *status = SGX_SUCCESS;
+    if (chosen == NULL || *chosen == '\0')
+        chosen = getenv("CELLA_PLATFORM_SOCKET");
+    if (chosen == NULL || *chosen == '\0')
+        return false;
+    if (strlen(chosen) >= size) {
+        cella_log(CELLA_LOG_ERROR, "the platform socket path %s is longer than a Unix socket "
+                                   "path can be (%zu bytes)", chosen, size - 1);
+        *status = SGX_ERROR_INVALID_PARAMETER;
+        return false;
+    }
+    memcpy(path, chosen, strlen(chosen) + 1);
+    return true;
+}
+
 /* ---- the shared region ------------------------------------------------------------------------
  */
 
@@ -450,6 +476,39 @@ static sgx_status_t create_region(struct sandbox_state *s)
         s->tcs[t].ecall_arena = arenas;
         s->tcs[t].ocall_arena = arenas + s->arena_size;
     }
+    return SGX_SUCCESS;
+}
+
+/* ---- the monitor: dev mode starts one, service mode asks cella-platformd for one ---------- */
+
+static sgx_status_t connect_platform(struct sandbox_state *s)
+{
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+    if (fd < 0)
+        return SGX_ERROR_OUT_OF_MEMORY;
+    memcpy(address.sun_path, s->platform_socket, sizeof(address.sun_path));
+    int result;
+    do {
+        result = connect(fd, (const struct sockaddr *)&address, sizeof(address));
+    } while (result != 0 && errno == EINTR);
+    if (result != 0) {
+        int error = errno;
+        const char *remedy =
+            error == ENOENT || error == ECONNREFUSED
+                ? "start it (systemctl start cella-platformd), or unset CELLA_PLATFORM_SOCKET "
+                  "to run the enclave in dev mode"
+            : error == EACCES || error == EPERM
+                ? "this user may not use it: add the user to the socket's group (cella, with "
+                  "the unit in the repository), then log in again"
+                : "check that cella-platformd listens there";
+        cella_log(CELLA_LOG_ERROR, "cannot reach cella-platformd at %s: %s; %s",
+                  s->platform_socket, strerror(error), remedy);
+        close(fd);
+        return SGX_ERROR_SERVICE_UNAVAILABLE;
+    }
+    s->socket_fd = fd;
     return SGX_SUCCESS;
 }
 
@@ -594,7 +653,9 @@ static sgx_status_t receive_until_loaded(struct sandbox_state *s)
     for (;;) {
         ssize_t n = receive(s, &message);
         if (n == 0) {
-            cella_log(CELLA_LOG_ERROR, "cella-monitor stopped while it loaded enclave %#llx",
+            cella_log(CELLA_LOG_ERROR, "%s stopped while it loaded enclave %#llx",
+                      s->platform_socket[0] != '\0' ? "cella-platformd's monitor"
+                                                     : "cella-monitor",
                       (unsigned long long)s->id);
             return SGX_ERROR_UNEXPECTED;
         }
@@ -670,7 +731,8 @@ static void *watcher_main(void *argument)
 {
     struct sandbox_state *s = argument;
 
-    sgx_status_t status = start_monitor(s);
+    sgx_status_t status =
+        s->platform_socket[0] != '\0' ? connect_platform(s) : start_monitor(s);
     if (status == SGX_SUCCESS)
         status = send_load(s);
     if (status == SGX_SUCCESS)
@@ -707,8 +769,10 @@ static void unload(struct cella_enclave *e)
     if (s == NULL)
         return;
     atomic_store(&s->stopping, true);
+    /* The monitor sees the end of our stream, kills and reaps the enclave process and exits;
+     * its end then closes and the watcher returns: when this returns, the enclave is gone. */
     if (s->socket_fd >= 0)
-        shutdown(s->socket_fd, SHUT_RDWR);
+        shutdown(s->socket_fd, SHUT_WR);
     if (s->watcher_started)
         pthread_join(s->watcher, NULL);
     if (s->socket_fd >= 0)
@@ -777,6 +841,10 @@ static sgx_status_t load(struct cella_enclave *e)
     pthread_cond_init(&s->loaded, NULL);
     e->backend_state = s;
     s->tcs_count = e->tcs_count;
+    (void)platform_socket(e, s->platform_socket, sizeof(s->platform_socket), &status);
+    if (status != SGX_SUCCESS)
+        goto out;
+    status = SGX_ERROR_UNEXPECTED;
     s->spin = spin_budget(e);
     s->arena_size = call_buffer_size(e);
     s->tcs = calloc(s->tcs_count, sizeof(*s->tcs));
@@ -796,17 +864,19 @@ static sgx_status_t load(struct cella_enclave *e)
         status = SGX_ERROR_ENCLAVE_FILE_ACCESS;
         goto out;
     }
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
-        status = SGX_ERROR_OUT_OF_MEMORY;
-        goto out;
-    }
-    s->socket_fd = pair[0];
-    /* Above the numbers the monitor receives, so the dup2 of posix_spawn always happens. */
-    s->monitor_socket_fd = fcntl(pair[1], F_DUPFD_CLOEXEC, 10);
-    close(pair[1]);
-    if (s->monitor_socket_fd < 0) {
-        status = SGX_ERROR_OUT_OF_MEMORY;
-        goto out;
+    if (s->platform_socket[0] == '\0') {
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+            status = SGX_ERROR_OUT_OF_MEMORY;
+            goto out;
+        }
+        s->socket_fd = pair[0];
+        /* Above the numbers the monitor receives, so the dup2 of posix_spawn always happens. */
+        s->monitor_socket_fd = fcntl(pair[1], F_DUPFD_CLOEXEC, 10);
+        close(pair[1]);
+        if (s->monitor_socket_fd < 0) {
+            status = SGX_ERROR_OUT_OF_MEMORY;
+            goto out;
+        }
     }
 
     status = start_watcher(s);

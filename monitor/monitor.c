@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* monitor/monitor.c: cella-monitor: loads, measures and checks an enclave, then starts its process.
- */
+/* monitor/monitor.c: the monitor: loads, measures and checks an enclave, then starts its process. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -35,11 +34,14 @@
 #include "../common/log_internal.h"
 #include "../common/sandbox_abi.h"
 #include "host/platform.h"
+#include "monitor.h"
 #include "protocol.h"
 
 /*
- * The host runtime starts one cella-monitor per enclave (dev mode), with a socket to it as
- * fd 3 and its own pid as the argument. The monitor plays the CPU's part in loading:
+ * One monitor serves one enclave of one host, over a SOCK_SEQPACKET socket (protocol.h). In
+ * dev mode the host runtime starts cella-monitor (monitor_main.c), as the host's user; in
+ * service mode cella-platformd (platformd.c) forks one for each host that connects to it, as
+ * the daemon's user. Either way the monitor plays the CPU's part in loading:
  *
  *   1. it receives the enclave file and the shared region from the host as open files,
  *      reads the file once and checks it (cella_image_verify_signed(): ELF, metadata,
@@ -48,7 +50,7 @@
  *      writes every measured page into it and measures it there (cella_image_load(), the
  *      in-process loader's code: EADD, EEXTEND, and MRENCLAVE against SIGSTRUCT), then
  *      unmaps it, so it holds no mapping of enclave memory;
- *   3. it starts the enclave process with fork+exec of cella-enclave (next to this program),
+ *   3. it starts the enclave process with fork+exec of cella-enclave (next to the program),
  *      with nothing but the secret memory, the shared region and a channel; it never
  *      inherits monitor memory and gets an empty environment;
  *   4. it tells the host the enclave is ready, then waits: when the enclave process stops it
@@ -59,14 +61,14 @@
  * A missing kernel feature is an error with the remedy `cella detect` gives, never a
  * fallback to weaker isolation. Every message of the loader goes to the host's log.
  *
- * Platform secrets, EGETKEY, EREPORT and quotes come later (issue 5): the monitor keeps the
- * measured identity for them.
+ * The monitor keeps the measured identity, for the platform services that need it (keys,
+ * reports, quotes).
  */
 
 #define MAX_ENCLAVE_FILE_BYTES  ((size_t)1 << 32)
 #define SYS_memfd_secret_number 447
 
-static int host_fd = CELLA_MONITOR_HOST_FD;
+static int host_fd = -1;
 
 struct monitor {
     int file_fd;
@@ -264,6 +266,62 @@ static sgx_status_t verify(struct monitor *m)
         return SGX_ERROR_INVALID_ENCLAVE;
     }
     return SGX_SUCCESS;
+}
+
+/* True when this process may lock memory beyond RLIMIT_MEMLOCK (CAP_IPC_LOCK in effect). */
+static bool can_lock_without_limit(void)
+{
+    FILE *status = fopen("/proc/self/status", "re");
+    char line[256];
+    bool capable = false;
+
+    if (status == NULL)
+        return false;
+    while (fgets(line, sizeof(line), status) != NULL) {
+        unsigned long long effective;
+        if (sscanf(line, "CapEff: %llx", &effective) == 1) {
+            capable = (effective >> 14) & 1u; /* CAP_IPC_LOCK */
+            break;
+        }
+    }
+    fclose(status);
+    return capable;
+}
+
+/*
+ * The kernel charges secret memory as locked memory, to every process that maps it: the
+ * enclave's pages must fit in RLIMIT_MEMLOCK (raised here to its hard limit, which the
+ * enclave process inherits). Checked before anything is mapped, so that the error names the
+ * sizes rather than a failed mmap.
+ */
+static sgx_status_t check_locked_memory(struct monitor *m)
+{
+    const cella_layout_t *layout = &m->info.layout;
+    uint64_t needed = 0;
+    struct rlimit limit;
+
+    for (size_t i = 0; i < layout->range_count; i++) {
+        cella_layout_range_t range;
+        if (cella_layout_get_range(layout, i, &range) == CELLA_OK && range.is_added)
+            needed += (uint64_t)range.page_count * CELLA_PAGE_BYTES;
+    }
+    if (getrlimit(RLIMIT_MEMLOCK, &limit) != 0)
+        return SGX_SUCCESS;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        (void)setrlimit(RLIMIT_MEMLOCK, &limit);
+    }
+    if (limit.rlim_cur == RLIM_INFINITY || needed <= limit.rlim_cur || can_lock_without_limit())
+        return SGX_SUCCESS;
+    cella_log(CELLA_LOG_ERROR,
+              "the enclave needs %llu KiB of secret memory, but this user may lock only %llu "
+              "KiB (`ulimit -l`): the kernel charges secret memory as locked memory. Raise the "
+              "limit (a line `USER - memlock unlimited` in /etc/security/limits.d/cella.conf, "
+              "then log in again; LimitMEMLOCK=infinity for a systemd service), run enclaves "
+              "through cella-platformd (its unit allows it), or shrink HeapMaxSize, "
+              "StackMaxSize or TCSNum",
+              (unsigned long long)(needed >> 10), (unsigned long long)(limit.rlim_cur >> 10));
+    return SGX_ERROR_OUT_OF_EPC;
 }
 
 static int page_protection(uint64_t secinfo_flags)
@@ -698,7 +756,7 @@ static void watch(struct monitor *m)
     }
 }
 
-int main(int argc, char **argv)
+int cella_monitor_serve(int fd)
 {
     struct monitor m = {.file_fd = -1,
                         .shared_fd = -1,
@@ -710,22 +768,11 @@ int main(int argc, char **argv)
     cella_enclave_range_t *ranges = NULL;
     cella_enclave_thread_t *threads = NULL;
     sgx_status_t status = SGX_ERROR_UNEXPECTED;
-    char *end = NULL;
 
-    if (argc != 2) {
-        fprintf(stderr, "cella-monitor: started by the cella host runtime only (it loads one "
-                        "enclave for the process that starts it)\n");
-        return 64;
-    }
-    /* Die with the host (the thread that started us); if it is already gone, stop. */
-    long host_pid = strtol(argv[1], &end, 10);
-    if (*end != '\0' || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
-        getppid() != (pid_t)host_pid)
-        return 1;
+    host_fd = fd;
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     struct rlimit no_core = {0, 0};
     (void)setrlimit(RLIMIT_CORE, &no_core);
-    (void)close_range(CELLA_MONITOR_HOST_FD + 1, ~0u, 0);
     (void)fcntl(host_fd, F_SETFD, FD_CLOEXEC);
     cella_log_set_level(CELLA_LOG_DEBUG);
     cella_log_set_handler(log_to_host, NULL);
@@ -735,6 +782,8 @@ int main(int argc, char **argv)
         status = read_file(&m);
     if (status == SGX_SUCCESS)
         status = verify(&m);
+    if (status == SGX_SUCCESS)
+        status = check_locked_memory(&m);
     if (status == SGX_SUCCESS)
         status = add_pages(&m);
     if (status == SGX_SUCCESS)

@@ -13,6 +13,7 @@
 #include <sgx_urts.h>
 
 #include "../bench.h"
+#include "../bench_image.h"
 #include "bench_u.h"
 
 /* The baselines: the same work as a plain function call the compiler cannot inline. */
@@ -30,47 +31,6 @@ __attribute__((noinline)) static void direct_buffer(uint8_t *buffer, size_t size
 
 static void (*volatile call_empty)(void) = direct_empty;
 static void (*volatile call_buffer)(uint8_t *, size_t) = direct_buffer;
-
-static uint8_t *read_file(const char *path, size_t *size)
-{
-    FILE *file = fopen(path, "rb");
-    if (file == NULL)
-        return NULL;
-    fseek(file, 0, SEEK_END);
-    long length = ftell(file);
-    fseek(file, 0, SEEK_SET);
-    uint8_t *data = malloc((size_t)length);
-    if (data != NULL && fread(data, 1, (size_t)length, file) != (size_t)length) {
-        free(data);
-        data = NULL;
-    }
-    fclose(file);
-    *size = (size_t)length;
-    return data;
-}
-
-/* Bytes SGX's measurement hashes for this image: ECREATE, EADD per page, EEXTEND chunks. */
-static size_t measured_stream_bytes(const char *path)
-{
-    size_t file_size = 0, bytes = 64;
-    uint8_t *file = read_file(path, &file_size);
-    cella_image_info_t info;
-    if (file == NULL || cella_image_verify(file, file_size, &info, NULL) != CELLA_OK) {
-        fprintf(stderr, "bench: cannot verify %s\n", path);
-        exit(1);
-    }
-    for (size_t i = 0; i < info.layout.range_count; i++) {
-        cella_layout_range_t range;
-        if (cella_layout_get_range(&info.layout, i, &range) != CELLA_OK)
-            exit(1);
-        if (range.is_added)
-            bytes += (size_t)range.page_count * 64;
-        if (range.is_measured)
-            bytes += (size_t)range.page_count * 16 * (64 + 256);
-    }
-    free(file);
-    return bytes;
-}
 
 int main(int argc, char **argv)
 {
@@ -118,7 +78,7 @@ int main(int argc, char **argv)
     unsetenv("CELLA_BACKEND");
 
     /* Creation with a 64 MiB heap, next to SHA-256 over the bytes its measurement hashes. */
-    size_t stream = measured_stream_bytes(path);
+    size_t stream = bench_measured_bytes(path);
     uint8_t *data = calloc(1, stream);
     uint8_t digest[32];
     unsigned int digest_size = 0;

@@ -14,15 +14,19 @@ CELLA_EXTERN_C_BEGIN
 
 /*
  * Where an enclave runs.
- *   sandbox  the enclave runs in its own process with memfd_secret memory and a seccomp
- *            filter, measured and started by cella-monitor (it becomes the default once it
- *            is complete). The host runtime finds cella-monitor in the environment variable
- *            CELLA_MONITOR when set, else next to the `cella` program of the build tree it
- *            was built in, else in <prefix>/libexec/cella/.
- *   sim      the image is mapped into the host process: for debugging, no isolation at all
- *            (the default for now)
+ *   sandbox  the default: the enclave runs in its own process with memfd_secret memory and
+ *            a seccomp filter, measured and started by the cella monitor. Dev mode (the
+ *            default): the host runtime starts one cella-monitor per enclave, as the same
+ *            user; it finds the program in the environment variable CELLA_MONITOR when set,
+ *            else next to the `cella` program of the build tree it was built in, else in
+ *            <prefix>/libexec/cella/. Service mode: with a platform socket (the option
+ *            below, or the environment variable CELLA_PLATFORM_SOCKET) the host asks the
+ *            cella-platformd daemon listening there, which runs the enclave as its own user.
+ *   sim      the image is mapped into the host process: for debugging, no isolation at all.
  * CELLA_BACKEND_DEFAULT takes the CELLA_BACKEND environment variable ("sandbox" or "sim")
- * when it is set, and the default backend otherwise.
+ * when it is set, and the sandbox otherwise. A machine that cannot run the sandbox (no
+ * memfd_secret, no seccomp filters) gets an error with the remedy, never the sim backend in
+ * its place; `cella detect` tells beforehand.
  */
 typedef enum cella_backend {
     CELLA_BACKEND_DEFAULT = 0,
@@ -64,6 +68,11 @@ typedef struct cella_enclave_options {
      * only used when touched.
      */
     size_t call_buffer_size;
+    /*
+     * Sandbox: the Unix socket of a cella-platformd to run the enclave (service mode). NULL:
+     * the CELLA_PLATFORM_SOCKET environment variable when set, else dev mode.
+     */
+    const char *platform_socket;
 } cella_enclave_options_t;
 
 #define CELLA_CALL_BUFFER_DEFAULT_BYTES ((size_t)4 << 20)

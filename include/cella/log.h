@@ -30,9 +30,12 @@ typedef void (*cella_log_handler_t)(void *context, cella_log_level_t level, cons
 
 /*
  * Installs the handler that receives every message up to the level set with
- * cella_log_set_level(); NULL (the default) discards all messages.
+ * cella_log_set_level(); NULL discards all messages.
  *   handler: the new handler, or NULL.
  *   context: passed to each call of handler; not used otherwise, not freed.
+ * Until an application calls this, the host runtime writes errors and warnings to stderr,
+ * one line each, prefixed "cella: "; the environment variable CELLA_LOG (off, error, warning,
+ * info, debug) sets the level of those lines and the level of cella_log_set_level().
  * Thread safe: it may run while other threads log. Every message goes either to the
  * previous handler with its context or to the new one with its own, never a mix; a message
  * that another thread was already delivering may still reach the previous handler after

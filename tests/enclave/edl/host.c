@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -124,13 +125,26 @@ static void errno_of_an_ocall_reaches_the_enclave(void **state)
     assert_int_equal(result, 13);
 }
 
+/*
+ * Under sim every address outside the enclave is the host's, so the enclave reads the host's
+ * variable. Under the sandbox only the shared region is: the host's own stack is not mapped in
+ * the enclave process, and the bridge refuses the pointer rather than fault on it.
+ */
 static void a_user_check_pointer_must_lie_outside_the_enclave(void **state)
 {
     (void)state;
     uint64_t value = 77;
     int result = 0;
-    assert_int_equal(ecall_outside_only(enclave_id, &result, &value), SGX_SUCCESS);
-    assert_int_equal(result, 77);
+    const char *backend = getenv("CELLA_BACKEND");
+    bool sim = backend != NULL && strcmp(backend, "sim") == 0;
+
+    if (sim) {
+        assert_int_equal(ecall_outside_only(enclave_id, &result, &value), SGX_SUCCESS);
+        assert_int_equal(result, 77);
+    } else {
+        assert_int_equal(ecall_outside_only(enclave_id, &result, &value),
+                         SGX_ERROR_INVALID_PARAMETER);
+    }
 }
 
 static void a_destroyed_enclave_cannot_be_called(void **state)

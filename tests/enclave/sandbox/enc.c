@@ -9,6 +9,8 @@
 #include <sgx_error.h>
 #include <sgx_trts.h>
 
+#include "seeded_secret.h"
+
 /*
  * The bridge ABI of cella/bridge.h written out by hand (as in tests/enclave/runtime), with
  * what the sandbox tests need: large buffers both ways, deep nesting, a system call, and a
@@ -164,16 +166,38 @@ static int32_t ecall_overflow_stack(const uint8_t *in, size_t in_size, uint8_t *
     return give_int(out, out_size, recurse(NULL, 0));
 }
 
+/* 8: in uint64 seed: keeps the secret it expands to (seeded_secret.h) in a global and on the
+ * heap, where the host's memory scans look for it. */
+static volatile uint64_t seeded_global[SEEDED_SECRET_WORDS]; /* never read: volatile keeps it */
+static uint64_t *seeded_heap;
+
+static int32_t ecall_plant_seeded(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
+{
+    uint64_t seed;
+
+    (void)out;
+    if (in_size != sizeof(seed) || out_size != 0)
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(&seed, in, sizeof(seed));
+    if (seeded_heap == NULL)
+        seeded_heap = malloc(SEEDED_SECRET_WORDS * sizeof(*seeded_heap));
+    if (seeded_heap == NULL)
+        return SGX_ERROR_OUT_OF_MEMORY;
+    for (unsigned i = 0; i < SEEDED_SECRET_WORDS; i++)
+        seeded_global[i] = seeded_heap[i] = seeded_secret_word(seed, i);
+    return SGX_SUCCESS;
+}
+
 static const cella_ecall_entry_t ecalls[] = {
     {ecall_add, 0, 0},          {ecall_call_host, 0, 0},      {ecall_system_call, 0, 0},
     {ecall_plant_secret, 0, 0}, {ecall_reveal_secret, 0, 0},  {ecall_transform, 0, 0},
-    {ecall_ocall_echo, 0, 0},   {ecall_overflow_stack, 0, 0},
+    {ecall_ocall_echo, 0, 0},   {ecall_overflow_stack, 0, 0}, {ecall_plant_seeded, 0, 0},
 };
 /* Two OCALLs; OCALL 0 may call ECALLs 0 and 1 (nested calls, to any depth). */
-static const uint8_t allow[2 * 8] = {1, 1, 0, 0, 0, 0, 0, 0, /* OCALL 1: */ 0, 0, 0, 0, 0, 0, 0, 0};
+static const uint8_t allow[2 * 9] = {1, 1, 0, 0, 0, 0, 0, 0, 0, /* OCALL 1: */ 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
 const cella_ecall_table_t cella_bridge_ecall_table = {
-    .ecall_count = 8,
+    .ecall_count = 9,
     .ocall_count = 2,
     .ecalls = ecalls,
     .allow = allow,

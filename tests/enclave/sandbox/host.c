@@ -23,6 +23,7 @@
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -35,6 +36,8 @@
 #include <cella/host.h>
 #include <cella/log.h>
 #include <sgx_error.h>
+
+#include "seeded_secret.h"
 
 /*
  * Runs tests/enclave/sandbox/enc.c in the sandbox backend. The first group checks that calls
@@ -54,6 +57,7 @@ enum {
     ECALL_TRANSFORM,
     ECALL_OCALL_ECHO,
     ECALL_OVERFLOW_STACK,
+    ECALL_PLANT_SEEDED,
 };
 
 #define SECRET_BYTES     32
@@ -273,7 +277,10 @@ static cella_result_t try_create(cella_backend_t backend, int64_t spin, size_t c
     options.spin = spin;
     options.call_buffer_size = call_buffer_size;
     *enclave = NULL;
-    return cella_enclave_create(CELLA_TEST_SANDBOX_ENCLAVE, &options, enclave);
+    /* The service-mode test runs a copy of this program on a copy of the enclave. */
+    const char *path = getenv("CELLA_TEST_ENCLAVE");
+    return cella_enclave_create(path != NULL ? path : CELLA_TEST_SANDBOX_ENCLAVE, &options,
+                                enclave);
 }
 
 static cella_enclave_t *create_with(int64_t spin, size_t call_buffer_size)
@@ -388,20 +395,27 @@ static void a_call_larger_than_the_call_buffers_is_out_of_memory(void **state)
     destroy(enclave);
 }
 
-static void cella_backend_sandbox_selects_the_sandbox_and_sim_stays_the_default(void **state)
+static void the_sandbox_is_the_default_and_cella_backend_sim_selects_sim(void **state)
 {
     (void)state;
     cella_enclave_t *enclave = NULL;
 
-    assert_int_equal(setenv("CELLA_BACKEND", "sandbox", 1), 0);
     assert_int_equal(try_create(CELLA_BACKEND_DEFAULT, 0, 0, &enclave), CELLA_OK);
     assert_int_equal(find_children(getpid(), "cella-monitor", NULL), 1);
     destroy(enclave);
 
-    assert_int_equal(unsetenv("CELLA_BACKEND"), 0);
+    assert_int_equal(setenv("CELLA_BACKEND", "sim", 1), 0);
     assert_int_equal(try_create(CELLA_BACKEND_DEFAULT, 0, 0, &enclave), CELLA_OK);
     assert_int_equal(find_children(getpid(), "cella-monitor", NULL), 0);
     cella_enclave_destroy(enclave);
+
+    /* A name that is no backend is an error, not a silent choice. */
+    assert_int_equal(setenv("CELLA_BACKEND", "sgx-please", 1), 0);
+    log_clear();
+    assert_int_not_equal(try_create(CELLA_BACKEND_DEFAULT, 0, 0, &enclave), CELLA_OK);
+    assert_true(log_contains("is not a backend"));
+    assert_int_equal(unsetenv("CELLA_BACKEND"), 0);
+    assert_no_processes_left();
 }
 
 static void a_missing_monitor_is_a_clear_error(void **state)
@@ -489,6 +503,130 @@ static void the_same_check_finds_the_secret_of_a_sim_enclave(void **state)
     (void)state;
     /* Shows the check above can fail: sim maps the enclave into the host. */
     assert_true(host_reads_the_secret(CELLA_BACKEND_SIM));
+}
+
+/* ---- scanning the memory of every process of a user ------------------------------------------ */
+
+#define SCAN_CHUNK_BYTES  ((size_t)1 << 20)
+#define SCAN_REGION_LIMIT ((uint64_t)1 << 30) /* larger: a reservation (sanitizer shadow) */
+
+/* The real uid of pid, or -1. */
+static long process_uid(pid_t pid)
+{
+    char path[64], line[256];
+    long uid = -1;
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    FILE *status = fopen(path, "re");
+    if (status == NULL)
+        return -1;
+    while (fgets(line, sizeof(line), status) != NULL) {
+        if (sscanf(line, "Uid: %ld", &uid) == 1)
+            break;
+    }
+    fclose(status);
+    return uid;
+}
+
+/* Places in buffer where the secret of seed starts (8-byte aligned, as the enclave keeps it). */
+static size_t count_secret(const uint8_t *buffer, size_t size, uint64_t seed)
+{
+    size_t hits = 0;
+    for (size_t at = 0; at + SEEDED_SECRET_WORDS * 8 <= size; at += 8) {
+        unsigned i = 0;
+        for (; i < SEEDED_SECRET_WORDS; i++) {
+            uint64_t word;
+            memcpy(&word, buffer + at + 8 * i, sizeof(word));
+            /* Computed at the comparison: the secret is never stored whole in this process. */
+            if (word != seeded_secret_word(seed, i))
+                break;
+        }
+        hits += i == SEEDED_SECRET_WORDS;
+    }
+    return hits;
+}
+
+/*
+ * Reads every readable mapping of every process whose real uid is uid, through
+ * /proc/PID/mem, and counts the places the secret of seed appears. What cannot be opened or
+ * read (another user's process, a process that is not dumpable, secret memory) is skipped:
+ * that is the protection under test.
+ */
+static size_t scan_processes_of(uid_t uid, uint64_t seed)
+{
+    DIR *proc = opendir("/proc");
+    struct dirent *entry;
+    uint8_t *buffer = malloc(SCAN_CHUNK_BYTES);
+    size_t hits = 0;
+
+    assert_non_null(proc);
+    assert_non_null(buffer);
+    while ((entry = readdir(proc)) != NULL) {
+        char *end = NULL;
+        long pid = strtol(entry->d_name, &end, 10);
+        if (*end != '\0' || pid <= 0 || process_uid((pid_t)pid) != (long)uid)
+            continue;
+        char path[64], line[512];
+        snprintf(path, sizeof(path), "/proc/%ld/maps", pid);
+        FILE *maps = fopen(path, "re");
+        snprintf(path, sizeof(path), "/proc/%ld/mem", pid);
+        int mem = open(path, O_RDONLY | O_CLOEXEC);
+        while (maps != NULL && mem >= 0 && fgets(line, sizeof(line), maps) != NULL) {
+            unsigned long long start, stop;
+            char permissions[8];
+            if (sscanf(line, "%llx-%llx %7s", &start, &stop, permissions) != 3 ||
+                permissions[0] != 'r' || stop - start > SCAN_REGION_LIMIT ||
+                strstr(line, "[vvar") != NULL)
+                continue;
+            /* Chunks overlap by one secret, so a secret across a boundary is still seen. */
+            for (uint64_t at = start; at < stop;) {
+                size_t want = stop - at < SCAN_CHUNK_BYTES ? (size_t)(stop - at) : SCAN_CHUNK_BYTES;
+                ssize_t n = pread(mem, buffer, want, (off_t)at);
+                if (n <= 0)
+                    break;
+                hits += count_secret(buffer, (size_t)n, seed);
+                if ((size_t)n <= SEEDED_SECRET_WORDS * 8 || at + (uint64_t)n >= stop)
+                    break;
+                at += (uint64_t)n - SEEDED_SECRET_WORDS * 8;
+            }
+        }
+        if (mem >= 0)
+            close(mem);
+        if (maps != NULL)
+            fclose(maps);
+    }
+    closedir(proc);
+    free(buffer);
+    return hits;
+}
+
+/* Plants a seeded secret in a new enclave on backend and scans this user's processes. */
+static size_t scan_finds_the_secret(cella_backend_t backend)
+{
+    cella_enclave_t *enclave = NULL;
+    uint64_t seed = 0;
+
+    assert_int_equal(try_create(backend, 0, 0, &enclave), CELLA_OK);
+    current_id = cella_enclave_get_id(enclave);
+    assert_int_equal(getrandom(&seed, sizeof(seed), 0), (ssize_t)sizeof(seed));
+    assert_int_equal(call(current_id, ECALL_PLANT_SEEDED, &seed, sizeof(seed), NULL, 0),
+                     SGX_SUCCESS);
+    size_t hits = scan_processes_of(getuid(), seed);
+    cella_enclave_destroy(enclave);
+    return hits;
+}
+
+static void scanning_every_process_of_the_user_finds_no_enclave_secret(void **state)
+{
+    (void)state;
+    assert_int_equal(scan_finds_the_secret(CELLA_BACKEND_SANDBOX), 0);
+    assert_no_processes_left();
+}
+
+static void the_same_scan_finds_both_copies_of_a_sim_enclave_secret(void **state)
+{
+    (void)state;
+    /* Shows the scan can fail: sim keeps the secret in this process (global and heap). */
+    assert_true(scan_finds_the_secret(CELLA_BACKEND_SIM) >= 2);
 }
 
 static void the_host_maps_no_enclave_memory(void **state)
@@ -844,6 +982,159 @@ static void a_kernel_without_seccomp_filters_is_a_clear_error(void **state)
     assert_int_equal(wait_exit_code(child), 0);
 }
 
+/* ---- service mode: run by service.sh as an application user, cella-platformd as another ---- */
+
+/* The one living process running comm whose real uid is uid; 0 when there is none. */
+static pid_t find_by_uid(uid_t uid, const char *comm)
+{
+    DIR *proc = opendir("/proc");
+    struct dirent *entry;
+    pid_t found = 0;
+    int count = 0;
+
+    if (proc == NULL)
+        return 0;
+    while ((entry = readdir(proc)) != NULL) {
+        char *end = NULL;
+        long pid = strtol(entry->d_name, &end, 10);
+        char name[64], state = '?';
+        pid_t ppid = 0;
+        if (*end != '\0' || pid <= 0 || process_uid((pid_t)pid) != (long)uid ||
+            !read_stat((pid_t)pid, name, sizeof(name), &state, &ppid))
+            continue;
+        if (strcmp(name, comm) == 0 && state != 'Z') {
+            found = (pid_t)pid;
+            count++;
+        }
+    }
+    closedir(proc);
+    return count == 1 ? found : 0;
+}
+
+static uid_t service_uid(void)
+{
+    const char *text = getenv("CELLA_TEST_SERVICE_UID");
+    assert_non_null(text);
+    return (uid_t)strtoul(text, NULL, 10);
+}
+
+static void calls_work_through_cella_platformd(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = NULL;
+    int result = 0;
+
+    assert_non_null(getenv("CELLA_PLATFORM_SOCKET"));
+    assert_int_equal(try_create(CELLA_BACKEND_DEFAULT, 0, 0, &enclave), CELLA_OK);
+    current_id = cella_enclave_get_id(enclave);
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, 1, &result), SGX_SUCCESS);
+    assert_int_equal(result, 3);
+    /* No monitor of this user: the daemon's runs the enclave. */
+    assert_int_equal(find_children(getpid(), "cella-monitor", NULL), 0);
+    cella_enclave_destroy(enclave);
+}
+
+static void the_application_user_can_neither_read_trace_nor_signal_the_enclave(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = NULL;
+    uint64_t addresses[2];
+    uint8_t seen[SECRET_BYTES];
+
+    assert_int_equal(try_create(CELLA_BACKEND_DEFAULT, 0, 0, &enclave), CELLA_OK);
+    current_id = cella_enclave_get_id(enclave);
+    plant_secret(addresses);
+    pid_t process = find_by_uid(service_uid(), "cella-enclave");
+    assert_true(process > 0);
+    assert_int_equal(find_by_uid(getuid(), "cella-enclave"), 0);
+
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/mem", (int)process);
+    errno = 0;
+    assert_true(open(path, O_RDONLY | O_CLOEXEC) < 0);
+    assert_true(errno == EACCES || errno == EPERM);
+
+    struct iovec local = {.iov_base = seen, .iov_len = sizeof(seen)};
+    struct iovec remote = {.iov_base = (void *)(uintptr_t)addresses[1], .iov_len = sizeof(seen)};
+    errno = 0;
+    assert_true(process_vm_readv(process, &local, 1, &remote, 1, 0) < 0);
+    assert_int_equal(errno, EPERM);
+
+    errno = 0;
+    assert_true(ptrace(PTRACE_ATTACH, process, NULL, NULL) < 0);
+    assert_int_equal(errno, EPERM);
+    errno = 0;
+    assert_true(kill(process, SIGKILL) < 0);
+    assert_int_equal(errno, EPERM);
+
+    /* The enclave is unharmed by all of it. */
+    int result = 0;
+    assert_int_equal(call_int(current_id, ECALL_CALL_HOST, 20, &result), SGX_SUCCESS);
+    assert_int_equal(result, 41);
+    cella_enclave_destroy(enclave);
+}
+
+static void scanning_this_users_processes_finds_no_secret_of_a_service_enclave(void **state)
+{
+    (void)state;
+    assert_int_equal(scan_finds_the_secret(CELLA_BACKEND_DEFAULT), 0);
+}
+
+static void destroy_ends_the_service_enclave_process(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = NULL;
+
+    assert_int_equal(try_create(CELLA_BACKEND_DEFAULT, 0, 0, &enclave), CELLA_OK);
+    pid_t process = find_by_uid(service_uid(), "cella-enclave");
+    assert_true(process > 0);
+    int pidfd = pidfd_open(process, 0);
+    assert_true(pidfd >= 0);
+    cella_enclave_destroy(enclave);
+    assert_true(wait_gone(pidfd));
+    close(pidfd);
+}
+
+static int service_client(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(calls_work_through_cella_platformd),
+        cmocka_unit_test(the_application_user_can_neither_read_trace_nor_signal_the_enclave),
+        cmocka_unit_test(scanning_this_users_processes_finds_no_secret_of_a_service_enclave),
+        cmocka_unit_test(destroy_ends_the_service_enclave_process),
+    };
+    return cmocka_run_group_tests_name("service mode", tests, NULL, NULL);
+}
+
+/* A service-mode host that prints its enclave process and waits to be killed. */
+static int service_hold(void)
+{
+    cella_enclave_t *enclave = NULL;
+    int result = 0;
+
+    if (try_create(CELLA_BACKEND_DEFAULT, 0, 0, &enclave) != CELLA_OK)
+        return 1;
+    current_id = cella_enclave_get_id(enclave);
+    if (call_int(current_id, ECALL_CALL_HOST, 1, &result) != SGX_SUCCESS || result != 3)
+        return 2;
+    printf("%d\n", (int)find_by_uid(service_uid(), "cella-enclave"));
+    fflush(stdout);
+    for (;;)
+        pause();
+}
+
+/* A host whose user may not use the socket: a clear error, exit 0 when it says so. */
+static int service_refused(void)
+{
+    cella_enclave_t *enclave = NULL;
+    cella_result_t result = try_create(CELLA_BACKEND_DEFAULT, 0, 0, &enclave);
+    if (result == CELLA_OK)
+        return 1;
+    if (!log_contains("cannot reach cella-platformd") || !log_contains("may not use it"))
+        return 2;
+    return 0;
+}
+
 /* ---- child modes --------------------------------------------------------------------------- */
 
 /* A host that makes one call, says which processes serve it, and waits to be killed. */
@@ -924,10 +1215,12 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_one_mib_in_out_ecall_round_trips),
         cmocka_unit_test(a_one_mib_ocall_round_trips),
         cmocka_unit_test(a_call_larger_than_the_call_buffers_is_out_of_memory),
-        cmocka_unit_test(cella_backend_sandbox_selects_the_sandbox_and_sim_stays_the_default),
+        cmocka_unit_test(the_sandbox_is_the_default_and_cella_backend_sim_selects_sim),
         cmocka_unit_test(a_missing_monitor_is_a_clear_error),
         cmocka_unit_test(the_host_cannot_read_a_secret_in_enclave_globals_or_heap),
         cmocka_unit_test(the_same_check_finds_the_secret_of_a_sim_enclave),
+        cmocka_unit_test(scanning_every_process_of_the_user_finds_no_enclave_secret),
+        cmocka_unit_test(the_same_scan_finds_both_copies_of_a_sim_enclave_secret),
         cmocka_unit_test(the_host_maps_no_enclave_memory),
         cmocka_unit_test(proc_pid_mem_of_the_enclave_process_reveals_no_secret),
         cmocka_unit_test(process_vm_readv_of_the_enclave_process_fails),
@@ -951,5 +1244,13 @@ int main(int argc, char **argv)
         return host_child(argv[2]);
     if (argc == 3 && strcmp(argv[1], "--without") == 0)
         return without_feature(argv[2]);
+    if (argc == 2 && strcmp(argv[1], "--service") == 0)
+        return service_client();
+    if (argc == 2 && strcmp(argv[1], "--service-hold") == 0)
+        return service_hold();
+    if (argc == 2 && strcmp(argv[1], "--service-refused") == 0)
+        return service_refused();
+    /* Dev mode: the tests start their own monitors. */
+    unsetenv("CELLA_PLATFORM_SOCKET");
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

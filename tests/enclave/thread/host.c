@@ -432,10 +432,19 @@ static void a_mutex_in_host_memory_is_refused_and_left_untouched(void **state)
     uint8_t memory[64], copy[64];
     int result = -1;
 
+    const char *backend = getenv("CELLA_BACKEND");
+
     memset(memory, 0xaa, sizeof(memory));
     memcpy(copy, memory, sizeof(copy));
-    assert_int_equal(ecall_mutex_init_at(enclave_id, &result, memory), SGX_SUCCESS);
-    assert_int_equal(result, EINVAL);
+    if (backend != NULL && strcmp(backend, "sim") == 0) {
+        assert_int_equal(ecall_mutex_init_at(enclave_id, &result, memory), SGX_SUCCESS);
+        assert_int_equal(result, EINVAL);
+    } else {
+        /* The sandbox's bridge already refuses a [user_check] pointer outside the shared
+         * region: this stack is not even mapped in the enclave process. */
+        assert_int_equal(ecall_mutex_init_at(enclave_id, &result, memory),
+                         SGX_ERROR_INVALID_PARAMETER);
+    }
     assert_memory_equal(memory, copy, sizeof(memory));
 }
 

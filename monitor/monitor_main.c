@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* monitor/monitor_main.c: cella-monitor, the dev-mode monitor the host runtime starts for each enclave. */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "monitor.h"
+#include "protocol.h"
+
+/*
+ * Started by the host runtime (host/sandbox.c) with its end of a socket pair as fd
+ * CELLA_MONITOR_HOST_FD and the host's pid as the only argument, from a thread that lives
+ * as long as the enclave: the monitor dies with that thread (PR_SET_PDEATHSIG), and stops
+ * at once if the host is already gone.
+ */
+int main(int argc, char **argv)
+{
+    char *end = NULL;
+
+    if (argc != 2) {
+        fprintf(stderr, "cella-monitor: started by the cella host runtime only (it loads one "
+                        "enclave for the process that starts it); to serve many hosts as a "
+                        "separate user, run cella-platformd\n");
+        return 64;
+    }
+    long host_pid = strtol(argv[1], &end, 10);
+    if (*end != '\0' || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
+        getppid() != (pid_t)host_pid)
+        return 1;
+    (void)close_range(CELLA_MONITOR_HOST_FD + 1, ~0u, 0);
+    return cella_monitor_serve(CELLA_MONITOR_HOST_FD);
+}

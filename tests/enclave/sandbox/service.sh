@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Service mode with two users: cella-platformd runs as one, the application as another, and a
+# third user outside the socket's group is refused. Needs root to create the users.
+# Usage: service.sh TEST_PROGRAM SIGNED_ENCLAVE CELLA_PLATFORMD CELLA_ENCLAVE
+set -euo pipefail
+
+program=$1 enclave=$2 platformd=$3 stub=$4
+service_user=cella-test-service
+app_user=cella-test-app
+
+if [ "$(id -u)" != 0 ]; then
+  echo "service_mode: not run: creating the test users needs root (CI runs as root)"
+  exit 77
+fi
+for user in "$service_user" "$app_user"; do
+  id -u "$user" >/dev/null 2>&1 ||
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
+done
+service_uid=$(id -u "$service_user")
+# As with the unit in the repository: the socket belongs to the daemon's group, and the
+# application's user is a member.
+usermod -a -G "$service_user" "$app_user"
+
+# Copies every user can reach: the build tree may sit under a private home directory.
+dir=$(mktemp -d /tmp/cella-service.XXXXXX)
+daemon=
+cleanup() {
+  # The test users are this test's own: nothing of theirs may outlive it.
+  pkill -KILL -u "$app_user" 2>/dev/null || true
+  [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null || true
+  pkill -KILL -u "$service_user" 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+chmod 755 "$dir"
+cp "$program" "$dir/host"
+cp "$enclave" "$dir/enclave.signed.so"
+cp "$platformd" "$stub" "$dir/"
+chmod 755 "$dir"/host "$dir"/enclave.signed.so "$dir"/cella-platformd "$dir"/cella-enclave
+# The daemon's runtime directory, as systemd's RuntimeDirectory= makes it.
+install -d -o "$service_user" -g "$service_user" -m 755 "$dir/run"
+socket=$dir/run/platform.sock
+
+fail() {
+  echo "service_mode: FAILED: $*" >&2
+  echo "--- cella-platformd's log:" >&2
+  cat "$dir/platformd.log" >&2 || true
+  exit 1
+}
+# Waits (at most 30 s, a bound, not a timing check) until the command succeeds.
+wait_for() {
+  for _ in $(seq 300); do
+    if "$@"; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+service_processes() { pgrep -u "$service_user" -x "$1" | wc -l; }
+no_enclave_process() { [ "$(service_processes cella-enclave)" = 0 ]; }
+as_app() {
+  exec setpriv --reuid="$app_user" --regid="$app_user" --init-groups \
+    env CELLA_PLATFORM_SOCKET="$socket" CELLA_TEST_SERVICE_UID="$service_uid" \
+    CELLA_TEST_ENCLAVE="$dir/enclave.signed.so" "$@"
+}
+
+# The daemon, as its own user, with the unlimited locked-memory limit its unit sets where
+# this machine allows raising it (a container may not: the test enclave fits the default);
+# members of the daemon's group may use the socket.
+raise=()
+if prlimit --memlock=unlimited:unlimited true 2>/dev/null; then
+  raise=(prlimit --memlock=unlimited:unlimited)
+fi
+"${raise[@]}" setpriv --reuid="$service_user" --regid="$service_user" --init-groups \
+  "$dir/cella-platformd" --socket "$socket" --group "$service_user" --socket-mode 0660 \
+  2>"$dir/platformd.log" &
+daemon=$!
+daemon_listens() { kill -0 "$daemon" 2>/dev/null || fail "cella-platformd exited"; test -S "$socket"; }
+wait_for daemon_listens || fail "cella-platformd did not create $socket"
+[ "$(stat -c '%a %G' "$socket")" = "660 $service_user" ] || fail "socket mode/group: $(stat -c '%a %G' "$socket")"
+
+echo "== the application user's tests"
+(as_app "$dir/host" --service) || fail "the service-mode tests failed"
+
+echo "== a host killed with SIGKILL leaves no enclave process"
+coproc HOLD { as_app "$dir/host" --service-hold; }  # as_app execs: HOLD_PID is the host
+read -r -t 30 enclave_pid <&"${HOLD[0]}" || fail "the holding host did not start"
+[ "${enclave_pid:-0}" -gt 0 ] || fail "the holding host found no enclave process"
+[ "$(stat -c %u "/proc/$enclave_pid")" = "$service_uid" ] || fail "the enclave process is not the service user's"
+kill -9 "$HOLD_PID"
+wait "$HOLD_PID" 2>/dev/null || true
+wait_for no_enclave_process || fail "the enclave process $enclave_pid outlived its host"
+[ "$(service_processes cella-platformd)" = 1 ] || fail "the daemon did not survive a host's death"
+
+echo "== a user outside the socket's group is refused, with the reason"
+setpriv --reuid=nobody --regid=nogroup --clear-groups \
+  env CELLA_PLATFORM_SOCKET="$socket" CELLA_TEST_ENCLAVE="$dir/enclave.signed.so" \
+  "$dir/host" --service-refused || fail "the refusal was not clear (exit $?)"
+
+echo "== stopping the daemon stops its enclaves and removes the socket"
+coproc HOLD2 { as_app "$dir/host" --service-hold; }
+read -r -t 30 enclave_pid <&"${HOLD2[0]}" || fail "the second holding host did not start"
+kill -TERM "$daemon"
+wait "$daemon" || fail "cella-platformd did not exit cleanly on SIGTERM"
+daemon=
+wait_for no_enclave_process || fail "an enclave process outlived the daemon"
+[ ! -e "$socket" ] || fail "the socket is still there"
+kill -9 "$HOLD2_PID" 2>/dev/null || true
+wait "$HOLD2_PID" 2>/dev/null || true
+echo "service_mode: all checks passed"
