@@ -69,7 +69,8 @@ function(cella_add_enclave name)
   add_executable(${unsigned} ${sources})
   target_include_directories(${unsigned} PRIVATE "${gen_dir}" ${CMAKE_CURRENT_SOURCE_DIR}
     ${CELLA_SDK_INCLUDE_DIRS})
-  target_link_libraries(${unsigned} PRIVATE cella::trusted_flags ${ARG_LIBS}
+  # Every enclave gets the trusted crypto library (sgx_tcrypto.h), as with the SGX SDK.
+  target_link_libraries(${unsigned} PRIVATE cella::trusted_flags ${ARG_LIBS} cella::tcrypto
     "$<LINK_LIBRARY:WHOLE_ARCHIVE,cella::trts>" cella::tlibc gcc)
   target_link_options(${unsigned} PRIVATE ${CELLA_TRUSTED_LINK_FLAGS}
     -Wl,-e,cella_enclave_entry -Wl,--build-id=none)

@@ -4,7 +4,7 @@
 #
 #   <prefix>/lib/cmake/cella/   cellaConfig.cmake, cellaConfigVersion.cmake, cellaTargets*.cmake
 #                               (cella::host, image, common, platform, trts, tlibc,
-#                               trusted_flags), CellaEnclave.cmake, CellaTrusted.cmake
+#                               tcrypto, trusted_flags), CellaEnclave.cmake, CellaTrusted.cmake
 #   <prefix>/lib/pkgconfig/     cella-host.pc, cella-trusted.pc
 #
 # The libraries install themselves next to their definitions, into the export set cellaTargets;

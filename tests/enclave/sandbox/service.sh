@@ -75,7 +75,11 @@ fi
   "$dir/cella-platformd" --socket "$socket" --group "$service_user" --socket-mode 0660 \
   2>"$dir/platformd.log" &
 daemon=$!
-daemon_listens() { kill -0 "$daemon" 2>/dev/null || fail "cella-platformd exited"; test -S "$socket"; }
+# Ready once it says so: the socket file exists a moment before its mode and group are set.
+daemon_listens() {
+  kill -0 "$daemon" 2>/dev/null || fail "cella-platformd exited"
+  grep -q "listening on" "$dir/platformd.log"
+}
 wait_for daemon_listens || fail "cella-platformd did not create $socket"
 [ "$(stat -c '%a %G' "$socket")" = "660 $service_user" ] || fail "socket mode/group: $(stat -c '%a %G' "$socket")"
 
@@ -83,12 +87,18 @@ echo "== the application user's tests"
 (as_app "$dir/host" --service) || fail "the service-mode tests failed"
 
 echo "== a host killed with SIGKILL leaves no enclave process"
-coproc HOLD { as_app "$dir/host" --service-hold; }  # as_app execs: HOLD_PID is the host
-read -r -t 30 enclave_pid <&"${HOLD[0]}" || fail "the holding host did not start"
+hold() {  # a host that prints its enclave process and waits; as_app execs, so $! is the host
+  (as_app "$dir/host" --service-hold) >"$dir/$1" &
+}
+first_line() { [ -s "$dir/$1" ] && head -n1 "$dir/$1"; }
+hold hold1.out
+holder=$!
+wait_for first_line hold1.out >/dev/null || fail "the holding host did not start"
+enclave_pid=$(first_line hold1.out)
 [ "${enclave_pid:-0}" -gt 0 ] || fail "the holding host found no enclave process"
 [ "$(stat -c %u "/proc/$enclave_pid")" = "$service_uid" ] || fail "the enclave process is not the service user's"
-kill -9 "$HOLD_PID"
-wait "$HOLD_PID" 2>/dev/null || true
+kill -9 "$holder"
+wait "$holder" 2>/dev/null || true
 wait_for no_enclave_process || fail "the enclave process $enclave_pid outlived its host"
 [ "$(service_processes cella-platformd)" = 1 ] || fail "the daemon did not survive a host's death"
 
@@ -98,13 +108,14 @@ setpriv --reuid=nobody --regid=nogroup --clear-groups \
   "$dir/host" --service-refused || fail "the refusal was not clear (exit $?)"
 
 echo "== stopping the daemon stops its enclaves and removes the socket"
-coproc HOLD2 { as_app "$dir/host" --service-hold; }
-read -r -t 30 enclave_pid <&"${HOLD2[0]}" || fail "the second holding host did not start"
+hold hold2.out
+holder=$!
+wait_for first_line hold2.out >/dev/null || fail "the second holding host did not start"
 kill -TERM "$daemon"
 wait "$daemon" || fail "cella-platformd did not exit cleanly on SIGTERM"
 daemon=
 wait_for no_enclave_process || fail "an enclave process outlived the daemon"
 [ ! -e "$socket" ] || fail "the socket is still there"
-kill -9 "$HOLD2_PID" 2>/dev/null || true
-wait "$HOLD2_PID" 2>/dev/null || true
+kill -9 "$holder" 2>/dev/null || true
+wait "$holder" 2>/dev/null || true
 echo "service_mode: all checks passed"
