@@ -188,16 +188,63 @@ static int32_t ecall_plant_seeded(const uint8_t *in, size_t in_size, uint8_t *ou
     return SGX_SUCCESS;
 }
 
+/*
+ * 9: in {uint64 address, data bytes}, out {int32 private_stable, int32 shared_changed}: the
+ * double-fetch check. `address` is where the host placed this very input in the shared
+ * region, which a host thread keeps rewriting during the call. The enclave watches that
+ * shared copy until it sees it change (proof the host wrote during the call), and meanwhile
+ * checks that its own private copy, the `in` it was given, never changed.
+ */
+#define DOUBLE_FETCH_HEADER 8u
+#define DOUBLE_FETCH_WATCH  2000000000ull /* iterations: a bound, seconds at the most */
+
+static uint64_t checksum(const uint8_t *data, size_t size)
+{
+    uint64_t sum = 1469598103934665603ull;
+    for (size_t i = 0; i < size; i++)
+        sum = (sum ^ data[i]) * 1099511628211ull;
+    return sum;
+}
+
+static int32_t ecall_double_fetch(const uint8_t *in, size_t in_size, uint8_t *out,
+                                  size_t out_size)
+{
+    uint64_t address;
+    int32_t result[2] = {1, 0};
+
+    if (in_size <= DOUBLE_FETCH_HEADER || out_size != sizeof(result))
+        return SGX_ERROR_INVALID_PARAMETER;
+    memcpy(&address, in, sizeof(address));
+    const volatile uint8_t *shared = (const volatile uint8_t *)(uintptr_t)address;
+    size_t size = in_size - DOUBLE_FETCH_HEADER;
+    if (!sgx_is_outside_enclave((const void *)(uintptr_t)address, in_size))
+        return SGX_ERROR_INVALID_PARAMETER;
+    uint64_t before = checksum(in + DOUBLE_FETCH_HEADER, size);
+    uint8_t first = shared[DOUBLE_FETCH_HEADER];
+    for (uint64_t i = 0; i < DOUBLE_FETCH_WATCH && !result[1]; i++) {
+        result[1] = shared[DOUBLE_FETCH_HEADER] != first;
+        /* The private copy, read again and again while the host writes the shared one. */
+        if ((i & 1023u) == 0 && checksum(in + DOUBLE_FETCH_HEADER, size) != before)
+            result[0] = 0;
+    }
+    if (checksum(in + DOUBLE_FETCH_HEADER, size) != before)
+        result[0] = 0;
+    memcpy(out, result, sizeof(result));
+    return SGX_SUCCESS;
+}
+
 static const cella_ecall_entry_t ecalls[] = {
     {ecall_add, 0, 0},          {ecall_call_host, 0, 0},      {ecall_system_call, 0, 0},
     {ecall_plant_secret, 0, 0}, {ecall_reveal_secret, 0, 0},  {ecall_transform, 0, 0},
     {ecall_ocall_echo, 0, 0},   {ecall_overflow_stack, 0, 0}, {ecall_plant_seeded, 0, 0},
+    {ecall_double_fetch, 0, 0},
 };
 /* Two OCALLs; OCALL 0 may call ECALLs 0 and 1 (nested calls, to any depth). */
-static const uint8_t allow[2 * 9] = {1, 1, 0, 0, 0, 0, 0, 0, 0, /* OCALL 1: */ 0, 0, 0, 0, 0, 0, 0, 0, 0};
+static const uint8_t allow[2 * 10] = {1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+                                      /* OCALL 1: */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
 const cella_ecall_table_t cella_bridge_ecall_table = {
-    .ecall_count = 9,
+    .ecall_count = 10,
     .ocall_count = 2,
     .ecalls = ecalls,
     .allow = allow,

@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +59,7 @@ enum {
     ECALL_OCALL_ECHO,
     ECALL_OVERFLOW_STACK,
     ECALL_PLANT_SEEDED,
+    ECALL_DOUBLE_FETCH,
 };
 
 #define SECRET_BYTES     32
@@ -627,6 +629,82 @@ static void the_same_scan_finds_both_copies_of_a_sim_enclave_secret(void **state
     (void)state;
     /* Shows the scan can fail: sim keeps the secret in this process (global and heap). */
     assert_true(scan_finds_the_secret(CELLA_BACKEND_SIM) >= 2);
+}
+
+/* ---- double fetch: the host rewrites a call's input while the enclave runs ----------------- */
+
+struct scribbler {
+    volatile uint8_t *target;
+    size_t size;
+    atomic_bool stop;
+};
+
+static void *scribble(void *argument)
+{
+    struct scribbler *s = argument;
+    uint8_t value = 0;
+    while (!atomic_load(&s->stop)) {
+        value++;
+        for (size_t i = 0; i < s->size; i++)
+            s->target[i] = (uint8_t)(value + i);
+    }
+    return NULL;
+}
+
+static void the_enclave_never_sees_the_host_rewrite_an_input_during_the_call(void **state)
+{
+    (void)state;
+    enum { HEADER = 8, DATA = 4096 };
+    cella_enclave_t *enclave = create_sandbox();
+    cella_bridge_call_t bridge_call;
+    int32_t result[2] = {0, 0};
+
+    assert_int_equal(cella_ecall_begin(current_id, &bridge_call, HEADER + DATA, sizeof(result)),
+                     SGX_SUCCESS);
+    /* The input sits in the shared region; the enclave is told where, to watch it change. */
+    uint64_t address = (uint64_t)(uintptr_t)bridge_call.in;
+    memcpy(bridge_call.in, &address, sizeof(address));
+    memset((uint8_t *)bridge_call.in + HEADER, 0x11, DATA);
+    struct scribbler scribbler = {.target = (uint8_t *)bridge_call.in + HEADER, .size = DATA};
+    atomic_init(&scribbler.stop, false);
+    pthread_t thread;
+    assert_int_equal(pthread_create(&thread, NULL, scribble, &scribbler), 0);
+    int32_t status = cella_ecall_invoke(&bridge_call, ECALL_DOUBLE_FETCH, &ocall_table);
+    atomic_store(&scribbler.stop, true);
+    pthread_join(thread, NULL);
+    if (status == SGX_SUCCESS)
+        memcpy(result, bridge_call.out, sizeof(result));
+    cella_ecall_end(&bridge_call);
+    assert_int_equal(status, SGX_SUCCESS);
+    assert_int_equal(result[1], 1); /* the host did rewrite the shared input during the call */
+    assert_int_equal(result[0], 1); /* and the enclave's copy stayed what it was */
+    destroy(enclave);
+}
+
+/* Limits of the enclave process: no core file can be written, whatever kills it. */
+static void the_enclave_process_cannot_dump_core(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    pid_t monitor = 0, process = 0;
+    char path[64], line[256];
+    bool seen = false;
+
+    find_processes(&monitor, &process);
+    snprintf(path, sizeof(path), "/proc/%d/limits", (int)process);
+    FILE *limits = fopen(path, "re");
+    assert_non_null(limits);
+    while (fgets(line, sizeof(line), limits) != NULL) {
+        unsigned long long soft = 1, hard = 1;
+        if (sscanf(line, "Max core file size %llu %llu", &soft, &hard) == 2) {
+            assert_int_equal(soft, 0);
+            assert_int_equal(hard, 0);
+            seen = true;
+        }
+    }
+    fclose(limits);
+    assert_true(seen);
+    destroy(enclave);
 }
 
 static void the_host_maps_no_enclave_memory(void **state)
@@ -1222,6 +1300,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(scanning_every_process_of_the_user_finds_no_enclave_secret),
         cmocka_unit_test(the_same_scan_finds_both_copies_of_a_sim_enclave_secret),
         cmocka_unit_test(the_host_maps_no_enclave_memory),
+        cmocka_unit_test(the_enclave_never_sees_the_host_rewrite_an_input_during_the_call),
+        cmocka_unit_test(the_enclave_process_cannot_dump_core),
         cmocka_unit_test(proc_pid_mem_of_the_enclave_process_reveals_no_secret),
         cmocka_unit_test(process_vm_readv_of_the_enclave_process_fails),
         cmocka_unit_test(ptrace_attach_by_a_process_of_the_same_user_fails),
