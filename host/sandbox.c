@@ -391,7 +391,7 @@ static bool platform_socket(const struct cella_enclave *e, char *path, size_t si
 
     *status = SGX_SUCCESS;
     if (chosen == NULL || *chosen == '\0')
-        chosen = getenv("CELLA_PLATFORM_SOCKET");
+        chosen = secure_getenv("CELLA_PLATFORM_SOCKET"); /* not for set-user-ID programs */
     if (chosen == NULL || *chosen == '\0')
         return false;
     if (strlen(chosen) >= size) {
