@@ -1694,27 +1694,34 @@ static int system_seccomp(int *current_mode, void *context)
     return result.error == 0 ? EINVAL : result.error;
 }
 
+bool cella_platform_may_lock_beyond_limit(void)
+{
+    char line[256];
+    bool capable = false;
+    FILE *status = fopen("/proc/self/status", "re");
+
+    if (status == NULL)
+        return false;
+    while (fgets(line, sizeof(line), status) != NULL) {
+        unsigned long long effective;
+        if (sscanf(line, "CapEff: %llx", &effective) == 1) {
+            capable = (effective >> 14) & 1u; /* CAP_IPC_LOCK */
+            break;
+        }
+    }
+    fclose(status);
+    return capable;
+}
+
 static int system_memlock(uint64_t *limit_bytes, bool *exempt, void *context)
 {
     struct rlimit limit;
-    char line[256];
 
     (void)context;
     if (getrlimit(RLIMIT_MEMLOCK, &limit) != 0)
         return errno;
     *limit_bytes = limit.rlim_max == RLIM_INFINITY ? UINT64_MAX : (uint64_t)limit.rlim_max;
-    *exempt = false;
-    FILE *status = fopen("/proc/self/status", "re");
-    if (status == NULL)
-        return 0;
-    while (fgets(line, sizeof(line), status) != NULL) {
-        unsigned long long effective;
-        if (sscanf(line, "CapEff: %llx", &effective) == 1) {
-            *exempt = (effective >> 14) & 1u; /* CAP_IPC_LOCK */
-            break;
-        }
-    }
-    fclose(status);
+    *exempt = cella_platform_may_lock_beyond_limit();
     return 0;
 }
 

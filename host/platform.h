@@ -61,6 +61,9 @@ enum cella_platform_exit {
 /* One line saying what `cella detect` exit code `code` means; NULL for unknown codes. */
 const char *cella_platform_exit_str(int code);
 
+/* True when this process may lock memory beyond RLIMIT_MEMLOCK (CAP_IPC_LOCK in effect). */
+bool cella_platform_may_lock_beyond_limit(void);
+
 /* ---- the environment probed ------------------------------------------------------------ */
 
 /* Reads CPUID(leaf, subleaf) into regs = {EAX, EBX, ECX, EDX}. */

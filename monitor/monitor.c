@@ -268,26 +268,6 @@ static sgx_status_t verify(struct monitor *m)
     return SGX_SUCCESS;
 }
 
-/* True when this process may lock memory beyond RLIMIT_MEMLOCK (CAP_IPC_LOCK in effect). */
-static bool can_lock_without_limit(void)
-{
-    FILE *status = fopen("/proc/self/status", "re");
-    char line[256];
-    bool capable = false;
-
-    if (status == NULL)
-        return false;
-    while (fgets(line, sizeof(line), status) != NULL) {
-        unsigned long long effective;
-        if (sscanf(line, "CapEff: %llx", &effective) == 1) {
-            capable = (effective >> 14) & 1u; /* CAP_IPC_LOCK */
-            break;
-        }
-    }
-    fclose(status);
-    return capable;
-}
-
 /*
  * The kernel charges secret memory as locked memory, to every process that maps it: the
  * enclave's pages must fit in RLIMIT_MEMLOCK (raised here to its hard limit, which the
@@ -311,7 +291,7 @@ static sgx_status_t check_locked_memory(struct monitor *m)
         limit.rlim_cur = limit.rlim_max;
         (void)setrlimit(RLIMIT_MEMLOCK, &limit);
     }
-    if (limit.rlim_cur == RLIM_INFINITY || needed <= limit.rlim_cur || can_lock_without_limit())
+    if (limit.rlim_cur == RLIM_INFINITY || needed <= limit.rlim_cur || cella_platform_may_lock_beyond_limit())
         return SGX_SUCCESS;
     cella_log(CELLA_LOG_ERROR,
               "the enclave needs %llu KiB of secret memory, but this user may lock only %llu "
