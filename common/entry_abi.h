@@ -36,6 +36,20 @@
 #define CELLA_OCALL_BUILTIN       0xffff0000u
 #define CELLA_OCALL_BUILTIN_PRINT (CELLA_OCALL_BUILTIN + 0u) /* in: text bytes; out: none */
 
+/*
+ * Requests of cella_entry_ops_t.platform: what SGX's CPU answers for an enclave (EGETKEY,
+ * EREPORT), answered by the party that plays the CPU from the identity it measured at load.
+ * Both buffers are enclave memory; the sizes are exact.
+ */
+#define CELLA_PLATFORM_GET_KEY       1u /* in: sgx_key_request_t; out: sgx_key_128bit_t */
+#define CELLA_PLATFORM_CREATE_REPORT 2u /* in: cella_platform_report_in_t; out: sgx_report_t */
+
+/* The input of CELLA_PLATFORM_CREATE_REPORT (EREPORT's TARGETINFO and REPORTDATA). */
+typedef struct cella_platform_report_in {
+    uint8_t target_info[512]; /* sgx_target_info_t */
+    uint8_t report_data[64];  /* sgx_report_data_t */
+} cella_platform_report_in_t;
+
 /* What the untrusted side offers the enclave. All functions run outside the enclave. */
 typedef struct cella_entry_ops {
     /*
@@ -54,6 +68,13 @@ typedef struct cella_entry_ops {
      * reports SGX_ERROR_ENCLAVE_CRASHED.
      */
     void (*crash)(void *context) __attribute__((noreturn));
+    /*
+     * Serves a CELLA_PLATFORM_* request for this enclave. Unlike the other functions it is
+     * part of the platform, not the host: the sandbox's enclave process asks the monitor, the
+     * sim backend answers in-process. Returns an sgx_status_t.
+     */
+    int32_t (*platform)(void *context, uint32_t request, const void *in, size_t in_size, void *out,
+                        size_t out_size);
 } cella_entry_ops_t;
 
 typedef struct cella_entry_request {

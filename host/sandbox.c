@@ -32,6 +32,7 @@
 #include "../common/sandbox_abi.h"
 #include "../monitor/protocol.h"
 #include "enclave.h"
+#include "keys.h"
 
 /*
  * The enclave runs in its own process; this file is the host's side of it.
@@ -540,8 +541,12 @@ static sgx_status_t start_monitor(struct sandbox_state *s)
         posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) != 0)
         goto out;
     snprintf(host_pid, sizeof(host_pid), "%ld", (long)getpid());
+    /* The platform secrets of this user: the monitor reads them on the first key request. */
+    char state_dir[PATH_MAX];
+    if (cella_keys_state_dir(state_dir, sizeof(state_dir)) != CELLA_OK)
+        state_dir[0] = '\0';
     /* An empty environment: nothing of the host's (LD_PRELOAD, ...) reaches the monitor. */
-    char *argv[] = {(char *)(uintptr_t)path, host_pid, NULL};
+    char *argv[] = {(char *)(uintptr_t)path, host_pid, state_dir, NULL};
     char *environment[] = {NULL};
     int error = posix_spawn(&s->monitor_pid, path, &actions, &attributes, argv, environment);
     if (error != 0) {

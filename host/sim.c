@@ -17,6 +17,7 @@
 #include "../common/entry_abi.h"
 #include "../common/log_internal.h"
 #include "enclave.h"
+#include "keys.h"
 
 /*
  * The image is loaded as SGX would: a reservation of SECS.SIZE bytes aligned to its size,
@@ -69,6 +70,11 @@ struct sim_state {
     struct cella_enclave *enclave;
     int fault_signal; /* the signal that crashed the enclave, for the log */
     uintptr_t fault_address;
+    /* The platform's part (EGETKEY, EREPORT): the identity measured at load, and the
+     * platform secrets, read on first use. */
+    sgx_report_body_t identity;
+    pthread_mutex_t secrets_lock;
+    cella_keys_secrets_t *secrets;
 };
 
 int32_t cella_sim_enter(struct sim_frame *frame, void *entry, void *thread_data,
@@ -79,6 +85,8 @@ int32_t cella_sim_ocall_stub(void *context, uint32_t index, const uint8_t *in, s
 void *cella_sim_ocall_alloc_stub(void *context, size_t size);
 void cella_sim_ocall_free_stub(void *context, void *memory);
 void cella_sim_crash_stub(void *context) __attribute__((noreturn));
+int32_t cella_sim_platform_stub(void *context, uint32_t request, const void *in, size_t in_size,
+                                void *out, size_t out_size);
 
 /* The handlers the stubs call, on the host stack and thread pointer. */
 int32_t cella_sim_ocall(struct sim_frame *frame, uint32_t index, const uint8_t *in, size_t in_size,
@@ -86,12 +94,15 @@ int32_t cella_sim_ocall(struct sim_frame *frame, uint32_t index, const uint8_t *
 void *cella_sim_ocall_alloc(struct sim_frame *frame, size_t size);
 void cella_sim_ocall_free(struct sim_frame *frame, void *memory);
 void cella_sim_crashed(struct sim_frame *frame) __attribute__((noreturn));
+int32_t cella_sim_platform(struct sim_frame *frame, uint32_t request, const void *in,
+                           size_t in_size, void *out, size_t out_size);
 
 static const cella_entry_ops_t sim_ops = {
     .ocall = cella_sim_ocall_stub,
     .ocall_alloc = cella_sim_ocall_alloc_stub,
     .ocall_free = cella_sim_ocall_free_stub,
     .crash = cella_sim_crash_stub,
+    .platform = cella_sim_platform_stub,
 };
 
 /* ---- the fault handler ------------------------------------------------------------------------
@@ -268,6 +279,26 @@ int32_t cella_sim_ocall(struct sim_frame *frame, uint32_t index, const uint8_t *
     return status;
 }
 
+/* The platform's answers, from the identity measured at load and the platform secrets. */
+int32_t cella_sim_platform(struct sim_frame *frame, uint32_t request, const void *in,
+                           size_t in_size, void *out, size_t out_size)
+{
+    struct sim_state *state = frame->enclave->backend_state;
+
+    pthread_mutex_lock(&state->secrets_lock);
+    if (state->secrets == NULL) {
+        char directory[4096];
+        if (cella_keys_state_dir(directory, sizeof(directory)) != CELLA_OK)
+            cella_log(CELLA_LOG_ERROR, "platform secrets: no state directory (set "
+                                       "CELLA_STATE_DIR or HOME)");
+        else if (cella_keys_secrets_create(directory, &state->secrets) != CELLA_OK)
+            state->secrets = NULL;
+    }
+    pthread_mutex_unlock(&state->secrets_lock);
+    return cella_keys_serve(state->secrets, &state->identity, request, in, in_size, out,
+                            out_size);
+}
+
 void *cella_sim_ocall_alloc(struct sim_frame *frame, size_t size)
 {
     (void)frame;
@@ -391,6 +422,8 @@ static void unload(struct cella_enclave *e)
      * in the whole untouched heap). */
     if (state->reservation != NULL)
         munmap(state->reservation, state->reservation_size);
+    cella_keys_secrets_destroy(state->secrets);
+    pthread_mutex_destroy(&state->secrets_lock);
     free(state->tcs);
     free(state);
     e->backend_state = NULL;
@@ -416,6 +449,7 @@ static sgx_status_t load(struct cella_enclave *e)
         return SGX_ERROR_OUT_OF_MEMORY;
     e->backend_state = state;
     state->enclave = e;
+    pthread_mutex_init(&state->secrets_lock, NULL);
     state->size = (size_t)layout->enclave_size;
     state->tcs_count = e->tcs_count;
     state->tcs = calloc(e->tcs_count, sizeof(*state->tcs));
@@ -446,6 +480,7 @@ static sgx_status_t load(struct cella_enclave *e)
     status = map_pages(state, &e->info);
     if (status != SGX_SUCCESS)
         goto out;
+    cella_keys_identity_init(&e->info, e->debug, &state->identity); /* measured just now */
 
     state->entry = (cella_enclave_entry_t)(uintptr_t)(state->base + layout->entry);
     for (uint32_t t = 0; t < e->tcs_count; t++) {

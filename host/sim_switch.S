@@ -128,6 +128,7 @@ restore_host:
     HOST_STUB cella_sim_ocall_stub, cella_sim_ocall
     HOST_STUB cella_sim_ocall_alloc_stub, cella_sim_ocall_alloc
     HOST_STUB cella_sim_ocall_free_stub, cella_sim_ocall_free
+    HOST_STUB cella_sim_platform_stub, cella_sim_platform
 
 /*
  * void cella_sim_crash_stub(struct sim_frame *frame) __attribute__((noreturn));

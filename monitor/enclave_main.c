@@ -45,8 +45,9 @@
  *   3. starts one thread per TCS, each waiting on its call slot;
  *   4. installs the system call filter, for every thread at once, before any enclave code
  *      runs, and tells the monitor it is ready. From then on the only system calls are
- *      futex waits and wakes, sched_yield, writes to the monitor channel (the ready and crash
- *      messages), and exit.
+ *      futex waits and wakes, sched_yield, writes to and reads from the monitor channel (the
+ *      ready and crash messages, platform requests such as EGETKEY and their answers), and
+ *      exit.
  *
  * Threads and TLS. Enclave threads are pthreads. To run a request, a thread switches to its
  * TCS's stack and %fs (enclave_switch.S) and calls the image's entry (common/entry_abi.h);
@@ -209,12 +210,15 @@ static int32_t op_ocall(void *context, uint32_t index, const uint8_t *in, size_t
 static void *op_ocall_alloc(void *context, size_t size);
 static void op_ocall_free(void *context, void *memory);
 __attribute__((noreturn)) static void op_crash(void *context);
+static int32_t op_platform(void *context, uint32_t request, const void *in, size_t in_size,
+                           void *out, size_t out_size);
 
 static const cella_entry_ops_t stub_ops = {
     .ocall = op_ocall,
     .ocall_alloc = op_ocall_alloc,
     .ocall_free = op_ocall_free,
     .crash = op_crash,
+    .platform = op_platform,
 };
 
 /*
@@ -314,12 +318,93 @@ static void op_ocall_free(void *context, void *memory)
     }
 }
 
+/*
+ * Platform requests (EGETKEY, EREPORT) go to the monitor, one at a time: the request and the
+ * answer travel in this process's own memory and the monitor channel, never through the
+ * shared region, and the buffers are wiped after each use. They are static rather than on
+ * the enclave stack, which may be small.
+ */
+static uint32_t platform_lock; /* 0 free, 1 held, 2 held with waiters */
+static cella_enclave_platform_request_t platform_request;
+static cella_enclave_platform_reply_t platform_reply;
+
+static void platform_lock_take(void)
+{
+    uint32_t state = 0;
+
+    if (__atomic_compare_exchange_n(&platform_lock, &state, 1, false, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_RELAXED))
+        return;
+    if (state != 2)
+        state = __atomic_exchange_n(&platform_lock, 2, __ATOMIC_ACQUIRE);
+    while (state != 0) {
+        futex_wait(&platform_lock, 2);
+        state = __atomic_exchange_n(&platform_lock, 2, __ATOMIC_ACQUIRE);
+    }
+}
+
+static void platform_lock_release(void)
+{
+    if (__atomic_exchange_n(&platform_lock, 0, __ATOMIC_RELEASE) == 2)
+        futex_wake(&platform_lock);
+}
+
+static void wipe(void *p, size_t size)
+{
+    memset(p, 0, size);
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
+static int32_t op_platform(void *context, uint32_t request, const void *in, size_t in_size,
+                           void *out, size_t out_size)
+{
+    int32_t status = SGX_ERROR_UNEXPECTED;
+    long n;
+
+    (void)context;
+    if (in_size > CELLA_ENCLAVE_PLATFORM_MAX_BYTES || out_size > CELLA_ENCLAVE_PLATFORM_MAX_BYTES)
+        return SGX_ERROR_INVALID_PARAMETER;
+    platform_lock_take();
+    platform_request.type = CELLA_ENCLAVE_MSG_PLATFORM;
+    platform_request.request = request;
+    platform_request.in_size = (uint32_t)in_size;
+    platform_request.out_size = (uint32_t)out_size;
+    memcpy(platform_request.in, in, in_size);
+    do {
+        n = raw_syscall4(SYS_write, CELLA_ENCLAVE_CHANNEL_FD, (long)(uintptr_t)&platform_request,
+                         (long)(CELLA_ENCLAVE_PLATFORM_HEADER_BYTES + in_size), 0);
+    } while (n == -EINTR);
+    if (n != (long)(CELLA_ENCLAVE_PLATFORM_HEADER_BYTES + in_size))
+        goto out;
+    do {
+        n = raw_syscall4(SYS_read, CELLA_ENCLAVE_CHANNEL_FD, (long)(uintptr_t)&platform_reply,
+                         (long)sizeof(platform_reply), 0);
+    } while (n == -EINTR);
+    if (n < (long)CELLA_ENCLAVE_PLATFORM_REPLY_HEADER_BYTES)
+        goto out;
+    status = platform_reply.status;
+    if (status == SGX_SUCCESS) {
+        if (platform_reply.out_size != out_size ||
+            n != (long)(CELLA_ENCLAVE_PLATFORM_REPLY_HEADER_BYTES + out_size)) {
+            status = SGX_ERROR_UNEXPECTED;
+            goto out;
+        }
+        memcpy(out, platform_reply.out, out_size);
+    }
+out:
+    wipe(&platform_request, sizeof(platform_request));
+    wipe(&platform_reply, sizeof(platform_reply));
+    platform_lock_release();
+    return status;
+}
+
 /* Tells the monitor why the process is about to end; only the first thread to crash does. */
 static void report_crash(uint32_t kind, int signal_number, int64_t syscall_number,
                          uintptr_t address)
 {
     static uint32_t reported;
-    cella_enclave_crash_t crash = {.kind = kind,
+    cella_enclave_crash_t crash = {.type = CELLA_ENCLAVE_MSG_CRASH,
+                                   .kind = kind,
                                    .signal = signal_number,
                                    .syscall = syscall_number,
                                    .address = (uint64_t)address};
@@ -331,7 +416,7 @@ static void report_crash(uint32_t kind, int signal_number, int64_t syscall_numbe
         crash.address = (uint64_t)(address - (uintptr_t)stub.base);
         crash.in_enclave = 1;
     }
-    /* One small write on a stream socket: it arrives whole or not at all. */
+    /* One packet: it arrives whole or not at all. */
     (void)raw_syscall4(SYS_write, CELLA_ENCLAVE_CHANNEL_FD, (long)(uintptr_t)&crash,
                        (long)sizeof(crash), 0);
 }
@@ -622,7 +707,8 @@ static void start_threads(void)
 
 /*
  * The filter, for every thread (TSYNC): futex wait and wake (the call slots), sched_yield (the
- * always-spinning wait), write to the monitor channel (the ready and crash messages), exit,
+ * always-spinning wait), write to and read from the monitor channel (the ready and crash
+ * messages, platform requests and their answers), exit,
  * and the kernel's own sigreturn and restart.
  * Anything else raises SIGSYS, whose handler records the call and ends the process; a system
  * call of another architecture's ABI (int 0x80) kills the process outright.
@@ -649,6 +735,8 @@ static void install_filter(void)
         (rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
                                argument_equals(1, FUTEX_WAKE))) != 0 ||
         (rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(write), 1,
+                               argument_equals(0, CELLA_ENCLAVE_CHANNEL_FD))) != 0 ||
+        (rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(read), 1,
                                argument_equals(0, CELLA_ENCLAVE_CHANNEL_FD))) != 0 ||
         (rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(sched_yield), 0)) != 0 ||
         (rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0)) != 0 ||

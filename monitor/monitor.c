@@ -27,12 +27,14 @@
 #include <seccomp.h>
 
 #include <cella/image_verify.h>
+#include <cella/memory.h>
 #include <cella/layout.h>
 #include <cella/log.h>
 #include <sgx_error.h>
 
 #include "../common/log_internal.h"
 #include "../common/sandbox_abi.h"
+#include "host/keys.h"
 #include "host/platform.h"
 #include "monitor.h"
 #include "protocol.h"
@@ -71,6 +73,9 @@
 static int host_fd = -1;
 
 struct monitor {
+    const char *state_dir; /* of the platform secrets; "" when none is known */
+    cella_keys_secrets_t *secrets; /* read on the first platform request */
+    sgx_report_body_t identity;    /* as measured: what keys and reports are bound to */
     int file_fd;
     int shared_fd;
     int memory_fd;
@@ -503,7 +508,7 @@ static sgx_status_t start_enclave(struct monitor *m)
         cella_log(CELLA_LOG_ERROR, "cella-monitor cannot find its own directory");
         return SGX_ERROR_UNEXPECTED;
     }
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
         return SGX_ERROR_OUT_OF_MEMORY;
     channel = move_high(pair[1]);
     memory = move_high(m->memory_fd);
@@ -669,19 +674,72 @@ static void log_exit(const cella_enclave_crash_t *crash, const siginfo_t *info)
     }
 }
 
-/* Reads the enclave process's crash report, if one is waiting; false at its end. */
-static bool read_crash(struct monitor *m, cella_enclave_crash_t *crash)
+/*
+ * A platform request of enclave code: answered from the identity measured at load, with the
+ * platform secrets, which are read on the first request and never leave this process.
+ */
+static void serve_platform(struct monitor *m, const cella_enclave_platform_request_t *request,
+                           size_t size)
 {
-    cella_enclave_crash_t report;
+    cella_enclave_platform_reply_t reply;
+
+    memset(&reply, 0, CELLA_ENCLAVE_PLATFORM_REPLY_HEADER_BYTES);
+    reply.status = SGX_ERROR_INVALID_PARAMETER;
+    if (size < CELLA_ENCLAVE_PLATFORM_HEADER_BYTES || request->in_size > sizeof(request->in) ||
+        request->out_size > sizeof(reply.out) ||
+        size != CELLA_ENCLAVE_PLATFORM_HEADER_BYTES + request->in_size)
+        goto send;
+    if (m->secrets == NULL) {
+        if (m->state_dir[0] == '\0')
+            cella_log(CELLA_LOG_ERROR, "platform secrets: no state directory is known (set "
+                                       "CELLA_STATE_DIR or HOME for the application)");
+        else if (cella_keys_secrets_create(m->state_dir, &m->secrets) != CELLA_OK)
+            m->secrets = NULL;
+    }
+    reply.status = cella_keys_serve(m->secrets, &m->identity, request->request, request->in,
+                                    request->in_size, reply.out, request->out_size);
+    if (reply.status == SGX_SUCCESS)
+        reply.out_size = request->out_size;
+send:;
+    size_t reply_size = CELLA_ENCLAVE_PLATFORM_REPLY_HEADER_BYTES + reply.out_size;
+    while (send(m->channel_fd, &reply, reply_size, MSG_NOSIGNAL) < 0 && errno == EINTR) {
+    }
+    cella_memory_wipe(&reply, reply_size);
+}
+
+enum channel_read { CHANNEL_MESSAGE, CHANNEL_EMPTY, CHANNEL_CLOSED };
+
+/*
+ * Reads one message of the enclave process, if one is waiting: a crash report is kept in
+ * *crash (the first only), a platform request answered.
+ */
+static enum channel_read read_channel(struct monitor *m, cella_enclave_crash_t *crash)
+{
+    union {
+        uint32_t type;
+        cella_enclave_crash_t crash;
+        cella_enclave_platform_request_t platform;
+    } message;
     ssize_t n;
 
     do {
-        n = recv(m->channel_fd, &report, sizeof(report), MSG_DONTWAIT | MSG_WAITALL);
+        n = recv(m->channel_fd, &message, sizeof(message), MSG_DONTWAIT);
     } while (n < 0 && errno == EINTR);
-    if (n == (ssize_t)sizeof(report) && crash->kind == CELLA_ENCLAVE_CRASH_NONE &&
-        report.kind >= CELLA_ENCLAVE_CRASH_ABORT && report.kind <= CELLA_ENCLAVE_CRASH_SYSCALL)
-        *crash = report;
-    return n > 0 || (n < 0 && errno == EAGAIN);
+    if (n < 0 && errno == EAGAIN)
+        return CHANNEL_EMPTY;
+    if (n <= 0)
+        return CHANNEL_CLOSED;
+    if (n < (ssize_t)sizeof(uint32_t))
+        return CHANNEL_MESSAGE; /* too short to mean anything */
+    if (message.type == CELLA_ENCLAVE_MSG_CRASH && n == (ssize_t)sizeof(message.crash) &&
+        crash->kind == CELLA_ENCLAVE_CRASH_NONE &&
+        message.crash.kind >= CELLA_ENCLAVE_CRASH_ABORT &&
+        message.crash.kind <= CELLA_ENCLAVE_CRASH_SYSCALL)
+        *crash = message.crash;
+    else if (message.type == CELLA_ENCLAVE_MSG_PLATFORM)
+        serve_platform(m, &message.platform, (size_t)n);
+    cella_memory_wipe(&message, sizeof(message));
+    return CHANNEL_MESSAGE;
 }
 
 /*
@@ -709,7 +767,7 @@ static void watch(struct monitor *m)
                 break; /* the host is gone */
             /* No requests are defined after loading yet; anything else is ignored. */
         }
-        if (fds[2].revents != 0 && !read_crash(m, &crash)) {
+        if (fds[2].revents != 0 && read_channel(m, &crash) == CHANNEL_CLOSED) {
             close(m->channel_fd);
             m->channel_fd = -1; /* poll ignores a negative fd */
         }
@@ -717,8 +775,9 @@ static void watch(struct monitor *m)
             siginfo_t info;
             reap_enclave(m, &info);
             /* The crash report, written before the process ended, is already queued. */
-            if (m->channel_fd >= 0)
-                (void)read_crash(m, &crash);
+            while (m->channel_fd >= 0 && crash.kind == CELLA_ENCLAVE_CRASH_NONE &&
+                   read_channel(m, &crash) == CHANNEL_MESSAGE) {
+            }
             log_exit(&crash, &info);
             cella_monitor_enclave_exited_t exited = {
                 .type = CELLA_MONITOR_MSG_ENCLAVE_EXITED,
@@ -736,9 +795,10 @@ static void watch(struct monitor *m)
     }
 }
 
-int cella_monitor_serve(int fd)
+int cella_monitor_serve(int fd, const char *state_dir)
 {
-    struct monitor m = {.file_fd = -1,
+    struct monitor m = {.state_dir = state_dir != NULL ? state_dir : "",
+                        .file_fd = -1,
                         .shared_fd = -1,
                         .memory_fd = -1,
                         .channel_fd = -1,
@@ -766,6 +826,8 @@ int cella_monitor_serve(int fd)
         status = check_locked_memory(&m);
     if (status == SGX_SUCCESS)
         status = add_pages(&m);
+    if (status == SGX_SUCCESS)
+        cella_keys_identity_init(&m.info, m.load.debug != 0, &m.identity); /* measured now */
     if (status == SGX_SUCCESS)
         status = build_plan(&m, &plan, &ranges, &threads);
     if (status == SGX_SUCCESS)
@@ -800,5 +862,6 @@ int cella_monitor_serve(int fd)
     watch(&m);
     if (m.channel_fd >= 0)
         close(m.channel_fd);
+    cella_keys_secrets_destroy(m.secrets);
     return 0;
 }

@@ -12,7 +12,8 @@
 
 /*
  * Started by the host runtime (host/sandbox.c) with its end of a socket pair as fd
- * CELLA_MONITOR_HOST_FD and the host's pid as the only argument, from a thread that lives
+ * CELLA_MONITOR_HOST_FD, the host's pid and the state directory of the platform secrets as
+ * arguments (monitor/protocol.h), from a thread that lives
  * as long as the enclave: the monitor dies with that thread (PR_SET_PDEATHSIG), and stops
  * at once if the host is already gone.
  */
@@ -20,7 +21,7 @@ int main(int argc, char **argv)
 {
     char *end = NULL;
 
-    if (argc != 2) {
+    if (argc != 3) {
         fprintf(stderr, "cella-monitor: started by the cella host runtime only (it loads one "
                         "enclave for the process that starts it); to serve many hosts as a "
                         "separate user, run cella-platformd\n");
@@ -31,5 +32,5 @@ int main(int argc, char **argv)
         getppid() != (pid_t)host_pid)
         return 1;
     (void)close_range(CELLA_MONITOR_HOST_FD + 1, ~0u, 0);
-    return cella_monitor_serve(CELLA_MONITOR_HOST_FD);
+    return cella_monitor_serve(CELLA_MONITOR_HOST_FD, argv[2]);
 }

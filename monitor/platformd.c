@@ -21,6 +21,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cella/log.h>
+
+#include "host/keys.h"
 #include "monitor.h"
 
 /*
@@ -42,6 +45,7 @@
  */
 
 #define DEFAULT_SOCKET_PATH  "/run/cella/platform.sock"
+#define DEFAULT_STATE_DIR    "/var/lib/cella"
 #define DEFAULT_MAX_MONITORS 256
 #define LISTEN_FDS_START     3 /* systemd's first passed descriptor */
 
@@ -50,6 +54,7 @@ struct options {
     mode_t socket_mode;
     const char *group;
     long max_monitors;
+    char state_dir[PATH_MAX]; /* of the platform secrets */
 };
 
 static void say(const char *format, ...) __attribute__((format(printf, 1, 2)));
@@ -66,11 +71,18 @@ static void say(const char *format, ...)
     fprintf(stderr, "cella-platformd: %s\n", line);
 }
 
+static void log_to_stderr(void *context, cella_log_level_t level, const char *message)
+{
+    (void)context;
+    say("%s%s", level == CELLA_LOG_ERROR ? "error: " : level == CELLA_LOG_WARNING ? "warning: " : "",
+        message);
+}
+
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: cella-platformd [--socket PATH] [--socket-mode MODE] [--group NAME]\n"
-            "                       [--max-enclaves N]\n"
+            "                       [--max-enclaves N] [--state-dir DIR]\n"
             "\n"
             "Runs cella's sandbox monitor as a service: applications whose CELLA_PLATFORM_SOCKET\n"
             "(or cella_enclave_options_t.platform_socket) names this socket get their enclaves\n"
@@ -81,22 +93,26 @@ static void usage(FILE *out)
             "  --socket-mode MODE  the socket's permissions, octal (default 0660)\n"
             "  --group NAME        the socket's group: its members may run enclaves here\n"
             "  --max-enclaves N    enclaves served at once; more connections wait (default %d)\n"
+            "  --state-dir DIR     where the platform secrets live, created on first start\n"
+            "                      (default: $STATE_DIRECTORY from systemd, else %s);\n"
+            "                      losing them makes every sealed blob unreadable: back it up\n"
             "  --help              this text\n"
             "\n"
             "Run it as a dedicated user with an unlimited locked-memory limit (enclave memory\n"
             "is charged to it): see cella-platformd.service. It stops on SIGTERM or SIGINT,\n"
             "and every enclave it runs stops with it.\n",
-            DEFAULT_SOCKET_PATH, DEFAULT_MAX_MONITORS);
+            DEFAULT_SOCKET_PATH, DEFAULT_MAX_MONITORS, DEFAULT_STATE_DIR);
 }
 
 static bool parse_options(int argc, char **argv, struct options *o, int *exit_code)
 {
-    enum { OPT_SOCKET = 1, OPT_MODE, OPT_GROUP, OPT_MAX, OPT_HELP };
+    enum { OPT_SOCKET = 1, OPT_MODE, OPT_GROUP, OPT_MAX, OPT_STATE, OPT_HELP };
     static const struct option long_options[] = {
         {"socket", required_argument, NULL, OPT_SOCKET},
         {"socket-mode", required_argument, NULL, OPT_MODE},
         {"group", required_argument, NULL, OPT_GROUP},
         {"max-enclaves", required_argument, NULL, OPT_MAX},
+        {"state-dir", required_argument, NULL, OPT_STATE},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -107,6 +123,15 @@ static bool parse_options(int argc, char **argv, struct options *o, int *exit_co
     o->socket_mode = 0660;
     o->group = NULL;
     o->max_monitors = DEFAULT_MAX_MONITORS;
+    /* systemd's StateDirectory= sets STATE_DIRECTORY, a colon-separated list: the first. */
+    const char *state = getenv("STATE_DIRECTORY");
+    size_t state_length = state != NULL ? strcspn(state, ":") : 0;
+    if (state_length == 0 || state_length >= sizeof(o->state_dir)) {
+        state = DEFAULT_STATE_DIR;
+        state_length = strlen(state);
+    }
+    memcpy(o->state_dir, state, state_length);
+    o->state_dir[state_length] = '\0';
     while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
         switch (option) {
         case OPT_SOCKET:
@@ -134,6 +159,14 @@ static bool parse_options(int argc, char **argv, struct options *o, int *exit_co
                 *exit_code = 64;
                 return false;
             }
+            break;
+        case OPT_STATE:
+            if (optarg[0] != '/' || strlen(optarg) >= sizeof(o->state_dir)) {
+                say("--state-dir %s must be an absolute path", optarg);
+                *exit_code = 64;
+                return false;
+            }
+            snprintf(o->state_dir, sizeof(o->state_dir), "%s", optarg);
             break;
         case OPT_HELP:
             usage(stdout);
@@ -246,7 +279,8 @@ fail:
 }
 
 /* In the child for one connection: becomes its monitor. Never returns. */
-static void run_monitor(int connection, int listener, int signals, pid_t daemon_pid)
+static void run_monitor(int connection, int listener, int signals, pid_t daemon_pid,
+                        const char *state_dir)
 {
     sigset_t none;
 
@@ -257,7 +291,7 @@ static void run_monitor(int connection, int listener, int signals, pid_t daemon_
     /* The monitor ends with the daemon; its enclave process ends with the monitor. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != daemon_pid)
         _exit(1);
-    _exit(cella_monitor_serve(connection));
+    _exit(cella_monitor_serve(connection, state_dir));
 }
 
 /* Reaps every monitor that has ended; returns how many. */
@@ -317,7 +351,7 @@ static void serve(int listener, int signals, const struct options *o)
         (void)getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &peer, &length);
         pid_t child = fork();
         if (child == 0)
-            run_monitor(connection, listener, signals, self);
+            run_monitor(connection, listener, signals, self, o->state_dir);
         if (child < 0)
             say("cannot start a monitor for process %d (uid %u): %s", (int)peer.pid,
                 (unsigned)peer.uid, strerror(errno));
@@ -352,6 +386,17 @@ int main(int argc, char **argv)
         say("signalfd failed: %s", strerror(errno));
         return 1;
     }
+
+    /* The platform secrets are read (or created) now, so a broken state directory stops the
+     * service at its start with the reason, not an enclave's sealing later. */
+    cella_log_set_level(CELLA_LOG_WARNING);
+    cella_log_set_handler(log_to_stderr, NULL);
+    cella_keys_secrets_t *secrets = NULL;
+    if (cella_keys_secrets_create(o.state_dir, &secrets) != CELLA_OK) {
+        say("the platform secrets in %s are not usable (the line above says why)", o.state_dir);
+        return 1;
+    }
+    cella_keys_secrets_destroy(secrets);
 
     int listener = activated_socket();
     bool created = false;

@@ -8,27 +8,33 @@
 /*
  * Host runtime <-> cella-monitor: a SOCK_SEQPACKET socket pair; one message per packet, each
  * a fixed-size struct starting with its type. The host starts the monitor with its end of the
- * pair as file descriptor CELLA_MONITOR_HOST_FD and its own pid as the only argument.
+ * pair as file descriptor CELLA_MONITOR_HOST_FD and two arguments: its own pid and the state
+ * directory of the platform secrets (cella_keys_state_dir(); empty when it has none).
+ * cella-platformd uses its own state directory instead.
  *
  *   host    -> monitor  LOAD (with SCM_RIGHTS: the enclave file, the shared region's memfd)
  *   monitor -> host     LOG* then READY or FAILED
  *   monitor -> host     LOG*, ENCLAVE_EXITED when the enclave process has stopped
  *   host closes its end: the monitor kills the enclave process and exits.
  *
- * cella-monitor <-> cella-enclave: a SOCK_STREAM socket pair, fd CELLA_ENCLAVE_CHANNEL_FD in
+ * cella-monitor <-> cella-enclave: a SOCK_SEQPACKET socket pair, fd CELLA_ENCLAVE_CHANNEL_FD in
  * the enclave process, which also gets the enclave memory (memfd_secret) as
  * CELLA_ENCLAVE_MEMORY_FD and the shared region as CELLA_ENCLAVE_SHARED_FD, and the monitor's
  * pid as its only argument.
  *
  *   monitor -> enclave  PLAN, then plan.range_count ranges, then plan.tcs_count threads
+ *                       (three packets)
  *   enclave -> monitor  STATUS (ready, or failed with the reason)
+ *   enclave -> monitor  PLATFORM requests, each answered by one reply
  *   enclave -> monitor  CRASH, at most once, right before the enclave process ends itself
  *
- * The reason an enclave crashed travels this way, from the trusted stub to the monitor, which
- * names it in the host's log; nothing about it goes through the shared region.
+ * Packets arrive whole, so the monitor never waits for the rest of a message the enclave
+ * process did not finish. The reason an enclave crashed travels this way, from the trusted
+ * stub to the monitor, which names it in the host's log; nothing about it goes through the
+ * shared region. So do the platform's answers: keys never touch memory the host can read.
  */
 
-#define CELLA_MONITOR_PROTOCOL_VERSION 1u
+#define CELLA_MONITOR_PROTOCOL_VERSION 2u
 
 #define CELLA_MONITOR_HOST_FD    3
 #define CELLA_ENCLAVE_CHANNEL_FD 3
@@ -141,14 +147,45 @@ typedef struct cella_enclave_status {
 /* The exit status of an enclave process that ended itself after a CRASH message. */
 #define CELLA_ENCLAVE_EXIT_CRASHED 70
 
+/* Messages of the enclave process once it is ready; each starts with its type. */
+#define CELLA_ENCLAVE_MSG_CRASH    1u /* cella_enclave_crash_t */
+#define CELLA_ENCLAVE_MSG_PLATFORM 2u /* cella_enclave_platform_request_t */
+
 /* enclave process -> monitor, at most once: why it is about to end itself. */
 typedef struct cella_enclave_crash {
+    uint32_t type;       /* CELLA_ENCLAVE_MSG_CRASH */
     uint32_t kind;       /* CELLA_ENCLAVE_CRASH_* */
     int32_t signal;      /* SIGNAL, SYSCALL: the signal number */
+    uint32_t in_enclave; /* SIGNAL: 1 when address is an offset from the enclave base */
     int64_t syscall;     /* SYSCALL: the x86-64 system call number */
     uint64_t address;    /* SIGNAL: the faulting address, an enclave offset when in_enclave */
-    uint32_t in_enclave; /* SIGNAL: 1 when address is an offset from the enclave base */
-    uint32_t reserved;
 } cella_enclave_crash_t;
+
+/* The largest input or output of a platform request (CELLA_PLATFORM_* of entry_abi.h). */
+#define CELLA_ENCLAVE_PLATFORM_MAX_BYTES 1024
+
+/*
+ * enclave process -> monitor: a platform request of enclave code (EGETKEY, EREPORT). The
+ * packet holds the header and in_size bytes of input. The monitor answers each with one
+ * cella_enclave_platform_reply_t of out_size bytes of output, computed from the identity it
+ * measured; the enclave process sends one request at a time.
+ */
+typedef struct cella_enclave_platform_request {
+    uint32_t type;    /* CELLA_ENCLAVE_MSG_PLATFORM */
+    uint32_t request; /* CELLA_PLATFORM_* */
+    uint32_t in_size;
+    uint32_t out_size;
+    uint8_t in[CELLA_ENCLAVE_PLATFORM_MAX_BYTES];
+} cella_enclave_platform_request_t;
+
+/* monitor -> enclave process: the answer; the packet holds the header and out_size bytes. */
+typedef struct cella_enclave_platform_reply {
+    int32_t status; /* an sgx_status_t */
+    uint32_t out_size;
+    uint8_t out[CELLA_ENCLAVE_PLATFORM_MAX_BYTES];
+} cella_enclave_platform_reply_t;
+
+#define CELLA_ENCLAVE_PLATFORM_HEADER_BYTES 16u
+#define CELLA_ENCLAVE_PLATFORM_REPLY_HEADER_BYTES 8u
 
 #endif /* CELLA_MONITOR_PROTOCOL_H */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* sgx/sgx_tseal.h: the sealed-data blob layout of the SGX SDK (sealing functions come later). */
+/* sgx/sgx_tseal.h: sealing for enclave code: SGX's sealed-data blob and the SDK's functions. */
 #ifndef CELLA_SGX_TSEAL_H
 #define CELLA_SGX_TSEAL_H
 
@@ -7,6 +7,9 @@
 #include <stdint.h>
 
 #include "../cella/defs.h"
+#include "sgx_attributes.h"
+#include "sgx_defs.h"
+#include "sgx_error.h"
 #include "sgx_key.h"
 
 CELLA_EXTERN_C_BEGIN
@@ -61,13 +64,79 @@ CELLA_STATIC_ASSERT(offsetof(sgx_sealed_data_t, aes_data.payload) == 560,
                     "sealed_data payload at 560");
 
 /*
- * Sealing functions.
- *
- * The SDK declares sgx_calc_sealed_data_size, sgx_get_add_mac_txt_len,
- * sgx_get_encrypt_txt_len, sgx_seal_data, sgx_seal_data_ex, sgx_unseal_data,
- * sgx_mac_aadata, sgx_mac_aadata_ex and sgx_unmac_aadata here. They are declared in this
- * place once the trusted crypto they rely on exists.
+ * Sealing, for enclave code. A sealed blob is bound to the sealing enclave's identity (by
+ * default its signer, MRSIGNER, with its product ID), to its ISVSVN and the platform's
+ * CPUSVN at sealing time, and to the platform secrets: it opens in enclaves of that identity
+ * with the same or a higher ISVSVN on the same platform, and nowhere else.
+ * docs/sealing.md explains the choices and how to carry data across an upgrade.
  */
+
+/* 560 + both lengths: the size of a blob; UINT32_MAX when the sum overflows. */
+uint32_t sgx_calc_sealed_data_size(const uint32_t add_mac_txt_size,
+                                   const uint32_t txt_encrypt_size);
+
+/* The length of a blob's additional MAC text; UINT32_MAX for NULL or damaged lengths. */
+uint32_t sgx_get_add_mac_txt_len(const sgx_sealed_data_t *p_sealed_data);
+
+/* The length of a blob's encrypted text; UINT32_MAX for NULL. */
+uint32_t sgx_get_encrypt_txt_len(const sgx_sealed_data_t *p_sealed_data);
+
+/*
+ * Seals text2encrypt (non-empty, inside the enclave) and authenticates the additional MAC
+ * text (optional, kept in clear; wholly inside or wholly outside the enclave) into
+ * p_sealed_data, which lies inside the enclave and is exactly
+ * sgx_calc_sealed_data_size(additional_MACtext_length, text2encrypt_length) bytes. SGX's
+ * defaults: MRSIGNER policy, attribute mask 0xFF0000000000000B (INITTED, DEBUG and the
+ * reserved high bits), XFRM not bound, MISCSELECT mask 0xF0000000. SGX_SUCCESS;
+ * SGX_ERROR_INVALID_PARAMETER; SGX_ERROR_UNEXPECTED (no platform key: the host's log says why).
+ */
+sgx_status_t sgx_seal_data(const uint32_t additional_MACtext_length,
+                           const uint8_t *p_additional_MACtext, const uint32_t text2encrypt_length,
+                           const uint8_t *p_text2encrypt, const uint32_t sealed_data_size,
+                           sgx_sealed_data_t *p_sealed_data);
+
+/*
+ * sgx_seal_data with a chosen key policy (SGX_KEYPOLICY_MRENCLAVE or SGX_KEYPOLICY_MRSIGNER,
+ * optionally with NOISVPRODID), attribute mask (must contain INITTED and DEBUG) and
+ * MISCSELECT mask.
+ */
+sgx_status_t sgx_seal_data_ex(const uint16_t key_policy, const sgx_attributes_t attribute_mask,
+                              const sgx_misc_select_t misc_mask,
+                              const uint32_t additional_MACtext_length,
+                              const uint8_t *p_additional_MACtext,
+                              const uint32_t text2encrypt_length, const uint8_t *p_text2encrypt,
+                              const uint32_t sealed_data_size, sgx_sealed_data_t *p_sealed_data);
+
+/*
+ * Checks and decrypts a blob (inside the enclave) into p_decrypted_text (inside the enclave,
+ * *p_decrypted_text_length bytes at least the encrypted length) and copies its additional MAC
+ * text to p_additional_MACtext (*p_additional_MACtext_length bytes at least its length; may
+ * be NULL when the blob has none); both lengths are set to the real ones. SGX_SUCCESS;
+ * SGX_ERROR_MAC_MISMATCH (another identity or platform, or any byte changed: nothing is
+ * decrypted); SGX_ERROR_INVALID_ISVSVN / SGX_ERROR_INVALID_CPUSVN (sealed by a newer version
+ * of the enclave or of the platform); SGX_ERROR_INVALID_PARAMETER (buffers);
+ * SGX_ERROR_UNEXPECTED.
+ */
+sgx_status_t sgx_unseal_data(const sgx_sealed_data_t *p_sealed_data, uint8_t *p_additional_MACtext,
+                             uint32_t *p_additional_MACtext_length, uint8_t *p_decrypted_text,
+                             uint32_t *p_decrypted_text_length);
+
+/* A blob that only authenticates the additional MAC text (nothing encrypted). */
+sgx_status_t sgx_mac_aadata(const uint32_t additional_MACtext_length,
+                            const uint8_t *p_additional_MACtext, const uint32_t sealed_data_size,
+                            sgx_sealed_data_t *p_sealed_data);
+
+/* sgx_mac_aadata with a chosen key policy and masks, as sgx_seal_data_ex. */
+sgx_status_t sgx_mac_aadata_ex(const uint16_t key_policy, const sgx_attributes_t attribute_mask,
+                               const sgx_misc_select_t misc_mask,
+                               const uint32_t additional_MACtext_length,
+                               const uint8_t *p_additional_MACtext,
+                               const uint32_t sealed_data_size, sgx_sealed_data_t *p_sealed_data);
+
+/* Checks a blob of sgx_mac_aadata and copies its text out, as sgx_unseal_data. */
+sgx_status_t sgx_unmac_aadata(const sgx_sealed_data_t *p_sealed_data,
+                              uint8_t *p_additional_MACtext,
+                              uint32_t *p_additional_MACtext_length);
 
 CELLA_EXTERN_C_END
 

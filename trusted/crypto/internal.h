@@ -63,6 +63,17 @@ static inline bool tcrypto_equal_ct(const void *a, const void *b, size_t size)
     return difference == 0;
 }
 
+/* Whether the size bytes at p are all zero, in time that depends on size only. */
+static inline bool tcrypto_is_zero(const void *p, size_t size)
+{
+    const uint8_t *bytes = p;
+    unsigned int bits = 0;
+
+    for (size_t i = 0; i < size; i++)
+        bits |= bytes[i];
+    return bits == 0;
+}
+
 /* Reverses size bytes from in into out (little-endian <-> big-endian); in != out. */
 static inline void tcrypto_reverse(uint8_t *out, const uint8_t *in, size_t size)
 {

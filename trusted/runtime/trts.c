@@ -398,10 +398,12 @@ static bool ops_copy(const cella_entry_ops_t *untrusted, cella_entry_ops_t *ops)
         return false;
     memcpy(ops, untrusted, sizeof(*ops));
     return ops->ocall != NULL && ops->ocall_alloc != NULL && ops->ocall_free != NULL &&
-           ops->crash != NULL && range_outside_enclave((const void *)(uintptr_t)ops->ocall, 1) &&
+           ops->crash != NULL && ops->platform != NULL &&
+           range_outside_enclave((const void *)(uintptr_t)ops->ocall, 1) &&
            range_outside_enclave((const void *)(uintptr_t)ops->ocall_alloc, 1) &&
            range_outside_enclave((const void *)(uintptr_t)ops->ocall_free, 1) &&
-           range_outside_enclave((const void *)(uintptr_t)ops->crash, 1);
+           range_outside_enclave((const void *)(uintptr_t)ops->crash, 1) &&
+           range_outside_enclave((const void *)(uintptr_t)ops->platform, 1);
 }
 
 __attribute__((no_stack_protector)) int32_t

@@ -49,7 +49,15 @@ __attribute__((noreturn)) static void ops_crash(void *context)
     abort();
 }
 
-static const cella_entry_ops_t ops = {ops_ocall, ops_ocall_alloc, ops_ocall_free, ops_crash};
+static int32_t ops_platform(void *context, uint32_t request, const void *in, size_t in_size,
+                            void *out, size_t out_size)
+{
+    (void)context, (void)request, (void)in, (void)in_size, (void)out, (void)out_size;
+    return SGX_ERROR_UNEXPECTED;
+}
+
+static const cella_entry_ops_t ops = {ops_ocall, ops_ocall_alloc, ops_ocall_free, ops_crash,
+                                      ops_platform};
 
 struct loaded {
     uint8_t *file;

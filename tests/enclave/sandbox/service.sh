@@ -41,6 +41,8 @@ chmod 755 "$dir"/host "$dir"/enclave.signed.so "$dir"/cella-platformd "$dir"/cel
 # The daemon's runtime directory, as systemd's RuntimeDirectory= makes it.
 install -d -o "$service_user" -g "$service_user" -m 755 "$dir/run"
 socket=$dir/run/platform.sock
+# Its state directory (StateDirectory=), where it keeps the platform secrets.
+install -d -o "$service_user" -g "$service_user" -m 700 "$dir/state"
 
 fail() {
   echo "service_mode: FAILED: $*" >&2
@@ -73,7 +75,7 @@ if prlimit --memlock=unlimited:unlimited true 2>/dev/null; then
 fi
 "${raise[@]}" setpriv --reuid="$service_user" --regid="$service_user" --init-groups \
   "$dir/cella-platformd" --socket "$socket" --group "$service_user" --socket-mode 0660 \
-  2>"$dir/platformd.log" &
+  --state-dir "$dir/state" 2>"$dir/platformd.log" &
 daemon=$!
 # Ready once it says so: the socket file exists a moment before its mode and group are set.
 daemon_listens() {
@@ -82,6 +84,14 @@ daemon_listens() {
 }
 wait_for daemon_listens || fail "cella-platformd did not create $socket"
 [ "$(stat -c '%a %G' "$socket")" = "660 $service_user" ] || fail "socket mode/group: $(stat -c '%a %G' "$socket")"
+# The platform secrets were created at start, the service user's alone.
+secrets=$dir/state/platform-secrets
+[ "$(stat -c '%a %U %s' "$secrets")" = "600 $service_user 88" ] ||
+  fail "platform secrets: $(stat -c '%a %U %s' "$secrets" 2>&1)"
+grep -q "created $secrets" "$dir/platformd.log" || fail "the daemon did not say it created the secrets"
+if setpriv --reuid="$app_user" --regid="$app_user" --init-groups cat "$secrets" >/dev/null 2>&1; then
+  fail "the application user can read the platform secrets"
+fi
 
 echo "== the application user's tests"
 (as_app "$dir/host" --service) || fail "the service-mode tests failed"
