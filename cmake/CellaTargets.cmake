@@ -26,7 +26,8 @@ function(cella_add_host_executable name)
 endfunction()
 
 # cella_add_unit_test(NAME SOURCES ... [LIBS ...] [ENV ...]): a cmocka test run by CTest,
-# labelled "unit" so the ASan+UBSan pass of `make test` runs it too.
+# labelled "unit" so the ASan+UBSan pass of `make test` runs it too. Its platform secrets
+# (sealing keys) live in the build tree, never in the home of whoever runs the tests.
 function(cella_add_unit_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;ENV;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
@@ -34,7 +35,7 @@ function(cella_add_unit_test name)
   target_link_libraries(${name} PRIVATE cella_warnings PkgConfig::CMOCKA ${ARG_LIBS})
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES LABELS "unit;${ARG_LABELS}"
-    ENVIRONMENT "CELLA_SHARED_DIR=${CELLA_SHARED_DIR};${ARG_ENV}")
+    ENVIRONMENT "CELLA_SHARED_DIR=${CELLA_SHARED_DIR};CELLA_STATE_DIR=${PROJECT_BINARY_DIR}/tests/state;${ARG_ENV}")
 endfunction()
 
 # cella_add_sim_variant(TEST [COMMAND ...] [WORKING_DIRECTORY DIR]): runs an enclave test (by
