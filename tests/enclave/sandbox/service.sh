@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # Service mode with two users: cella-platformd runs as one, the application as another, and a
 # third user outside the socket's group is refused. Needs root to create the users.
-# Usage: service.sh TEST_PROGRAM SIGNED_ENCLAVE CELLA_PLATFORMD CELLA_ENCLAVE
+# Usage: service.sh TEST_PROGRAM SIGNED_ENCLAVE CELLA_PLATFORMD CELLA_ENCLAVE [VAULT VAULT_ENCLAVE]
+# (VAULT: samples/sealing's program and enclave, to seal through the service.)
 set -euo pipefail
 
-program=$1 enclave=$2 platformd=$3 stub=$4
+program=$1 enclave=$2 platformd=$3 stub=$4 vault=${5:-} vault_enclave=${6:-}
 service_user=cella-test-service
 app_user=cella-test-app
 
@@ -38,6 +39,11 @@ cp "$program" "$dir/host"
 cp "$enclave" "$dir/enclave.signed.so"
 cp "$platformd" "$stub" "$dir/"
 chmod 755 "$dir"/host "$dir"/enclave.signed.so "$dir"/cella-platformd "$dir"/cella-enclave
+if [ -n "$vault" ]; then
+  cp "$vault" "$dir/vault"
+  cp "$vault_enclave" "$dir/vault.signed.so"
+  chmod 755 "$dir/vault" "$dir/vault.signed.so"
+fi
 # The daemon's runtime directory, as systemd's RuntimeDirectory= makes it.
 install -d -o "$service_user" -g "$service_user" -m 755 "$dir/run"
 socket=$dir/run/platform.sock
@@ -95,6 +101,21 @@ fi
 
 echo "== the application user's tests"
 (as_app "$dir/host" --service) || fail "the service-mode tests failed"
+
+if [ -n "$vault" ]; then
+  echo "== sealing through the service uses the daemon's platform secrets, not the user's"
+  install -d -o "$app_user" -g "$app_user" -m 700 "$dir/app"
+  (echo "4111 1111 1111 1234" | as_app env CELLA_STATE_DIR="$dir/app/state" \
+    "$dir/vault" "$dir/vault.signed.so" seal "$dir/app/card") >/dev/null || fail "sealing through the service"
+  (as_app "$dir/vault" "$dir/vault.signed.so" show "$dir/app/card") | grep -q "1234" ||
+    fail "unsealing through the service"
+  [ ! -e "$dir/app/state/platform-secrets" ] || fail "the application's own secrets were used"
+  # The same blob under the application user's own (dev-mode) secrets does not open.
+  (as_app env -u CELLA_PLATFORM_SOCKET CELLA_STATE_DIR="$dir/app/state" \
+    "$dir/vault" "$dir/vault.signed.so" show "$dir/app/card") 2>"$dir/app.err" &&
+    fail "a blob of the service opened under the user's own secrets"
+  grep -q "0x3001" "$dir/app.err" || fail "not a MAC mismatch: $(cat "$dir/app.err")"
+fi
 
 echo "== a host killed with SIGKILL leaves no enclave process"
 hold() {  # a host that prints its enclave process and waits; as_app execs, so $! is the host
