@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -414,20 +416,56 @@ static void put_if(struct derivation *d, bool bound, const void *bytes, size_t s
     put_bytes(d, bound ? bytes : zeros, size);
 }
 
+/*
+ * OpenSSL looks an algorithm up in its providers on every EVP_Q_mac(); fetching HMAC and
+ * CMAC once makes a key derivation cost its arithmetic only. The objects live until exit.
+ */
+static EVP_MAC *hmac_algorithm, *cmac_algorithm;
+static pthread_once_t mac_algorithms_once = PTHREAD_ONCE_INIT;
+
+static void mac_algorithms_fetch(void)
+{
+    hmac_algorithm = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    cmac_algorithm = EVP_MAC_fetch(NULL, "CMAC", NULL);
+}
+
+/* out_size bytes of MAC (HMAC-SHA256 or AES-128-CMAC, by `cmac`) of data under key. */
+static bool mac(bool cmac, const uint8_t *key, size_t key_size, const void *data, size_t size,
+                uint8_t *out, size_t out_size)
+{
+    OSSL_PARAM params[2];
+    size_t written = 0;
+    bool done = false;
+
+    pthread_once(&mac_algorithms_once, mac_algorithms_fetch);
+    EVP_MAC *algorithm = cmac ? cmac_algorithm : hmac_algorithm;
+    if (algorithm == NULL)
+        return false;
+    EVP_MAC_CTX *context = EVP_MAC_CTX_new(algorithm);
+    if (context == NULL)
+        return false;
+    params[0] = cmac ? OSSL_PARAM_construct_utf8_string("cipher", (char *)(uintptr_t)"AES-128-CBC", 0)
+                     : OSSL_PARAM_construct_utf8_string("digest", (char *)(uintptr_t)"SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    done = EVP_MAC_init(context, key, key_size, params) == 1 &&
+           EVP_MAC_update(context, data, size) == 1 &&
+           EVP_MAC_final(context, out, &written, out_size) == 1 && written == out_size;
+    EVP_MAC_CTX_free(context);
+    return done;
+}
+
 static sgx_status_t derive(const cella_keys_secrets_t *secrets, const struct derivation *d,
                            sgx_key_128bit_t key)
 {
-    uint8_t mac[32];
-    size_t mac_size = 0;
+    uint8_t full[32];
     sgx_status_t status = SGX_ERROR_UNEXPECTED;
 
-    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, secrets->secret, sizeof(secrets->secret),
-                  d->bytes, d->size, mac, sizeof(mac), &mac_size) != NULL &&
-        mac_size == sizeof(mac)) {
-        memcpy(key, mac, sizeof(sgx_key_128bit_t));
+    if (mac(false, secrets->secret, sizeof(secrets->secret), d->bytes, d->size, full,
+            sizeof(full))) {
+        memcpy(key, full, sizeof(sgx_key_128bit_t));
         status = SGX_SUCCESS;
     }
-    cella_memory_wipe(mac, sizeof(mac));
+    cella_memory_wipe(full, sizeof(full));
     return status;
 }
 
@@ -549,7 +587,6 @@ sgx_status_t cella_keys_create_report(const cella_keys_secrets_t *secrets,
 {
     static const sgx_target_info_t no_target;
     sgx_key_128bit_t key;
-    size_t mac_size = 0;
     sgx_status_t status = SGX_ERROR_UNEXPECTED;
 
     if (secrets == NULL)
@@ -567,10 +604,8 @@ sgx_status_t cella_keys_create_report(const cella_keys_secrets_t *secrets,
     if (status != SGX_SUCCESS)
         goto out;
     status = SGX_ERROR_UNEXPECTED;
-    if (EVP_Q_mac(NULL, "CMAC", NULL, "AES-128-CBC", NULL, key, sizeof(key),
-                  (const unsigned char *)&report->body,
-                  sizeof(report->body), report->mac, sizeof(report->mac), &mac_size) == NULL ||
-        mac_size != sizeof(report->mac))
+    if (!mac(true, key, sizeof(key), &report->body, sizeof(report->body), report->mac,
+             sizeof(report->mac)))
         goto out;
     status = SGX_SUCCESS;
 out:

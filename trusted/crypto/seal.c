@@ -117,7 +117,8 @@ static sgx_status_t seal(uint16_t key_policy, sgx_attributes_t attribute_mask,
     if (status != SGX_SUCCESS)
         goto out;
 
-    memset(blob, 0, blob_size);
+    /* The header now; the payload is written whole below (ciphertext, then the MAC text). */
+    memset(blob, 0, sizeof(*blob));
     uint8_t *payload = blob->aes_data.payload;
     /* The additional text is read once, into the blob, and authenticated from there: text
      * outside the enclave may change while it is being sealed. */
