@@ -50,6 +50,25 @@ static inline double bench_median(double *values, size_t count)
     } while (0)
 
 /* One result line: what, the figure, the baseline measured in the same run, their ratio. */
+/* The per-operation times of every batch of one figure, over all rounds. */
+#define BENCH_SERIES_MAX 256
+
+struct bench_series {
+    double samples[BENCH_SERIES_MAX];
+    size_t count;
+};
+
+static inline void bench_series_add(struct bench_series *series, double value)
+{
+    if (series->count < BENCH_SERIES_MAX)
+        series->samples[series->count++] = value;
+}
+
+static inline double bench_series_median(struct bench_series *series)
+{
+    return series->count != 0 ? bench_median(series->samples, series->count) : 0.0;
+}
+
 static inline void bench_report(const char *what, double value_ns, const char *baseline_name,
                                 double baseline_ns)
 {

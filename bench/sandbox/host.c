@@ -65,7 +65,6 @@
 #define BUFFER_BYTES       ((size_t)1 << 20) /* the [in, out] ECALL's buffer */
 #define CALL_BUFFER_BYTES  ((size_t)4 << 20) /* per TCS: holds that buffer's input and output */
 #define OCALLS_PER_ECALL   64
-#define SAMPLES_MAX        256
 #define FLOOR_STOP         UINT32_MAX /* the floor's word: the child ends (odd, never reached) */
 #define PAUSE_ITERATIONS   100000
 #define SPIN_DEFAULT_LABEL "spin 4000 (default)"
@@ -104,22 +103,6 @@ static void check(sgx_status_t status, const char *what)
 
 /* ---- samples ----------------------------------------------------------------------------- */
 
-/* The per-iteration times of every batch of one figure, over all rounds. */
-struct series {
-    double samples[SAMPLES_MAX];
-    size_t count;
-};
-
-static void series_add(struct series *series, double value)
-{
-    if (series->count < SAMPLES_MAX)
-        series->samples[series->count++] = value;
-}
-
-static double series_median(struct series *series)
-{
-    return series->count != 0 ? bench_median(series->samples, series->count) : 0.0;
-}
 
 /* One unit of measured work: a call, a round trip, a copy. */
 typedef void (*step_fn)(void *context);
@@ -151,12 +134,12 @@ static double time_batch(step_fn step, void *context, size_t iterations)
 }
 
 /* One round's batches of step into series. */
-static void measure(struct series *series, step_fn step, void *context)
+static void measure(struct bench_series *series, step_fn step, void *context)
 {
     size_t iterations = calibrate(step, context);
 
     for (unsigned b = 0; b < settings.batches; b++)
-        series_add(series, time_batch(step, context, iterations));
+        bench_series_add(series, time_batch(step, context, iterations));
 }
 
 /* ---- CPU placement ------------------------------------------------------------------------ */
@@ -299,7 +282,7 @@ static void floor_stop(struct floor *floor)
     (void)munmap(floor->word, 4096);
 }
 
-static void measure_floor(struct series *series, bool futex)
+static void measure_floor(struct bench_series *series, bool futex)
 {
     struct floor floor;
 
@@ -382,7 +365,7 @@ static void call_buffer(void *context)
  * sample is (batch of ECALLs with N - equal batch with 0) / N, the two batches run back to
  * back, so the ECALL's own cost cancels out and only the OCALLs remain.
  */
-static void measure_ocalls(struct series *series, const struct calls *calls)
+static void measure_ocalls(struct bench_series *series, const struct calls *calls)
 {
     struct calls with = *calls, without = *calls;
 
@@ -393,7 +376,7 @@ static void measure_ocalls(struct series *series, const struct calls *calls)
     for (unsigned b = 0; b < settings.batches; b++) {
         double with_ns = time_batch(call_ocalls, &with, iterations);
         double without_ns = time_batch(call_ocalls, &without, iterations);
-        series_add(series, (with_ns - without_ns) / OCALLS_PER_ECALL);
+        bench_series_add(series, (with_ns - without_ns) / OCALLS_PER_ECALL);
     }
 }
 
@@ -456,7 +439,7 @@ static void spawn_true(void *context)
  * measurement hashes (the work creation cannot avoid) and to starting a process. */
 static void report_creation(const char *path, const char *name, double spawn_ns)
 {
-    struct series total = {0}, create = {0}, destroy = {0}, hashing = {0};
+    struct bench_series total = {0}, create = {0}, destroy = {0}, hashing = {0};
     struct hash hash = {NULL, bench_measured_bytes(path)};
     uint8_t *data = calloc(1, hash.size);
     char what[96];
@@ -474,36 +457,36 @@ static void report_creation(const char *path, const char *name, double spawn_ns)
         uint64_t created = bench_now_ns();
         cella_enclave_destroy(enclave);
         uint64_t end = bench_now_ns();
-        series_add(&create, (double)(created - start));
-        series_add(&destroy, (double)(end - created));
-        series_add(&total, (double)(end - start));
+        bench_series_add(&create, (double)(created - start));
+        bench_series_add(&destroy, (double)(end - created));
+        bench_series_add(&total, (double)(end - start));
     }
     measure(&hashing, hash_once, &hash);
     free(data);
 
-    double total_ns = series_median(&total);
+    double total_ns = bench_series_median(&total);
     snprintf(what, sizeof(what), "create+destroy, %s (%zu KiB hashed)", name, hash.size / 1024);
-    bench_report(what, total_ns, "SHA-256 of the same bytes", series_median(&hashing));
+    bench_report(what, total_ns, "SHA-256 of the same bytes", bench_series_median(&hashing));
     snprintf(what, sizeof(what), "create+destroy, %s", name);
     bench_report(what, total_ns, "fork+exec+wait /bin/true", spawn_ns);
-    printf("  of which create %.2f ms, destroy %.2f ms (medians)\n", series_median(&create) / 1e6,
-           series_median(&destroy) / 1e6);
+    printf("  of which create %.2f ms, destroy %.2f ms (medians)\n", bench_series_median(&create) / 1e6,
+           bench_series_median(&destroy) / 1e6);
 }
 
 /* ---- the run ------------------------------------------------------------------------------ */
 
 /* The figures, collected over all rounds. */
 static struct results {
-    struct series spin_floor, futex_floor, copy;
-    struct series ecall_always, ecall_never, ecall_default;
-    struct series ocall_always, ocall_never, ocall_default;
-    struct series buffer_always;
-    struct series ecall_sim, ocall_sim, buffer_sim; /* the same calls without the boundary */
+    struct bench_series spin_floor, futex_floor, copy;
+    struct bench_series ecall_always, ecall_never, ecall_default;
+    struct bench_series ocall_always, ocall_never, ocall_default;
+    struct bench_series buffer_always;
+    struct bench_series ecall_sim, ocall_sim, buffer_sim; /* the same calls without the boundary */
 } results;
 
 /* One enclave: its empty ECALLs and OCALLs, and the 1 MiB ECALL when buffers is not NULL. */
-static void measure_enclave(cella_backend_t backend, int64_t spin, struct series *ecalls,
-                            struct series *ocalls, struct series *buffers, uint8_t *buffer)
+static void measure_enclave(cella_backend_t backend, int64_t spin, struct bench_series *ecalls,
+                            struct bench_series *ocalls, struct bench_series *buffers, uint8_t *buffer)
 {
     cella_enclave_t *enclave = create_or_fail(BENCH_SMALL_ENCLAVE, backend, spin);
     struct calls calls = {cella_enclave_get_id(enclave), 0, buffer, BUFFER_BYTES};
@@ -544,13 +527,13 @@ static void pause_step(void *context)
 }
 
 /* The three spin modes of one kind of call; in_process: the same call on the sim backend. */
-static void report_calls(const char *kind, struct series *always, struct series *never,
-                         struct series *spin_default, struct series *in_process, double spin_floor,
+static void report_calls(const char *kind, struct bench_series *always, struct bench_series *never,
+                         struct bench_series *spin_default, struct bench_series *in_process, double spin_floor,
                          double futex_floor)
 {
     char what[64];
-    double always_ns = series_median(always), never_ns = series_median(never);
-    double in_process_ns = series_median(in_process);
+    double always_ns = bench_series_median(always), never_ns = bench_series_median(never);
+    double in_process_ns = bench_series_median(in_process);
 
     snprintf(what, sizeof(what), "empty %s round trip, spin always", kind);
     bench_report(what, always_ns, "(a) shared-memory spin", spin_floor);
@@ -564,7 +547,7 @@ static void report_calls(const char *kind, struct series *always, struct series 
     bench_report(what, never_ns, "(b) futex", futex_floor);
     bench_report_goal("within 1.5x of floor (b)", never_ns <= 1.5 * futex_floor);
     snprintf(what, sizeof(what), "empty %s round trip, " SPIN_DEFAULT_LABEL, kind);
-    bench_report(what, series_median(spin_default), "(a) shared-memory spin", spin_floor);
+    bench_report(what, bench_series_median(spin_default), "(a) shared-memory spin", spin_floor);
 }
 
 static void usage(void)
@@ -622,9 +605,9 @@ int main(int argc, char **argv)
              cella_result_str(result));
     cella_enclave_destroy(probe);
 
-    struct series pause = {0};
+    struct bench_series pause = {0};
     measure(&pause, pause_step, NULL);
-    double pause_ns = series_median(&pause) / PAUSE_ITERATIONS;
+    double pause_ns = bench_series_median(&pause) / PAUSE_ITERATIONS;
     printf("one `pause`: %.1f ns, so the default spin budget (%d) waits about %.0f µs before "
            "sleeping\n",
            pause_ns, CELLA_SPIN_DEFAULT_ITERATIONS, pause_ns * CELLA_SPIN_DEFAULT_ITERATIONS / 1e3);
@@ -645,8 +628,8 @@ int main(int argc, char **argv)
     free(buffer);
     free(other);
 
-    double spin_floor = series_median(&results.spin_floor);
-    double futex_floor = series_median(&results.futex_floor);
+    double spin_floor = bench_series_median(&results.spin_floor);
+    double futex_floor = bench_series_median(&results.futex_floor);
     printf("floors, two processes and one shared page:\n");
     printf("  (a) shared-memory spin ping-pong round trip %10.1f ns\n", spin_floor);
     printf("  (b) futex ping-pong round trip              %10.1f ns\n\n", futex_floor);
@@ -658,19 +641,19 @@ int main(int argc, char **argv)
     report_calls("OCALL", &results.ocall_always, &results.ocall_never, &results.ocall_default,
                  &results.ocall_sim, spin_floor, futex_floor);
 
-    double buffer_ns = series_median(&results.buffer_always);
-    double copy_ns = series_median(&results.copy);
+    double buffer_ns = bench_series_median(&results.buffer_always);
+    double copy_ns = bench_series_median(&results.copy);
     bench_report_bandwidth("1 MiB [in, out] ECALL, spin always", 2.0 * BUFFER_BYTES, buffer_ns,
                            "memcpy of the bytes twice", copy_ns);
     bench_report_goal("at least half of memcpy's bandwidth", copy_ns >= 0.5 * buffer_ns);
     bench_report("  the same, as time per call", buffer_ns, "memcpy of the bytes twice", copy_ns);
     printf("  split: the same ECALL in process (sim backend) %.1f ns: the bridges' copies\n",
-           series_median(&results.buffer_sim));
+           bench_series_median(&results.buffer_sim));
     printf("\n");
 
-    struct series spawn = {0};
+    struct bench_series spawn = {0};
     measure(&spawn, spawn_true, NULL);
-    double spawn_ns = series_median(&spawn);
+    double spawn_ns = bench_series_median(&spawn);
     report_creation(BENCH_SMALL_ENCLAVE, "small enclave", spawn_ns);
     report_creation(BENCH_LARGE_ENCLAVE, "256 MiB heap", spawn_ns);
     return 0;

@@ -40,7 +40,6 @@
 
 #define SMALL_BYTES ((size_t)4 << 10)
 #define LARGE_BYTES ((size_t)1 << 20)
-#define SAMPLES_MAX 64
 #define GOAL        ">= 1 GB/s for 1 MiB on one core"
 #define GOAL_MB_S   1000.0
 
@@ -114,22 +113,6 @@ static void make_state_dir(void)
 
 /* ---- samples ------------------------------------------------------------------------------ */
 
-/* The per-operation times of every batch of one figure, over all rounds. */
-struct series {
-    double samples[SAMPLES_MAX];
-    size_t count;
-};
-
-static void series_add(struct series *series, double value)
-{
-    if (series->count < SAMPLES_MAX)
-        series->samples[series->count++] = value;
-}
-
-static double series_median(struct series *series)
-{
-    return series->count != 0 ? bench_median(series->samples, series->count) : 0.0;
-}
 
 /* Does one operation count times: one ECALL that repeats it, or a loop on the host. */
 typedef void (*work_fn)(void *context, uint64_t count);
@@ -153,14 +136,14 @@ static uint64_t calibrate(work_fn work, void *context)
 }
 
 /* One round's batches of work into series, as time per operation. */
-static void measure(struct series *series, work_fn work, void *context)
+static void measure(struct bench_series *series, work_fn work, void *context)
 {
     uint64_t count = calibrate(work, context);
 
     for (unsigned b = 0; b < settings.batches; b++) {
         uint64_t start = bench_now_ns();
         work(context, count);
-        series_add(series, (double)(bench_now_ns() - start) / (double)count);
+        bench_series_add(series, (double)(bench_now_ns() - start) / (double)count);
     }
 }
 
@@ -316,13 +299,13 @@ static struct openssl_work openssl_start(enum baseline baseline, const struct ci
 
 /* One size's figures over all rounds. */
 struct figures {
-    struct series seal, unseal, encrypt, decrypt;
+    struct bench_series seal, unseal, encrypt, decrypt;
 };
 
 static struct results {
     struct figures small, large;
-    struct series key;                                         /* a key ID and sgx_get_key */
-    struct series part[PART_COUNT], part_baseline[PART_COUNT]; /* of 1 MiB */
+    struct bench_series key;                                         /* a key ID and sgx_get_key */
+    struct bench_series part[PART_COUNT], part_baseline[PART_COUNT]; /* of 1 MiB */
 } results;
 
 static void measure_size(uint64_t id, const struct ciphers *ciphers,
@@ -386,43 +369,43 @@ static double report_rate(const char *what, size_t bytes, double value_ns,
 static void report(const char *backend)
 {
     struct figures *small = &results.small, *large = &results.large;
-    double key_ns = series_median(&results.key);
-    double seal_small_ns = series_median(&small->seal);
-    double seal_large_ns = series_median(&large->seal);
-    double gcm_large_ns = series_median(&results.part[PART_GCM]);
+    double key_ns = bench_series_median(&results.key);
+    double seal_small_ns = bench_series_median(&small->seal);
+    double seal_large_ns = bench_series_median(&large->seal);
+    double gcm_large_ns = bench_series_median(&results.part[PART_GCM]);
 
     printf("one operation, key round trip included (%s backend):\n", backend);
     bench_report("one sgx_seal_data of 4 KiB", seal_small_ns, "OpenSSL GCM encrypt, 4 KiB",
-                 series_median(&small->encrypt));
+                 bench_series_median(&small->encrypt));
     printf("  of which the key (random key ID, sgx_get_key round trip) %.1f ns, %.0f%%\n", key_ns,
            seal_small_ns > 0 ? 100.0 * key_ns / seal_small_ns : 0.0);
-    bench_report("one sgx_unseal_data of 4 KiB", series_median(&small->unseal),
-                 "OpenSSL GCM decrypt, 4 KiB", series_median(&small->decrypt));
+    bench_report("one sgx_unseal_data of 4 KiB", bench_series_median(&small->unseal),
+                 "OpenSSL GCM decrypt, 4 KiB", bench_series_median(&small->decrypt));
 
     printf("\nthroughput inside the enclave, one core:\n");
     report_rate("seal 4 KiB", SMALL_BYTES, seal_small_ns, "OpenSSL AES-128-GCM encrypt",
-                series_median(&small->encrypt));
-    report_rate("unseal 4 KiB", SMALL_BYTES, series_median(&small->unseal),
-                "OpenSSL AES-128-GCM decrypt+tag", series_median(&small->decrypt));
+                bench_series_median(&small->encrypt));
+    report_rate("unseal 4 KiB", SMALL_BYTES, bench_series_median(&small->unseal),
+                "OpenSSL AES-128-GCM decrypt+tag", bench_series_median(&small->decrypt));
     double seal_rate = report_rate("seal 1 MiB", LARGE_BYTES, seal_large_ns,
-                                   "OpenSSL AES-128-GCM encrypt", series_median(&large->encrypt));
+                                   "OpenSSL AES-128-GCM encrypt", bench_series_median(&large->encrypt));
     bench_report_goal(GOAL, seal_rate >= GOAL_MB_S);
     double unseal_rate =
-        report_rate("unseal 1 MiB", LARGE_BYTES, series_median(&large->unseal),
-                    "OpenSSL AES-128-GCM decrypt+tag", series_median(&large->decrypt));
+        report_rate("unseal 1 MiB", LARGE_BYTES, bench_series_median(&large->unseal),
+                    "OpenSSL AES-128-GCM decrypt+tag", bench_series_median(&large->decrypt));
     bench_report_goal(GOAL, unseal_rate >= GOAL_MB_S);
 
     printf("\nsplit of 1 MiB: the enclave's parts under a fixed key, no key round trip:\n");
     report_rate("  GCM encrypt (sgx_rijndael128GCM_encrypt)", LARGE_BYTES, gcm_large_ns,
-                "OpenSSL AES-128-GCM encrypt", series_median(&results.part_baseline[PART_GCM]));
+                "OpenSSL AES-128-GCM encrypt", bench_series_median(&results.part_baseline[PART_GCM]));
     report_rate("  copy + CTR (sgx_aes_ctr_encrypt)", LARGE_BYTES,
-                series_median(&results.part[PART_CTR]), "OpenSSL AES-128-CTR",
-                series_median(&results.part_baseline[PART_CTR]));
+                bench_series_median(&results.part[PART_CTR]), "OpenSSL AES-128-CTR",
+                bench_series_median(&results.part_baseline[PART_CTR]));
     report_rate("  GHASH (GCM of 1 MiB additional data)", LARGE_BYTES,
-                series_median(&results.part[PART_GHASH]), "OpenSSL GMAC, the same",
-                series_median(&results.part_baseline[PART_GHASH]));
-    report_rate("  memcpy", LARGE_BYTES, series_median(&results.part[PART_COPY]), "host memcpy",
-                series_median(&results.part_baseline[PART_COPY]));
+                bench_series_median(&results.part[PART_GHASH]), "OpenSSL GMAC, the same",
+                bench_series_median(&results.part_baseline[PART_GHASH]));
+    report_rate("  memcpy", LARGE_BYTES, bench_series_median(&results.part[PART_COPY]), "host memcpy",
+                bench_series_median(&results.part_baseline[PART_COPY]));
     printf("  one seal of 1 MiB %.1f µs: its key %.1f µs, GCM under a fixed key %.1f µs\n",
            seal_large_ns / 1e3, key_ns / 1e3, gcm_large_ns / 1e3);
 }
