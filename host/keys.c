@@ -127,11 +127,12 @@ static cella_result_t make_directories(const char *path)
         char saved = partial[i];
         partial[i] = '\0';
         if (mkdir(partial, 0700) != 0 && errno != EEXIST) {
+            int error = errno;
             cella_log(CELLA_LOG_ERROR,
                       "platform secrets: cannot create the directory %s: %s (set "
                       "CELLA_STATE_DIR to a directory you own)",
-                      partial, strerror(errno));
-            return errno == EACCES || errno == EPERM || errno == EROFS ? CELLA_ERR_ACCESS_DENIED
+                      partial, strerror(error));
+            return error == EACCES || error == EPERM || error == EROFS ? CELLA_ERR_ACCESS_DENIED
                                                                         : CELLA_ERR_IO;
         }
         partial[i] = saved;
@@ -178,7 +179,8 @@ static cella_result_t read_secrets(int file_fd, const char *path, cella_keys_sec
         n = pread(file_fd, file, sizeof(file), 0);
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
-        cella_log(CELLA_LOG_ERROR, "platform secrets: cannot read %s: %s", path, strerror(errno));
+        int error = errno;
+        cella_log(CELLA_LOG_ERROR, "platform secrets: cannot read %s: %s", path, strerror(error));
         r = CELLA_ERR_IO;
         goto out;
     }
@@ -244,18 +246,20 @@ static cella_result_t create_secrets(int dir_fd, const char *path)
                    (long)getpid(), tag);
     fd = openat(dir_fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 || !write_all(fd, file, sizeof(file)) || fsync(fd) != 0) {
+        int error = errno;
         cella_log(CELLA_LOG_ERROR, "platform secrets: cannot write %s: %s", path,
-                  strerror(errno));
-        r = errno == EACCES || errno == EROFS ? CELLA_ERR_ACCESS_DENIED : CELLA_ERR_IO;
+                  strerror(error));
+        r = error == EACCES || error == EROFS ? CELLA_ERR_ACCESS_DENIED : CELLA_ERR_IO;
         goto out;
     }
     if (linkat(dir_fd, temporary, dir_fd, CELLA_KEYS_SECRETS_FILE, 0) != 0) {
-        if (errno == EEXIST) {
+        int error = errno;
+        if (error == EEXIST) {
             r = CELLA_OK; /* another process was first: its secrets are the ones */
             goto out;
         }
         cella_log(CELLA_LOG_ERROR, "platform secrets: cannot create %s: %s", path,
-                  strerror(errno));
+                  strerror(error));
         goto out;
     }
     (void)fsync(dir_fd);
@@ -315,9 +319,10 @@ cella_result_t cella_keys_secrets_create(const char *state_dir, cella_keys_secre
         goto out;
     dir_fd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_fd < 0) {
+        int error = errno;
         cella_log(CELLA_LOG_ERROR, "platform secrets: cannot open %s: %s", state_dir,
-                  strerror(errno));
-        r = errno == EACCES ? CELLA_ERR_ACCESS_DENIED : CELLA_ERR_IO;
+                  strerror(error));
+        r = error == EACCES ? CELLA_ERR_ACCESS_DENIED : CELLA_ERR_IO;
         goto out;
     }
     r = check_directory(dir_fd, state_dir);
@@ -328,9 +333,14 @@ cella_result_t cella_keys_secrets_create(const char *state_dir, cella_keys_secre
         r = CELLA_ERR_OUT_OF_MEMORY;
         goto out;
     }
+    /* O_NONBLOCK: something other than a regular file there (a FIFO) must not block the
+     * open; read_secrets() refuses it. */
+    int open_error = 0;
     for (int attempt = 0; attempt < 2; attempt++) {
-        file_fd = openat(dir_fd, CELLA_KEYS_SECRETS_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        if (file_fd >= 0 || errno != ENOENT || attempt > 0)
+        file_fd = openat(dir_fd, CELLA_KEYS_SECRETS_FILE,
+                         O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        open_error = errno;
+        if (file_fd >= 0 || open_error != ENOENT || attempt > 0)
             break;
         r = create_secrets(dir_fd, path);
         if (r != CELLA_OK)
@@ -338,8 +348,8 @@ cella_result_t cella_keys_secrets_create(const char *state_dir, cella_keys_secre
     }
     if (file_fd < 0) {
         cella_log(CELLA_LOG_ERROR, "platform secrets: cannot open %s: %s", path,
-                  strerror(errno));
-        r = errno == EACCES || errno == ELOOP ? CELLA_ERR_ACCESS_DENIED : CELLA_ERR_IO;
+                  strerror(open_error));
+        r = open_error == EACCES || open_error == ELOOP ? CELLA_ERR_ACCESS_DENIED : CELLA_ERR_IO;
         goto out;
     }
     r = read_secrets(file_fd, path, secrets);

@@ -696,8 +696,9 @@ static void serve_platform(struct monitor *m, const cella_enclave_platform_reque
         else if (cella_keys_secrets_create(m->state_dir, &m->secrets) != CELLA_OK)
             m->secrets = NULL;
     }
-    reply.status = cella_keys_serve(m->secrets, &m->identity, request->request, request->in,
-                                    request->in_size, reply.out, request->out_size);
+    reply.status = (int32_t)cella_keys_serve(m->secrets, &m->identity, request->request,
+                                             request->in, request->in_size, reply.out,
+                                             request->out_size);
     if (reply.status == SGX_SUCCESS)
         reply.out_size = request->out_size;
 send:;

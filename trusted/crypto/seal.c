@@ -173,6 +173,8 @@ static sgx_status_t unseal(const sgx_sealed_data_t *blob, bool mac_only, uint8_t
             *dec_size_inout < enc_size || overlap(dec, enc_size, blob, blob_size))
             return SGX_ERROR_INVALID_PARAMETER;
     }
+    if (add_size_inout != NULL && !sgx_is_within_enclave(add_size_inout, sizeof(*add_size_inout)))
+        return SGX_ERROR_INVALID_PARAMETER;
     if (add_size > 0) {
         if (add == NULL || add_size_inout == NULL || !inside_or_outside(add, add_size) ||
             *add_size_inout < add_size || overlap(add, add_size, blob, blob_size))
