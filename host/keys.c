@@ -40,9 +40,10 @@
 #define SECRETS_CHECK_OFFSET  56
 #define SECRETS_FILE_BYTES    88
 
-/* Labels that keep the two derivations apart. */
-#define LABEL_KEY    "cella EGETKEY v1"
-#define LABEL_REPORT "cella REPORT v1"
+/* Labels that keep the derivations apart. */
+#define LABEL_KEY      "cella EGETKEY v1"
+#define LABEL_REPORT   "cella REPORT v1"
+#define LABEL_MATERIAL "cella platform key material v1"
 
 #define KEY_POLICY_KSS (SGX_KEYPOLICY_CONFIGID | SGX_KEYPOLICY_ISVFAMILYID | SGX_KEYPOLICY_ISVEXTPRODID)
 #define KEY_POLICY_ALL                                                                 \
@@ -622,6 +623,48 @@ out:
     cella_memory_wipe(key, sizeof(key));
     if (status != SGX_SUCCESS)
         memset(report, 0, sizeof(*report));
+    return status;
+}
+
+sgx_status_t cella_keys_derive_material(const cella_keys_secrets_t *secrets, const char *label,
+                                        uint8_t *out, size_t size)
+{
+    struct derivation d = {.size = 0};
+    uint8_t full[32];
+    size_t label_size = label != NULL ? strlen(label) : 0;
+
+    if (secrets == NULL || out == NULL || size == 0 || size > sizeof(full) || label_size == 0 ||
+        label_size > 256)
+        return SGX_ERROR_INVALID_PARAMETER;
+    put_bytes(&d, LABEL_MATERIAL, sizeof(LABEL_MATERIAL) - 1);
+    put_u16(&d, (uint16_t)label_size);
+    put_bytes(&d, label, label_size);
+    if (!mac(false, secrets->secret, sizeof(secrets->secret), d.bytes, d.size, full, sizeof(full)))
+        return SGX_ERROR_UNEXPECTED;
+    memcpy(out, full, size);
+    cella_memory_wipe(full, sizeof(full));
+    return SGX_SUCCESS;
+}
+
+sgx_status_t cella_keys_verify_report(const cella_keys_secrets_t *secrets,
+                                      const sgx_report_body_t *target, const sgx_report_t *report)
+{
+    sgx_key_128bit_t key;
+    uint8_t expected[16];
+
+    if (secrets == NULL || target == NULL || report == NULL)
+        return SGX_ERROR_UNEXPECTED;
+    sgx_status_t status = report_key(secrets, &target->mr_enclave, &target->attributes,
+                                     target->misc_select, target->config_svn, target->config_id,
+                                     &report->key_id, key);
+    if (status == SGX_SUCCESS)
+        status = mac(true, key, sizeof(key), &report->body, sizeof(report->body), expected,
+                     sizeof(expected))
+                     ? (cella_memory_equal_ct(expected, report->mac, sizeof(expected))
+                            ? SGX_SUCCESS
+                            : SGX_ERROR_MAC_MISMATCH)
+                     : SGX_ERROR_UNEXPECTED;
+    cella_memory_wipe(key, sizeof(key));
     return status;
 }
 

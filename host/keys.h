@@ -102,6 +102,27 @@ CELLA_MUST_CHECK sgx_status_t cella_keys_create_report(const cella_keys_secrets_
                                                        sgx_report_t *report);
 
 /*
+ * size bytes (at most 32) of key material for `label`, derived from the platform secrets
+ * (HMAC-SHA256 under a label space of its own, apart from EGETKEY's and EREPORT's): the
+ * platform's other keys (the quoting enclave's attestation key, its certificate hierarchy)
+ * come from here, so nothing but the secrets file needs protecting. Returns SGX_SUCCESS;
+ * SGX_ERROR_INVALID_PARAMETER; SGX_ERROR_UNEXPECTED. Thread safe.
+ */
+CELLA_MUST_CHECK sgx_status_t cella_keys_derive_material(const cella_keys_secrets_t *secrets,
+                                                         const char *label, uint8_t *out,
+                                                         size_t size);
+
+/*
+ * Whether report was made on this platform for the enclave `target` (a report body giving
+ * its MRENCLAVE, attributes, MISCSELECT and KSS configuration): the check the quoting
+ * enclave makes with its report key before it signs anything. Returns SGX_SUCCESS;
+ * SGX_ERROR_MAC_MISMATCH; SGX_ERROR_UNEXPECTED. Thread safe.
+ */
+CELLA_MUST_CHECK sgx_status_t cella_keys_verify_report(const cella_keys_secrets_t *secrets,
+                                                       const sgx_report_body_t *target,
+                                                       const sgx_report_t *report);
+
+/*
  * Serves one CELLA_PLATFORM_* request (common/entry_abi.h) of the enclave `identity`: copies
  * in (in_size bytes, exactly the request's input size) once, answers into out (exactly the
  * output size). secrets NULL: the platform secrets could not be read, and key and report

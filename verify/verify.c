@@ -1,0 +1,965 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* verify/verify.c: the DCAP quote verifier: trust anchors, chains, signatures, TCB and verdict. */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include <cella/collateral.h>
+#include <cella/memory.h>
+#include <cella/quote.h>
+#include <cella/verify.h>
+
+#include "../common/log_internal.h"
+#include "pck.h"
+
+/*
+ * The order of the checks follows Intel's verification library: the quote's own structure,
+ * then who certifies it (the PCK chain up to a trusted root, with CRLs), then what the
+ * collateral says about that platform (TCB Info, QE Identity, each chained to the same root
+ * and signed over its exact bytes), then the three signatures and the key binding, then the
+ * TCB levels. Every failure names its check (cella_verify_failure_t) and says why in one
+ * line. Nothing is trusted because the quote or the collateral claims it: roots are the
+ * verifier's, the time is the caller's.
+ */
+
+#define ROOTS_MAX 16
+
+/* Intel's SGX Root CA, by subject and public key (every certificate Intel issued for it). */
+static const char intel_root_key[] =
+    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEC6nEwMDIYZOj/iPWsCzaEKi71OiOSLRFhWGjbnBVJfVnkY4u3IjkD"
+    "YYL0MxO4mqsyYjlBalTVYxFP2sJBK5zlA==";
+
+static const uint8_t intel_qe_vendor_id[16] = {0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9,
+                                               0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07};
+static const uint8_t software_tee_qe_vendor_id[16] = CELLA_VERIFY_SOFTWARE_TEE_QE_VENDOR_ID;
+
+struct trusted_root {
+    X509_NAME *subject;
+    uint8_t *key; /* DER SubjectPublicKeyInfo */
+    size_t key_size;
+    cella_verify_root_kind_t kind;
+};
+
+struct cella_verifier {
+    struct trusted_root roots[ROOTS_MAX];
+    size_t root_count;
+    bool crls_required;
+};
+
+/* One verification's state: the inputs as parsed, what has been proven so far. */
+struct check {
+    const cella_verifier_t *verifier;
+    int64_t now;
+    cella_verify_result_t *result;
+    uint8_t *quote_copy;
+    cella_quote_t quote;
+    STACK_OF(X509) *pck_chain; /* leaf first */
+    X509_CRL *root_crl;
+    X509_CRL *pck_crl;
+    const struct trusted_root *root; /* the one the PCK chain ends at */
+    cella_pck_info_t pck;
+    cella_tcb_info_t *tcb_info;
+    cella_enclave_identity_t *qe_identity;
+};
+
+const char *cella_verify_failure_str(cella_verify_failure_t failure)
+{
+    switch (failure) {
+    case CELLA_VERIFY_OK:
+        return "ok";
+    case CELLA_VERIFY_QUOTE_FORMAT:
+        return "quote-format";
+    case CELLA_VERIFY_QE_VENDOR:
+        return "qe-vendor";
+    case CELLA_VERIFY_CERTIFICATION_DATA:
+        return "certification-data";
+    case CELLA_VERIFY_PCK_CHAIN:
+        return "pck-chain";
+    case CELLA_VERIFY_PCK_REVOKED:
+        return "pck-revoked";
+    case CELLA_VERIFY_PCK_EXTENSION:
+        return "pck-extension";
+    case CELLA_VERIFY_CRL:
+        return "crl";
+    case CELLA_VERIFY_TCB_INFO:
+        return "tcb-info";
+    case CELLA_VERIFY_QE_IDENTITY:
+        return "qe-identity";
+    case CELLA_VERIFY_FMSPC_MISMATCH:
+        return "fmspc-mismatch";
+    case CELLA_VERIFY_QE_REPORT_SIGNATURE:
+        return "qe-report-signature";
+    case CELLA_VERIFY_QE_REPORT_DATA:
+        return "qe-report-data";
+    case CELLA_VERIFY_QE_IDENTITY_MISMATCH:
+        return "qe-identity-mismatch";
+    case CELLA_VERIFY_ISV_SIGNATURE:
+        return "isv-signature";
+    case CELLA_VERIFY_TCB_NOT_SUPPORTED:
+        return "tcb-not-supported";
+    case CELLA_VERIFY_QE_TCB_NOT_SUPPORTED:
+        return "qe-tcb-not-supported";
+    case CELLA_VERIFY_TCB_REVOKED:
+        return "tcb-revoked";
+    }
+    return "unknown";
+}
+
+/* Records the failure and its reason; returns it, for `return fail(...)`. */
+__attribute__((format(printf, 3, 4))) static cella_verify_failure_t
+fail(struct check *c, cella_verify_failure_t failure, const char *format, ...)
+{
+    va_list arguments;
+
+    c->result->failure = failure;
+    va_start(arguments, format);
+    (void)vsnprintf(c->result->reason, sizeof(c->result->reason), format, arguments);
+    va_end(arguments);
+    return failure;
+}
+
+/* ---- trust anchors ---------------------------------------------------------------------------- */
+
+static void root_clear(struct trusted_root *root)
+{
+    X509_NAME_free(root->subject);
+    free(root->key);
+    memset(root, 0, sizeof(*root));
+}
+
+static bool key_der(EVP_PKEY *key, uint8_t **der, size_t *size)
+{
+    unsigned char *bytes = NULL;
+    int length = i2d_PUBKEY(key, &bytes);
+    if (length <= 0)
+        return false;
+    *der = malloc((size_t)length);
+    if (*der != NULL)
+        memcpy(*der, bytes, (size_t)length);
+    OPENSSL_free(bytes);
+    *size = (size_t)length;
+    return *der != NULL;
+}
+
+static bool add_intel_root(cella_verifier_t *v)
+{
+    struct trusted_root *root = &v->roots[v->root_count];
+    uint8_t der[128];
+    int length = EVP_DecodeBlock(der, (const unsigned char *)intel_root_key,
+                                 (int)strlen(intel_root_key));
+    /* EVP_DecodeBlock counts the base64 padding as zero bytes. */
+    if (length < 2)
+        return false;
+    length -= 2;
+    root->subject = X509_NAME_new();
+    root->key = malloc((size_t)length);
+    if (root->subject == NULL || root->key == NULL) {
+        root_clear(root);
+        return false;
+    }
+    memcpy(root->key, der, (size_t)length);
+    root->key_size = (size_t)length;
+    root->kind = CELLA_VERIFY_ROOT_INTEL;
+    /* The subject, in the order its RDNs appear in the certificate. */
+    static const char *const fields[][2] = {{"CN", "Intel SGX Root CA"},
+                                            {"O", "Intel Corporation"},
+                                            {"L", "Santa Clara"},
+                                            {"ST", "CA"},
+                                            {"C", "US"}};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        if (X509_NAME_add_entry_by_txt(root->subject, fields[i][0], MBSTRING_ASC,
+                                       (const unsigned char *)fields[i][1], -1, -1, 0) != 1) {
+            root_clear(root);
+            return false;
+        }
+    }
+    v->root_count++;
+    return true;
+}
+
+cella_result_t cella_verifier_create(cella_verifier_t **out)
+{
+    if (out == NULL)
+        return CELLA_ERR_INVALID_ARGUMENT;
+    cella_verifier_t *v = calloc(1, sizeof(*v));
+    if (v == NULL)
+        return CELLA_ERR_OUT_OF_MEMORY;
+    v->crls_required = true;
+    if (!add_intel_root(v)) {
+        free(v);
+        return CELLA_ERR_OUT_OF_MEMORY;
+    }
+    *out = v;
+    return CELLA_OK;
+}
+
+void cella_verifier_destroy(cella_verifier_t *verifier)
+{
+    if (verifier == NULL)
+        return;
+    for (size_t i = 0; i < verifier->root_count; i++)
+        root_clear(&verifier->roots[i]);
+    free(verifier);
+}
+
+void cella_verifier_set_crls_required(cella_verifier_t *verifier, bool required)
+{
+    if (verifier != NULL)
+        verifier->crls_required = required;
+}
+
+/* Every certificate of a PEM text, in order; NULL when there is none or one is malformed. */
+static STACK_OF(X509) *pem_certificates(const char *pem, size_t size)
+{
+    /* Certification data is often NUL-terminated, with the NUL counted. */
+    while (size > 0 && pem[size - 1] == '\0')
+        size--;
+    if (size == 0 || size > INT_MAX)
+        return NULL;
+    BIO *bio = BIO_new_mem_buf(pem, (int)size);
+    STACK_OF(X509) *certificates = sk_X509_new_null();
+    X509 *certificate = NULL;
+
+    if (bio == NULL || certificates == NULL)
+        goto fail;
+    while ((certificate = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+        if (sk_X509_push(certificates, certificate) <= 0) {
+            X509_free(certificate);
+            goto fail;
+        }
+    }
+    /* The loop ends at the end of the text, or at something that is not a certificate. */
+    unsigned long error = ERR_peek_last_error();
+    ERR_clear_error();
+    if (ERR_GET_REASON(error) != PEM_R_NO_START_LINE || sk_X509_num(certificates) == 0)
+        goto fail;
+    BIO_free(bio);
+    return certificates;
+fail:
+    ERR_clear_error();
+    BIO_free(bio);
+    sk_X509_pop_free(certificates, X509_free);
+    return NULL;
+}
+
+cella_result_t cella_verifier_add_root(cella_verifier_t *verifier, const char *pem,
+                                       size_t pem_size, cella_verify_root_kind_t kind)
+{
+    if (verifier == NULL || pem == NULL ||
+        (kind != CELLA_VERIFY_ROOT_INTEL && kind != CELLA_VERIFY_ROOT_SOFTWARE_TEE))
+        return CELLA_ERR_INVALID_ARGUMENT;
+    if (verifier->root_count == ROOTS_MAX)
+        return CELLA_ERR_OUT_OF_MEMORY;
+    STACK_OF(X509) *certificates = pem_certificates(pem, pem_size);
+    cella_result_t r = CELLA_ERR_INVALID_FORMAT;
+    if (certificates == NULL || sk_X509_num(certificates) != 1) {
+        cella_log(CELLA_LOG_ERROR, "verifier: a trusted root must be one PEM certificate");
+        goto out;
+    }
+    X509 *certificate = sk_X509_value(certificates, 0);
+    EVP_PKEY *key = X509_get0_pubkey(certificate);
+    if (key == NULL || X509_check_issued(certificate, certificate) != X509_V_OK ||
+        X509_verify(certificate, key) != 1) {
+        cella_log(CELLA_LOG_ERROR, "verifier: a trusted root must be a self-signed certificate");
+        goto out;
+    }
+    struct trusted_root *root = &verifier->roots[verifier->root_count];
+    root->subject = X509_NAME_dup(X509_get_subject_name(certificate));
+    if (root->subject == NULL || !key_der(key, &root->key, &root->key_size)) {
+        root_clear(root);
+        r = CELLA_ERR_OUT_OF_MEMORY;
+        goto out;
+    }
+    root->kind = kind;
+    verifier->root_count++;
+    r = CELLA_OK;
+out:
+    ERR_clear_error();
+    sk_X509_pop_free(certificates, X509_free);
+    return r;
+}
+
+/* The trusted root certificate is (subject and key), or NULL. */
+static const struct trusted_root *trusted_root_of(const cella_verifier_t *v, X509 *certificate)
+{
+    uint8_t *key = NULL;
+    size_t key_size = 0;
+    const struct trusted_root *found = NULL;
+    EVP_PKEY *public_key = X509_get0_pubkey(certificate);
+
+    if (public_key == NULL || !key_der(public_key, &key, &key_size))
+        return NULL;
+    for (size_t i = 0; i < v->root_count && found == NULL; i++) {
+        const struct trusted_root *root = &v->roots[i];
+        if (root->key_size == key_size && memcmp(root->key, key, key_size) == 0 &&
+            X509_NAME_cmp(root->subject, X509_get_subject_name(certificate)) == 0)
+            found = root;
+    }
+    free(key);
+    return found;
+}
+
+/* ---- time ------------------------------------------------------------------------------------- */
+
+static bool asn1_time_seconds(const ASN1_TIME *time, int64_t *seconds)
+{
+    struct tm tm;
+    if (time == NULL || ASN1_TIME_to_tm(time, &tm) != 1)
+        return false;
+    *seconds = (int64_t)timegm(&tm);
+    return true;
+}
+
+static void expire_at(struct check *c, int64_t seconds)
+{
+    if (c->result->collateral_expiration == 0 || seconds < c->result->collateral_expiration)
+        c->result->collateral_expiration = seconds;
+}
+
+static void expire_with_chain(struct check *c, STACK_OF(X509) *chain)
+{
+    for (int i = 0; i < sk_X509_num(chain); i++) {
+        int64_t seconds;
+        if (asn1_time_seconds(X509_get0_notAfter(sk_X509_value(chain, i)), &seconds))
+            expire_at(c, seconds);
+    }
+}
+
+static void expire_with_crl(struct check *c, X509_CRL *crl)
+{
+    int64_t seconds;
+    if (crl != NULL && asn1_time_seconds(X509_CRL_get0_nextUpdate(crl), &seconds))
+        expire_at(c, seconds);
+}
+
+/* ---- CRLs ------------------------------------------------------------------------------------- */
+
+static bool is_hex(const uint8_t *bytes, size_t size)
+{
+    if (size == 0 || size % 2 != 0)
+        return false;
+    for (size_t i = 0; i < size; i++) {
+        uint8_t b = bytes[i];
+        if (!((b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F')))
+            return false;
+    }
+    return true;
+}
+
+/* A CRL in DER, PEM or hex-encoded DER (as PCCS serves the root CA's). */
+static X509_CRL *crl_parse(const uint8_t *bytes, size_t size)
+{
+    X509_CRL *crl = NULL;
+
+    if (size == 0 || size > CELLA_COLLATERAL_MAX_BYTES)
+        return NULL;
+    if (size > 10 && memcmp(bytes, "-----BEGIN", 10) == 0) {
+        BIO *bio = BIO_new_mem_buf(bytes, (int)size);
+        crl = bio != NULL ? PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL) : NULL;
+        BIO_free(bio);
+    } else if (is_hex(bytes, size)) {
+        size_t der_size = size / 2;
+        uint8_t *der = malloc(der_size);
+        if (der != NULL) {
+            for (size_t i = 0; i < der_size; i++) {
+                unsigned int byte = 0;
+                (void)sscanf((const char *)bytes + 2 * i, "%2x", &byte);
+                der[i] = (uint8_t)byte;
+            }
+            const unsigned char *p = der;
+            crl = d2i_X509_CRL(NULL, &p, (long)der_size);
+            if (crl != NULL && p != der + der_size) {
+                X509_CRL_free(crl);
+                crl = NULL;
+            }
+            free(der);
+        }
+    } else {
+        const unsigned char *p = bytes;
+        crl = d2i_X509_CRL(NULL, &p, (long)size);
+        if (crl != NULL && p != bytes + size) {
+            X509_CRL_free(crl);
+            crl = NULL;
+        }
+    }
+    ERR_clear_error();
+    return crl;
+}
+
+/* ---- chains ----------------------------------------------------------------------------------- */
+
+static int chain_callback(int ok, X509_STORE_CTX *context)
+{
+    const bool *crls_required = X509_STORE_CTX_get_app_data(context);
+    /* Without required CRLs, a certificate whose issuer's CRL was not supplied passes. */
+    if (!ok && X509_STORE_CTX_get_error(context) == X509_V_ERR_UNABLE_TO_GET_CRL &&
+        !*crls_required)
+        return 1;
+    return ok;
+}
+
+/*
+ * Verifies chain (leaf first) at c->now: it must end in a self-signed certificate that is a
+ * trusted root by subject and key, every signature and validity window must hold, and the
+ * CRLs given (when required: for every certificate) must not revoke any of it. *root gets
+ * the trusted root. `what` names the chain in the reason.
+ */
+static cella_verify_failure_t verify_chain(struct check *c, STACK_OF(X509) *chain, const char *what,
+                                           cella_verify_failure_t failure,
+                                           const struct trusted_root **root)
+{
+    int count = sk_X509_num(chain);
+    X509 *top = sk_X509_value(chain, count - 1);
+    X509_STORE *store = NULL;
+    X509_STORE_CTX *context = NULL;
+    STACK_OF(X509) *untrusted = NULL;
+    cella_verify_failure_t outcome = failure;
+    bool crls_required = c->verifier->crls_required;
+    char subject[256];
+
+    X509_NAME_oneline(X509_get_subject_name(top), subject, sizeof(subject));
+    *root = X509_check_issued(top, top) == X509_V_OK ? trusted_root_of(c->verifier, top) : NULL;
+    if (*root == NULL) {
+        ERR_clear_error();
+        return fail(c, failure, "%s ends at %s, which is not a trusted root", what, subject);
+    }
+    store = X509_STORE_new();
+    context = X509_STORE_CTX_new();
+    untrusted = sk_X509_new_null();
+    if (store == NULL || context == NULL || untrusted == NULL ||
+        X509_STORE_add_cert(store, top) != 1) {
+        fail(c, failure, "%s: out of memory", what);
+        goto out;
+    }
+    for (int i = 1; i < count - 1; i++) {
+        if (sk_X509_push(untrusted, sk_X509_value(chain, i)) <= 0) {
+            fail(c, failure, "%s: out of memory", what);
+            goto out;
+        }
+    }
+    unsigned long flags = X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
+    if (c->root_crl != NULL)
+        (void)X509_STORE_add_crl(store, c->root_crl);
+    if (c->pck_crl != NULL)
+        (void)X509_STORE_add_crl(store, c->pck_crl);
+    if (X509_STORE_CTX_init(context, store, sk_X509_value(chain, 0), untrusted) != 1) {
+        fail(c, failure, "%s: out of memory", what);
+        goto out;
+    }
+    X509_VERIFY_PARAM *parameters = X509_STORE_CTX_get0_param(context);
+    X509_VERIFY_PARAM_set_time(parameters, (time_t)c->now);
+    X509_VERIFY_PARAM_set_flags(parameters, flags);
+    X509_STORE_CTX_set_app_data(context, &crls_required);
+    X509_STORE_CTX_set_verify_cb(context, chain_callback);
+    if (X509_verify_cert(context) == 1) {
+        outcome = CELLA_VERIFY_OK;
+        expire_with_chain(c, chain);
+        goto out;
+    }
+    int error = X509_STORE_CTX_get_error(context);
+    int depth = X509_STORE_CTX_get_error_depth(context);
+    X509 *at = X509_STORE_CTX_get_current_cert(context);
+    char name[256] = "?";
+    if (at != NULL)
+        X509_NAME_oneline(X509_get_subject_name(at), name, sizeof(name));
+    switch (error) {
+    case X509_V_ERR_CERT_REVOKED:
+        outcome = failure == CELLA_VERIFY_PCK_CHAIN ? CELLA_VERIFY_PCK_REVOKED : failure;
+        break;
+    case X509_V_ERR_UNABLE_TO_GET_CRL:
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+        outcome = CELLA_VERIFY_CRL;
+        break;
+    default:
+        outcome = failure;
+        break;
+    }
+    fail(c, outcome, "%s: %s (certificate %d, %s)", what, X509_verify_cert_error_string(error),
+         depth, name);
+out:
+    ERR_clear_error();
+    sk_X509_free(untrusted);
+    X509_STORE_CTX_free(context);
+    X509_STORE_free(store);
+    return outcome;
+}
+
+/* ---- signatures ------------------------------------------------------------------------------- */
+
+/* An ECDSA P-256 signature, raw r || s (big-endian), over data with SHA-256. */
+static bool ecdsa_verify(EVP_PKEY *key, const void *data, size_t size, const uint8_t signature[64])
+{
+    ECDSA_SIG *parsed = ECDSA_SIG_new();
+    BIGNUM *r = BN_bin2bn(signature, 32, NULL);
+    BIGNUM *s = BN_bin2bn(signature + 32, 32, NULL);
+    unsigned char *der = NULL;
+    EVP_MD_CTX *context = EVP_MD_CTX_new();
+    bool valid = false;
+
+    if (parsed == NULL || r == NULL || s == NULL || context == NULL ||
+        ECDSA_SIG_set0(parsed, r, s) != 1)
+        goto out;
+    r = s = NULL; /* owned by parsed now */
+    int der_size = i2d_ECDSA_SIG(parsed, &der);
+    valid = der_size > 0 && EVP_DigestVerifyInit(context, NULL, EVP_sha256(), NULL, key) == 1 &&
+            EVP_DigestVerify(context, der, (size_t)der_size, data, size) == 1;
+out:
+    ERR_clear_error();
+    OPENSSL_free(der);
+    EVP_MD_CTX_free(context);
+    BN_free(r);
+    BN_free(s);
+    ECDSA_SIG_free(parsed);
+    return valid;
+}
+
+/* The attestation key (raw x || y) as a P-256 public key; NULL if it is not on the curve. */
+static EVP_PKEY *attestation_key(const uint8_t raw[64])
+{
+    uint8_t point[65];
+    OSSL_PARAM params[3];
+    EVP_PKEY *key = NULL;
+    EVP_PKEY_CTX *context = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+
+    point[0] = 0x04;
+    memcpy(point + 1, raw, 64);
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+                                                 (char *)(uintptr_t) "prime256v1", 0);
+    params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point));
+    params[2] = OSSL_PARAM_construct_end();
+    if (context == NULL || EVP_PKEY_fromdata_init(context) != 1 ||
+        EVP_PKEY_fromdata(context, &key, EVP_PKEY_PUBLIC_KEY, params) != 1)
+        key = NULL;
+    EVP_PKEY_CTX_free(context);
+    if (key != NULL) {
+        EVP_PKEY_CTX *check = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+        if (check == NULL || EVP_PKEY_public_check(check) != 1) {
+            EVP_PKEY_free(key);
+            key = NULL;
+        }
+        EVP_PKEY_CTX_free(check);
+    }
+    ERR_clear_error();
+    return key;
+}
+
+/* ---- the steps -------------------------------------------------------------------------------- */
+
+static cella_verify_failure_t parse_quote(struct check *c, const void *quote, size_t size)
+{
+    if (size > CELLA_QUOTE_MAX_BYTES)
+        return fail(c, CELLA_VERIFY_QUOTE_FORMAT, "the quote is %zu bytes, more than %u", size,
+                    CELLA_QUOTE_MAX_BYTES);
+    /* One copy: the caller's buffer may change while it is checked. */
+    c->quote_copy = malloc(size == 0 ? 1 : size);
+    if (c->quote_copy == NULL)
+        return fail(c, CELLA_VERIFY_QUOTE_FORMAT, "out of memory");
+    memcpy(c->quote_copy, quote, size);
+    if (cella_quote_parse(c->quote_copy, size, &c->quote) != CELLA_OK)
+        return fail(c, CELLA_VERIFY_QUOTE_FORMAT,
+                    "the quote does not parse as a v3 ECDSA P-256 quote (the log says where)");
+    c->result->header = c->quote.header;
+    c->result->isv_report = c->quote.isv_report;
+    const uint8_t *vendor = c->quote.header.qe_vendor_id;
+    if (memcmp(vendor, intel_qe_vendor_id, 16) != 0 &&
+        memcmp(vendor, software_tee_qe_vendor_id, 16) != 0)
+        return fail(c, CELLA_VERIFY_QE_VENDOR, "the QE vendor ID is neither Intel's nor cella's");
+    return CELLA_VERIFY_OK;
+}
+
+static cella_verify_failure_t load_crls(struct check *c, const cella_verify_collateral_t *collateral)
+{
+    if (collateral == NULL)
+        return CELLA_VERIFY_OK;
+    if (collateral->root_ca_crl != NULL) {
+        c->root_crl = crl_parse(collateral->root_ca_crl, collateral->root_ca_crl_size);
+        if (c->root_crl == NULL)
+            return fail(c, CELLA_VERIFY_CRL, "the root CA CRL is not a CRL (DER, PEM or hex)");
+        expire_with_crl(c, c->root_crl);
+    }
+    if (collateral->pck_crl != NULL) {
+        c->pck_crl = crl_parse(collateral->pck_crl, collateral->pck_crl_size);
+        if (c->pck_crl == NULL)
+            return fail(c, CELLA_VERIFY_CRL, "the PCK CRL is not a CRL (DER, PEM or hex)");
+        expire_with_crl(c, c->pck_crl);
+    }
+    return CELLA_VERIFY_OK;
+}
+
+static cella_verify_failure_t check_pck(struct check *c, const cella_verify_collateral_t *collateral)
+{
+    const char *pem = NULL;
+    size_t size = 0;
+    cella_verify_failure_t f;
+
+    if (c->quote.certification_data_type == PCK_CERT_CHAIN) {
+        pem = (const char *)c->quote.certification_data;
+        size = c->quote.certification_data_size;
+    } else if (collateral != NULL && collateral->pck_certificate_chain != NULL) {
+        pem = collateral->pck_certificate_chain;
+        size = collateral->pck_certificate_chain_size;
+    } else {
+        return fail(c, CELLA_VERIFY_CERTIFICATION_DATA,
+                    "the quote's certification data is of type %u, not a PCK chain (5), and no "
+                    "PCK certificate chain was supplied",
+                    (unsigned)c->quote.certification_data_type);
+    }
+    c->pck_chain = pem_certificates(pem, size);
+    if (c->pck_chain == NULL || sk_X509_num(c->pck_chain) < 2)
+        return fail(c, CELLA_VERIFY_CERTIFICATION_DATA,
+                    "the PCK certificate chain is not a PEM chain of at least two certificates");
+    f = verify_chain(c, c->pck_chain, "the PCK certificate chain", CELLA_VERIFY_PCK_CHAIN, &c->root);
+    if (f != CELLA_VERIFY_OK)
+        return f;
+    c->result->software_tee = c->root->kind == CELLA_VERIFY_ROOT_SOFTWARE_TEE;
+    const uint8_t *expected =
+        c->root->kind == CELLA_VERIFY_ROOT_INTEL ? intel_qe_vendor_id : software_tee_qe_vendor_id;
+    if (memcmp(c->quote.header.qe_vendor_id, expected, 16) != 0)
+        return fail(c, CELLA_VERIFY_QE_VENDOR, "the QE vendor ID is %s's, but the PCK chain ends "
+                    "at a %s root",
+                    c->result->software_tee ? "Intel" : "cella",
+                    c->result->software_tee ? "software-TEE" : "Intel");
+    if (cella_pck_info_get(sk_X509_value(c->pck_chain, 0), &c->pck) != CELLA_OK)
+        return fail(c, CELLA_VERIFY_PCK_EXTENSION,
+                    "the PCK certificate's SGX extension is missing or malformed");
+    memcpy(c->result->fmspc, c->pck.fmspc, sizeof(c->pck.fmspc));
+    memcpy(c->result->pce_id, c->pck.pce_id, sizeof(c->pck.pce_id));
+    memcpy(c->result->pck_tcb_components, c->pck.components, sizeof(c->pck.components));
+    c->result->pck_pce_svn = c->pck.pce_svn;
+    return CELLA_VERIFY_OK;
+}
+
+static cella_verify_failure_t check_signatures(struct check *c)
+{
+    EVP_PKEY *pck_key = X509_get0_pubkey(sk_X509_value(c->pck_chain, 0));
+    uint8_t digest[32];
+    unsigned int digest_size = 0;
+
+    if (pck_key == NULL || !ecdsa_verify(pck_key, c->quote.qe_report_bytes,
+                                         sizeof(sgx_report_body_t), c->quote.qe_signature))
+        return fail(c, CELLA_VERIFY_QE_REPORT_SIGNATURE,
+                    "the QE report's signature does not verify with the PCK certificate's key");
+
+    /* QE report data = SHA-256(attestation key || QE auth data) || 32 bytes. */
+    EVP_MD_CTX *context = EVP_MD_CTX_new();
+    bool hashed = context != NULL && EVP_DigestInit_ex(context, EVP_sha256(), NULL) == 1 &&
+                  EVP_DigestUpdate(context, c->quote.attestation_key, 64) == 1 &&
+                  (c->quote.qe_auth_data_size == 0 ||
+                   EVP_DigestUpdate(context, c->quote.qe_auth_data, c->quote.qe_auth_data_size) ==
+                       1) &&
+                  EVP_DigestFinal_ex(context, digest, &digest_size) == 1 && digest_size == 32;
+    EVP_MD_CTX_free(context);
+    if (!hashed || !cella_memory_equal_ct(digest, c->quote.qe_report.report_data.d, 32))
+        return fail(c, CELLA_VERIFY_QE_REPORT_DATA,
+                    "the QE report data does not bind the attestation key and auth data");
+
+    EVP_PKEY *key = attestation_key(c->quote.attestation_key);
+    bool signed_by_key = key != NULL && ecdsa_verify(key, c->quote.signed_bytes,
+                                                     c->quote.signed_size, c->quote.isv_signature);
+    EVP_PKEY_free(key);
+    if (!signed_by_key)
+        return fail(c, CELLA_VERIFY_ISV_SIGNATURE,
+                    "the quote's signature does not verify with its attestation key");
+    return CELLA_VERIFY_OK;
+}
+
+/*
+ * A signed collateral document: its issuer chain must end at the root the PCK chain ended
+ * at, the first certificate's key must have signed body, and now must lie within
+ * [issue_date, next_update].
+ */
+static cella_verify_failure_t check_signed(struct check *c, const char *what,
+                                           cella_verify_failure_t failure, const char *chain_pem,
+                                           size_t chain_size, const char *body, size_t body_size,
+                                           const uint8_t signature[64], int64_t issue_date,
+                                           int64_t next_update)
+{
+    const struct trusted_root *root = NULL;
+    char chain_name[96];
+    cella_verify_failure_t f;
+    STACK_OF(X509) *chain = chain_pem != NULL ? pem_certificates(chain_pem, chain_size) : NULL;
+
+    if (chain == NULL)
+        return fail(c, failure, "%s: no issuer chain (PEM) was supplied", what);
+    snprintf(chain_name, sizeof(chain_name), "the %s issuer chain", what);
+    f = verify_chain(c, chain, chain_name, failure, &root);
+    if (f == CELLA_VERIFY_OK && root != c->root)
+        f = fail(c, failure, "%s is signed under another root than the PCK certificate", what);
+    if (f == CELLA_VERIFY_OK &&
+        !ecdsa_verify(X509_get0_pubkey(sk_X509_value(chain, 0)), body, body_size, signature))
+        f = fail(c, failure, "%s: the signature does not verify", what);
+    if (f == CELLA_VERIFY_OK && (c->now < issue_date || c->now > next_update))
+        f = fail(c, failure, "%s is not current: issued %lld, next update %lld, now %lld", what,
+                 (long long)issue_date, (long long)next_update, (long long)c->now);
+    if (f == CELLA_VERIFY_OK)
+        expire_at(c, next_update);
+    sk_X509_pop_free(chain, X509_free);
+    return f;
+}
+
+static void add_advisories(cella_verify_result_t *result, const cella_tcb_level_t *level)
+{
+    for (size_t i = 0; i < level->advisory_count; i++) {
+        bool known = false;
+        for (size_t j = 0; j < result->advisory_count && !known; j++)
+            known = strcmp(result->advisory_ids[j], level->advisory_ids[i]) == 0;
+        if (known || result->advisory_count == CELLA_VERIFY_ADVISORIES_MAX)
+            continue;
+        snprintf(result->advisory_ids[result->advisory_count++], CELLA_ADVISORY_ID_MAX_BYTES, "%s",
+                 level->advisory_ids[i]);
+    }
+}
+
+/*
+ * Intel's rule for the platform and QE statuses together: an out-of-date QE makes an
+ * up-to-date platform out of date, and a platform that needs configuration "out of date,
+ * configuration needed"; a revoked QE revokes everything.
+ */
+static cella_tcb_status_t combine(cella_tcb_status_t platform, cella_tcb_status_t qe)
+{
+    if (qe == CELLA_TCB_STATUS_REVOKED || platform == CELLA_TCB_STATUS_REVOKED)
+        return CELLA_TCB_STATUS_REVOKED;
+    if (qe == CELLA_TCB_STATUS_OUT_OF_DATE) {
+        switch (platform) {
+        case CELLA_TCB_STATUS_UP_TO_DATE:
+        case CELLA_TCB_STATUS_SW_HARDENING_NEEDED:
+            return CELLA_TCB_STATUS_OUT_OF_DATE;
+        case CELLA_TCB_STATUS_CONFIGURATION_NEEDED:
+        case CELLA_TCB_STATUS_CONFIGURATION_AND_SW_HARDENING_NEEDED:
+            return CELLA_TCB_STATUS_OUT_OF_DATE_CONFIGURATION_NEEDED;
+        case CELLA_TCB_STATUS_OUT_OF_DATE:
+        case CELLA_TCB_STATUS_OUT_OF_DATE_CONFIGURATION_NEEDED:
+        case CELLA_TCB_STATUS_REVOKED:
+            return platform;
+        }
+    }
+    /* Any other QE status counts by severity. */
+    return qe > platform ? qe : platform;
+}
+
+static cella_verify_failure_t check_collateral(struct check *c,
+                                               const cella_verify_collateral_t *collateral)
+{
+    cella_verify_failure_t f;
+
+    /* TCB Info: who signed it, when, and for which platform. */
+    if (collateral->tcb_info == NULL ||
+        cella_tcb_info_parse(collateral->tcb_info, collateral->tcb_info_size, &c->tcb_info) !=
+            CELLA_OK)
+        return fail(c, CELLA_VERIFY_TCB_INFO, "the TCB Info is missing or does not parse");
+    const cella_tcb_info_t *tcb = c->tcb_info;
+    f = check_signed(c, "TCB Info", CELLA_VERIFY_TCB_INFO, collateral->tcb_info_issuer_chain,
+                     collateral->tcb_info_issuer_chain_size, tcb->body, tcb->body_size,
+                     tcb->signature, tcb->issue_date, tcb->next_update);
+    if (f != CELLA_VERIFY_OK)
+        return f;
+    if (tcb->tcb_type != 0)
+        return fail(c, CELLA_VERIFY_TCB_INFO, "the TCB Info has tcbType %u, not 0", tcb->tcb_type);
+
+    /* QE Identity: likewise. */
+    if (collateral->qe_identity == NULL ||
+        cella_enclave_identity_parse(collateral->qe_identity, collateral->qe_identity_size,
+                                     &c->qe_identity) != CELLA_OK)
+        return fail(c, CELLA_VERIFY_QE_IDENTITY, "the QE Identity is missing or does not parse");
+    const cella_enclave_identity_t *qe = c->qe_identity;
+    f = check_signed(c, "QE Identity", CELLA_VERIFY_QE_IDENTITY,
+                     collateral->qe_identity_issuer_chain,
+                     collateral->qe_identity_issuer_chain_size, qe->body, qe->body_size,
+                     qe->signature, qe->issue_date, qe->next_update);
+    if (f != CELLA_VERIFY_OK)
+        return f;
+    if (strcmp(qe->id, "QE") != 0 || qe->version != 2)
+        return fail(c, CELLA_VERIFY_QE_IDENTITY, "the identity is \"%s\" version %u, not the QE's "
+                    "(\"QE\", version 2)", qe->id, qe->version);
+
+    /* The TCB Info must be the one of this platform's FMSPC and PCE. */
+    if (memcmp(tcb->fmspc, c->pck.fmspc, sizeof(tcb->fmspc)) != 0 ||
+        memcmp(tcb->pce_id, c->pck.pce_id, sizeof(tcb->pce_id)) != 0)
+        return fail(c, CELLA_VERIFY_FMSPC_MISMATCH,
+                    "the TCB Info is for another platform (FMSPC or PCE-ID differ from the PCK "
+                    "certificate's)");
+    return CELLA_VERIFY_OK;
+}
+
+static cella_verify_failure_t check_tcb(struct check *c)
+{
+    const cella_enclave_identity_t *qe = c->qe_identity;
+    const sgx_report_body_t *report = &c->quote.qe_report;
+    uint8_t misc[4], attributes[16];
+
+    /* The QE is the one its identity describes. */
+    memcpy(misc, &report->misc_select, sizeof(misc));
+    memcpy(attributes, &report->attributes, sizeof(attributes));
+    for (size_t i = 0; i < sizeof(misc); i++) {
+        if ((misc[i] & qe->miscselect_mask[i]) != qe->miscselect[i])
+            return fail(c, CELLA_VERIFY_QE_IDENTITY_MISMATCH,
+                        "the QE's MISCSELECT does not match its identity");
+    }
+    for (size_t i = 0; i < sizeof(attributes); i++) {
+        if ((attributes[i] & qe->attributes_mask[i]) != qe->attributes[i])
+            return fail(c, CELLA_VERIFY_QE_IDENTITY_MISMATCH,
+                        "the QE's attributes do not match its identity");
+    }
+    if (memcmp(report->mr_signer.m, qe->mrsigner, sizeof(qe->mrsigner)) != 0 ||
+        report->isv_prod_id != qe->isv_prod_id)
+        return fail(c, CELLA_VERIFY_QE_IDENTITY_MISMATCH,
+                    "the QE's MRSIGNER or ISVPRODID is not its identity's");
+
+    const cella_tcb_level_t *qe_level = NULL;
+    for (size_t i = 0; i < qe->level_count && qe_level == NULL; i++) {
+        if (report->isv_svn >= qe->levels[i].isv_svn)
+            qe_level = &qe->levels[i];
+    }
+    if (qe_level == NULL)
+        return fail(c, CELLA_VERIFY_QE_TCB_NOT_SUPPORTED,
+                    "the QE's ISVSVN %u is below every level of its identity",
+                    (unsigned)report->isv_svn);
+
+    /* The platform: the first level (highest first) the certified TCB reaches. */
+    const cella_tcb_info_t *tcb = c->tcb_info;
+    const cella_tcb_level_t *level = NULL;
+    for (size_t i = 0; i < tcb->level_count && level == NULL; i++) {
+        bool reached = c->pck.pce_svn >= tcb->levels[i].pce_svn;
+        for (size_t k = 0; k < CELLA_TCB_COMPONENT_COUNT && reached; k++)
+            reached = c->pck.components[k] >= tcb->levels[i].components[k];
+        if (reached)
+            level = &tcb->levels[i];
+    }
+    if (level == NULL)
+        return fail(c, CELLA_VERIFY_TCB_NOT_SUPPORTED,
+                    "the platform's certified TCB is below every level of the TCB Info");
+
+    cella_verify_result_t *result = c->result;
+    result->tcb_evaluated = true;
+    result->platform_tcb_status = level->status;
+    result->qe_tcb_status = qe_level->status;
+    result->tcb_status = combine(level->status, qe_level->status);
+    result->tcb_date = level->tcb_date;
+    result->tcb_evaluation_data_number = tcb->tcb_evaluation_data_number;
+    add_advisories(result, level);
+    add_advisories(result, qe_level);
+    if (result->tcb_status == CELLA_TCB_STATUS_REVOKED)
+        return fail(c, CELLA_VERIFY_TCB_REVOKED, "the %s's TCB level is Revoked",
+                    level->status == CELLA_TCB_STATUS_REVOKED ? "platform" : "QE");
+    return CELLA_VERIFY_OK;
+}
+
+/* The PCK CA the leaf comes from, by its issuer's name: "processor" or "platform". */
+static const char *pck_ca_of(X509 *leaf)
+{
+    char issuer[256];
+    X509_NAME_oneline(X509_get_issuer_name(leaf), issuer, sizeof(issuer));
+    return strstr(issuer, "Processor") != NULL ? "processor" : "platform";
+}
+
+static cella_result_t run(cella_verifier_t *verifier, const void *quote, size_t quote_size,
+                          const cella_verify_collateral_t *collateral,
+                          cella_collateral_source_t *source, int64_t now,
+                          cella_verify_result_t *result)
+{
+    struct check c = {.verifier = verifier, .now = now, .result = result};
+    cella_verify_collateral_t fetched;
+    cella_verify_failure_t f;
+
+    if (result == NULL)
+        return CELLA_ERR_INVALID_ARGUMENT;
+    memset(result, 0, sizeof(*result));
+    if (verifier == NULL || quote == NULL) {
+        result->failure = CELLA_VERIFY_QUOTE_FORMAT;
+        snprintf(result->reason, sizeof(result->reason), "no verifier or no quote");
+        return CELLA_ERR_INVALID_ARGUMENT;
+    }
+    f = parse_quote(&c, quote, quote_size);
+    if (f == CELLA_VERIFY_OK && source != NULL) {
+        /* The collateral of the platform the quote's own PCK certificate names. */
+        if (c.quote.certification_data_type != PCK_CERT_CHAIN) {
+            f = fail(&c, CELLA_VERIFY_CERTIFICATION_DATA,
+                     "the quote's certification data is of type %u, not a PCK chain (5): its "
+                     "platform cannot be looked up",
+                     (unsigned)c.quote.certification_data_type);
+        } else {
+            STACK_OF(X509) *chain = pem_certificates((const char *)c.quote.certification_data,
+                                                     c.quote.certification_data_size);
+            cella_pck_info_t pck;
+            if (chain == NULL || cella_pck_info_get(sk_X509_value(chain, 0), &pck) != CELLA_OK)
+                f = fail(&c, CELLA_VERIFY_CERTIFICATION_DATA,
+                         "the quote's PCK certificate cannot be read");
+            else if (cella_collateral_source_get(source, pck.fmspc,
+                                                 pck_ca_of(sk_X509_value(chain, 0)),
+                                                 &fetched) != CELLA_OK)
+                f = fail(&c, CELLA_VERIFY_TCB_INFO,
+                         "the collateral for this platform is not available (the log says "
+                         "why)");
+            else
+                collateral = &fetched;
+            sk_X509_pop_free(chain, X509_free);
+        }
+    }
+    if (f == CELLA_VERIFY_OK)
+        f = load_crls(&c, collateral);
+    if (f == CELLA_VERIFY_OK)
+        f = check_pck(&c, collateral);
+    if (f == CELLA_VERIFY_OK && collateral != NULL)
+        f = check_collateral(&c, collateral);
+    if (f == CELLA_VERIFY_OK)
+        f = check_signatures(&c);
+    if (f == CELLA_VERIFY_OK && collateral != NULL)
+        f = check_tcb(&c);
+
+    free(c.quote_copy);
+    sk_X509_pop_free(c.pck_chain, X509_free);
+    X509_CRL_free(c.root_crl);
+    X509_CRL_free(c.pck_crl);
+    cella_tcb_info_destroy(c.tcb_info);
+    cella_enclave_identity_destroy(c.qe_identity);
+    ERR_clear_error();
+    if (f != CELLA_VERIFY_OK) {
+        cella_log(CELLA_LOG_INFO, "quote verification failed: %s: %s", cella_verify_failure_str(f),
+                  result->reason);
+        return CELLA_ERR_VERIFY_FAILED;
+    }
+    return CELLA_OK;
+}
+
+cella_result_t cella_verifier_verify(cella_verifier_t *verifier, const void *quote,
+                                     size_t quote_size, const cella_verify_collateral_t *collateral,
+                                     int64_t now, cella_verify_result_t *result)
+{
+    return run(verifier, quote, quote_size, collateral, NULL, now, result);
+}
+
+cella_result_t cella_verifier_verify_from(cella_verifier_t *verifier, const void *quote,
+                                          size_t quote_size, cella_collateral_source_t *source,
+                                          int64_t now, cella_verify_result_t *result)
+{
+    if (source == NULL) {
+        if (result != NULL) {
+            memset(result, 0, sizeof(*result));
+            result->failure = CELLA_VERIFY_TCB_INFO;
+            snprintf(result->reason, sizeof(result->reason), "no collateral source");
+        }
+        return CELLA_ERR_INVALID_ARGUMENT;
+    }
+    return run(verifier, quote, quote_size, NULL, source, now, result);
+}
