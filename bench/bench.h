@@ -49,7 +49,6 @@ static inline double bench_median(double *values, size_t count)
         (result) = bench_median(bench_samples_, (size_t)(batches));                  \
     } while (0)
 
-/* One result line: what, the figure, the baseline measured in the same run, their ratio. */
 /* The per-operation times of every batch of one figure, over all rounds. */
 #define BENCH_SERIES_MAX 256
 
@@ -69,6 +68,7 @@ static inline double bench_series_median(struct bench_series *series)
     return series->count != 0 ? bench_median(series->samples, series->count) : 0.0;
 }
 
+/* One result line: what, the figure, the baseline measured in the same run, their ratio. */
 static inline void bench_report(const char *what, double value_ns, const char *baseline_name,
                                 double baseline_ns)
 {

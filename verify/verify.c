@@ -2,6 +2,7 @@
 /* verify/verify.c: the DCAP quote verifier: trust anchors, chains, signatures, TCB and verdict. */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,27 +56,62 @@ struct trusted_root {
     cella_verify_root_kind_t kind;
 };
 
+/*
+ * What a verification proved about a certificate chain or a signed collateral document,
+ * kept so the next verification of the same bytes skips the signature checks: the bytes
+ * (with the CRLs and the CRL requirement it was checked under) hashed into `key`, the root
+ * it ends at, and the window of time in which the proof holds (the intersection of every
+ * validity period involved). Outside the window the full check runs again and says what
+ * failed. Entries are immutable and reference-counted; the verifier keeps the latest
+ * CACHE_ENTRIES.
+ */
+#define CACHE_ENTRIES 64
+
+struct cache_entry {
+    uint8_t key[32];
+    int references;
+    const struct trusted_root *root;
+    int64_t not_before;
+    int64_t not_after;
+    EVP_PKEY *signer; /* the first certificate's key: the PCK key, or the TCB Signing key */
+    cella_pck_info_t pck;          /* PCK chains */
+    char *text;                    /* documents: a private copy, which these point into */
+    cella_tcb_info_t *tcb_info;
+    cella_enclave_identity_t *identity;
+};
+
 struct cella_verifier {
     struct trusted_root roots[ROOTS_MAX];
     size_t root_count;
     bool crls_required;
+    pthread_mutex_t cache_lock;
+    struct cache_entry *cache[CACHE_ENTRIES];
+    size_t cache_next; /* the slot the next entry takes (the oldest) */
 };
 
 /* One verification's state: the inputs as parsed, what has been proven so far. */
 struct check {
-    const cella_verifier_t *verifier;
+    cella_verifier_t *verifier;
     int64_t now;
     cella_verify_result_t *result;
     uint8_t *quote_copy;
     cella_quote_t quote;
-    STACK_OF(X509) *pck_chain; /* leaf first */
+    const uint8_t *root_crl_bytes; /* as supplied, for the cache keys */
+    size_t root_crl_size;
+    const uint8_t *pck_crl_bytes;
+    size_t pck_crl_size;
     X509_CRL *root_crl;
     X509_CRL *pck_crl;
     const struct trusted_root *root; /* the one the PCK chain ends at */
     cella_pck_info_t pck;
-    cella_tcb_info_t *tcb_info;
-    cella_enclave_identity_t *qe_identity;
+    struct cache_entry *pck_entry; /* the proven PCK chain: its key signs the QE report */
+    struct cache_entry *tcb_entry; /* the proven TCB Info */
+    struct cache_entry *qe_entry;  /* the proven QE Identity */
+    const cella_tcb_info_t *tcb_info;
+    const cella_enclave_identity_t *qe_identity;
 };
+
+static void entry_release(struct cache_entry *entry);
 
 const char *cella_verify_failure_str(cella_verify_failure_t failure)
 {
@@ -204,6 +240,7 @@ cella_result_t cella_verifier_create(cella_verifier_t **out)
         free(v);
         return CELLA_ERR_OUT_OF_MEMORY;
     }
+    pthread_mutex_init(&v->cache_lock, NULL);
     *out = v;
     return CELLA_OK;
 }
@@ -214,6 +251,9 @@ void cella_verifier_destroy(cella_verifier_t *verifier)
         return;
     for (size_t i = 0; i < verifier->root_count; i++)
         root_clear(&verifier->roots[i]);
+    for (size_t i = 0; i < CACHE_ENTRIES; i++)
+        entry_release(verifier->cache[i]);
+    pthread_mutex_destroy(&verifier->cache_lock);
     free(verifier);
 }
 
@@ -314,6 +354,87 @@ static const struct trusted_root *trusted_root_of(const cella_verifier_t *v, X50
     return found;
 }
 
+/* ---- the cache ------------------------------------------------------------------------------ */
+
+static void entry_release(struct cache_entry *entry)
+{
+    if (entry == NULL || __atomic_sub_fetch(&entry->references, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    EVP_PKEY_free(entry->signer);
+    cella_tcb_info_destroy(entry->tcb_info);
+    cella_enclave_identity_destroy(entry->identity);
+    free(entry->text);
+    free(entry);
+}
+
+/* The entry for key, with a reference for the caller, or NULL. */
+static struct cache_entry *cache_get(cella_verifier_t *v, const uint8_t key[32])
+{
+    struct cache_entry *found = NULL;
+    pthread_mutex_lock(&v->cache_lock);
+    for (size_t i = 0; i < CACHE_ENTRIES && found == NULL; i++) {
+        if (v->cache[i] != NULL && memcmp(v->cache[i]->key, key, 32) == 0) {
+            found = v->cache[i];
+            __atomic_add_fetch(&found->references, 1, __ATOMIC_ACQ_REL);
+        }
+    }
+    pthread_mutex_unlock(&v->cache_lock);
+    return found;
+}
+
+/* Keeps entry (the caller keeps its own reference), dropping the oldest when full. */
+static void cache_put(cella_verifier_t *v, struct cache_entry *entry)
+{
+    __atomic_add_fetch(&entry->references, 1, __ATOMIC_ACQ_REL);
+    pthread_mutex_lock(&v->cache_lock);
+    struct cache_entry *evicted = v->cache[v->cache_next];
+    v->cache[v->cache_next] = entry;
+    v->cache_next = (v->cache_next + 1) % CACHE_ENTRIES;
+    pthread_mutex_unlock(&v->cache_lock);
+    entry_release(evicted);
+}
+
+static struct cache_entry *entry_new(const uint8_t key[32])
+{
+    struct cache_entry *entry = calloc(1, sizeof(*entry));
+    if (entry != NULL) {
+        memcpy(entry->key, key, 32);
+        entry->references = 1;
+    }
+    return entry;
+}
+
+static bool entry_holds_at(const struct cache_entry *entry, int64_t now)
+{
+    return entry != NULL && now >= entry->not_before && now <= entry->not_after;
+}
+
+/* The cache key of `what` (a tag), the bytes proven, and what the proof depended on. */
+static void cache_key(const struct check *c, const char *what, const void *a, size_t a_size,
+                      const void *b, size_t b_size, uint8_t key[32])
+{
+    EVP_MD_CTX *context = EVP_MD_CTX_new();
+    uint8_t required = c->verifier->crls_required ? 1 : 0;
+    unsigned int size = 0;
+    uint64_t sizes[4] = {a_size, b_size, c->root_crl_size, c->pck_crl_size};
+
+    memset(key, 0, 32);
+    if (context == NULL)
+        return;
+    /* Lengths first, so no two different inputs hash the same bytes. */
+    if (EVP_DigestInit_ex(context, EVP_sha256(), NULL) == 1 &&
+        EVP_DigestUpdate(context, what, strlen(what) + 1) == 1 &&
+        EVP_DigestUpdate(context, sizes, sizeof(sizes)) == 1 &&
+        EVP_DigestUpdate(context, &required, 1) == 1 &&
+        (a_size == 0 || EVP_DigestUpdate(context, a, a_size) == 1) &&
+        (b_size == 0 || EVP_DigestUpdate(context, b, b_size) == 1) &&
+        (c->root_crl_size == 0 ||
+         EVP_DigestUpdate(context, c->root_crl_bytes, c->root_crl_size) == 1) &&
+        (c->pck_crl_size == 0 || EVP_DigestUpdate(context, c->pck_crl_bytes, c->pck_crl_size) == 1))
+        (void)EVP_DigestFinal_ex(context, key, &size);
+    EVP_MD_CTX_free(context);
+}
+
 /* ---- time ------------------------------------------------------------------------------------- */
 
 static bool asn1_time_seconds(const ASN1_TIME *time, int64_t *seconds)
@@ -402,6 +523,32 @@ static X509_CRL *crl_parse(const uint8_t *bytes, size_t size)
 }
 
 /* ---- chains ----------------------------------------------------------------------------------- */
+
+/* The time in which a verification of chain (with the CRLs in c) holds. */
+static void chain_window(const struct check *c, STACK_OF(X509) *chain, int64_t *not_before,
+                         int64_t *not_after)
+{
+    int64_t start = INT64_MIN, end = INT64_MAX, seconds;
+
+    for (int i = 0; i < sk_X509_num(chain); i++) {
+        X509 *certificate = sk_X509_value(chain, i);
+        if (asn1_time_seconds(X509_get0_notBefore(certificate), &seconds) && seconds > start)
+            start = seconds;
+        if (asn1_time_seconds(X509_get0_notAfter(certificate), &seconds) && seconds < end)
+            end = seconds;
+    }
+    X509_CRL *crls[2] = {c->root_crl, c->pck_crl};
+    for (size_t i = 0; i < 2; i++) {
+        if (crls[i] == NULL)
+            continue;
+        if (asn1_time_seconds(X509_CRL_get0_lastUpdate(crls[i]), &seconds) && seconds > start)
+            start = seconds;
+        if (asn1_time_seconds(X509_CRL_get0_nextUpdate(crls[i]), &seconds) && seconds < end)
+            end = seconds;
+    }
+    *not_before = start;
+    *not_after = end;
+}
 
 static int chain_callback(int ok, X509_STORE_CTX *context)
 {
@@ -592,6 +739,10 @@ static cella_verify_failure_t load_crls(struct check *c, const cella_verify_coll
 {
     if (collateral == NULL)
         return CELLA_VERIFY_OK;
+    c->root_crl_bytes = collateral->root_ca_crl;
+    c->root_crl_size = collateral->root_ca_crl != NULL ? collateral->root_ca_crl_size : 0;
+    c->pck_crl_bytes = collateral->pck_crl;
+    c->pck_crl_size = collateral->pck_crl != NULL ? collateral->pck_crl_size : 0;
     if (collateral->root_ca_crl != NULL) {
         c->root_crl = crl_parse(collateral->root_ca_crl, collateral->root_ca_crl_size);
         if (c->root_crl == NULL)
@@ -607,11 +758,54 @@ static cella_verify_failure_t load_crls(struct check *c, const cella_verify_coll
     return CELLA_VERIFY_OK;
 }
 
+/* Proves the PCK chain (pem) afresh and keeps the proof. */
+static cella_verify_failure_t prove_pck_chain(struct check *c, const char *pem, size_t size,
+                                              const uint8_t key[32])
+{
+    const struct trusted_root *root = NULL;
+    cella_verify_failure_t f;
+    STACK_OF(X509) *chain = pem_certificates(pem, size);
+    struct cache_entry *entry = NULL;
+
+    if (chain == NULL || sk_X509_num(chain) < 2) {
+        f = fail(c, CELLA_VERIFY_CERTIFICATION_DATA,
+                 "the PCK certificate chain is not a PEM chain of at least two certificates");
+        goto out;
+    }
+    f = verify_chain(c, chain, "the PCK certificate chain", CELLA_VERIFY_PCK_CHAIN, &root);
+    if (f != CELLA_VERIFY_OK)
+        goto out;
+    entry = entry_new(key);
+    if (entry == NULL) {
+        f = fail(c, CELLA_VERIFY_PCK_CHAIN, "out of memory");
+        goto out;
+    }
+    if (cella_pck_info_get(sk_X509_value(chain, 0), &entry->pck) != CELLA_OK) {
+        f = fail(c, CELLA_VERIFY_PCK_EXTENSION,
+                 "the PCK certificate's SGX extension is missing or malformed");
+        goto out;
+    }
+    entry->root = root;
+    entry->signer = X509_get_pubkey(sk_X509_value(chain, 0));
+    chain_window(c, chain, &entry->not_before, &entry->not_after);
+    if (entry->signer == NULL) {
+        f = fail(c, CELLA_VERIFY_PCK_CHAIN, "the PCK certificate has no usable key");
+        goto out;
+    }
+    cache_put(c->verifier, entry);
+    c->pck_entry = entry;
+    entry = NULL;
+out:
+    entry_release(entry);
+    sk_X509_pop_free(chain, X509_free);
+    return f;
+}
+
 static cella_verify_failure_t check_pck(struct check *c, const cella_verify_collateral_t *collateral)
 {
     const char *pem = NULL;
     size_t size = 0;
-    cella_verify_failure_t f;
+    uint8_t key[32];
 
     if (c->quote.certification_data_type == PCK_CERT_CHAIN) {
         pem = (const char *)c->quote.certification_data;
@@ -625,13 +819,18 @@ static cella_verify_failure_t check_pck(struct check *c, const cella_verify_coll
                     "PCK certificate chain was supplied",
                     (unsigned)c->quote.certification_data_type);
     }
-    c->pck_chain = pem_certificates(pem, size);
-    if (c->pck_chain == NULL || sk_X509_num(c->pck_chain) < 2)
-        return fail(c, CELLA_VERIFY_CERTIFICATION_DATA,
-                    "the PCK certificate chain is not a PEM chain of at least two certificates");
-    f = verify_chain(c, c->pck_chain, "the PCK certificate chain", CELLA_VERIFY_PCK_CHAIN, &c->root);
-    if (f != CELLA_VERIFY_OK)
-        return f;
+    cache_key(c, "pck chain", pem, size, NULL, 0, key);
+    c->pck_entry = cache_get(c->verifier, key);
+    if (!entry_holds_at(c->pck_entry, c->now)) {
+        entry_release(c->pck_entry);
+        c->pck_entry = NULL;
+        cella_verify_failure_t f = prove_pck_chain(c, pem, size, key);
+        if (f != CELLA_VERIFY_OK)
+            return f;
+    }
+    c->root = c->pck_entry->root;
+    c->pck = c->pck_entry->pck;
+    expire_at(c, c->pck_entry->not_after);
     c->result->software_tee = c->root->kind == CELLA_VERIFY_ROOT_SOFTWARE_TEE;
     const uint8_t *expected =
         c->root->kind == CELLA_VERIFY_ROOT_INTEL ? intel_qe_vendor_id : software_tee_qe_vendor_id;
@@ -640,9 +839,6 @@ static cella_verify_failure_t check_pck(struct check *c, const cella_verify_coll
                     "at a %s root",
                     c->result->software_tee ? "Intel" : "cella",
                     c->result->software_tee ? "software-TEE" : "Intel");
-    if (cella_pck_info_get(sk_X509_value(c->pck_chain, 0), &c->pck) != CELLA_OK)
-        return fail(c, CELLA_VERIFY_PCK_EXTENSION,
-                    "the PCK certificate's SGX extension is missing or malformed");
     memcpy(c->result->fmspc, c->pck.fmspc, sizeof(c->pck.fmspc));
     memcpy(c->result->pce_id, c->pck.pce_id, sizeof(c->pck.pce_id));
     memcpy(c->result->pck_tcb_components, c->pck.components, sizeof(c->pck.components));
@@ -652,7 +848,7 @@ static cella_verify_failure_t check_pck(struct check *c, const cella_verify_coll
 
 static cella_verify_failure_t check_signatures(struct check *c)
 {
-    EVP_PKEY *pck_key = X509_get0_pubkey(sk_X509_value(c->pck_chain, 0));
+    EVP_PKEY *pck_key = c->pck_entry->signer;
     uint8_t digest[32];
     unsigned int digest_size = 0;
 
@@ -684,38 +880,121 @@ static cella_verify_failure_t check_signatures(struct check *c)
     return CELLA_VERIFY_OK;
 }
 
-/*
- * A signed collateral document: its issuer chain must end at the root the PCK chain ended
- * at, the first certificate's key must have signed body, and now must lie within
- * [issue_date, next_update].
- */
-static cella_verify_failure_t check_signed(struct check *c, const char *what,
-                                           cella_verify_failure_t failure, const char *chain_pem,
-                                           size_t chain_size, const char *body, size_t body_size,
-                                           const uint8_t signature[64], int64_t issue_date,
-                                           int64_t next_update)
-{
-    const struct trusted_root *root = NULL;
-    char chain_name[96];
-    cella_verify_failure_t f;
-    STACK_OF(X509) *chain = chain_pem != NULL ? pem_certificates(chain_pem, chain_size) : NULL;
+/* Which signed document. */
+enum document_kind { DOCUMENT_TCB_INFO, DOCUMENT_QE_IDENTITY };
 
-    if (chain == NULL)
-        return fail(c, failure, "%s: no issuer chain (PEM) was supplied", what);
+/*
+ * Proves a signed collateral document afresh and keeps the proof: it parses (a private copy
+ * of the text), its issuer chain ends at a trusted root, the chain's first certificate's key
+ * signed the exact bytes of its body, and the window is the chain's narrowed to the
+ * document's [issueDate, nextUpdate].
+ */
+static cella_verify_failure_t prove_document(struct check *c, enum document_kind kind,
+                                             const char *text, size_t size, const char *chain_pem,
+                                             size_t chain_size, const uint8_t key[32],
+                                             struct cache_entry **out)
+{
+    const char *what = kind == DOCUMENT_TCB_INFO ? "TCB Info" : "QE Identity";
+    cella_verify_failure_t failure =
+        kind == DOCUMENT_TCB_INFO ? CELLA_VERIFY_TCB_INFO : CELLA_VERIFY_QE_IDENTITY;
+    struct cache_entry *entry = entry_new(key);
+    STACK_OF(X509) *chain = NULL;
+    const char *body = NULL;
+    size_t body_size = 0;
+    const uint8_t *signature = NULL;
+    int64_t issue_date = 0, next_update = 0;
+    char chain_name[96];
+    cella_verify_failure_t f = failure;
+
+    if (entry == NULL || size > CELLA_COLLATERAL_MAX_BYTES ||
+        (entry->text = malloc(size + 1)) == NULL) {
+        fail(c, failure, "%s: out of memory or too large", what);
+        goto out;
+    }
+    memcpy(entry->text, text, size);
+    entry->text[size] = '\0';
+    if (kind == DOCUMENT_TCB_INFO) {
+        if (cella_tcb_info_parse(entry->text, size, &entry->tcb_info) != CELLA_OK) {
+            fail(c, failure, "the TCB Info does not parse (the log says where)");
+            goto out;
+        }
+        body = entry->tcb_info->body;
+        body_size = entry->tcb_info->body_size;
+        signature = entry->tcb_info->signature;
+        issue_date = entry->tcb_info->issue_date;
+        next_update = entry->tcb_info->next_update;
+    } else {
+        if (cella_enclave_identity_parse(entry->text, size, &entry->identity) != CELLA_OK) {
+            fail(c, failure, "the QE Identity does not parse (the log says where)");
+            goto out;
+        }
+        body = entry->identity->body;
+        body_size = entry->identity->body_size;
+        signature = entry->identity->signature;
+        issue_date = entry->identity->issue_date;
+        next_update = entry->identity->next_update;
+    }
+    chain = chain_pem != NULL ? pem_certificates(chain_pem, chain_size) : NULL;
+    if (chain == NULL) {
+        fail(c, failure, "%s: no issuer chain (PEM) was supplied", what);
+        goto out;
+    }
     snprintf(chain_name, sizeof(chain_name), "the %s issuer chain", what);
-    f = verify_chain(c, chain, chain_name, failure, &root);
-    if (f == CELLA_VERIFY_OK && root != c->root)
-        f = fail(c, failure, "%s is signed under another root than the PCK certificate", what);
-    if (f == CELLA_VERIFY_OK &&
-        !ecdsa_verify(X509_get0_pubkey(sk_X509_value(chain, 0)), body, body_size, signature))
-        f = fail(c, failure, "%s: the signature does not verify", what);
-    if (f == CELLA_VERIFY_OK && (c->now < issue_date || c->now > next_update))
-        f = fail(c, failure, "%s is not current: issued %lld, next update %lld, now %lld", what,
-                 (long long)issue_date, (long long)next_update, (long long)c->now);
-    if (f == CELLA_VERIFY_OK)
-        expire_at(c, next_update);
+    f = verify_chain(c, chain, chain_name, failure, &entry->root);
+    if (f != CELLA_VERIFY_OK)
+        goto out;
+    f = failure;
+    entry->signer = X509_get_pubkey(sk_X509_value(chain, 0));
+    if (entry->signer == NULL || !ecdsa_verify(entry->signer, body, body_size, signature)) {
+        fail(c, failure, "%s: the signature does not verify", what);
+        goto out;
+    }
+    chain_window(c, chain, &entry->not_before, &entry->not_after);
+    if (issue_date > entry->not_before)
+        entry->not_before = issue_date;
+    if (next_update < entry->not_after)
+        entry->not_after = next_update;
+    if (!entry_holds_at(entry, c->now)) {
+        fail(c, failure, "%s is not current: issued %lld, next update %lld, now %lld", what,
+             (long long)issue_date, (long long)next_update, (long long)c->now);
+        goto out;
+    }
+    cache_put(c->verifier, entry);
+    *out = entry;
+    entry = NULL;
+    f = CELLA_VERIFY_OK;
+out:
+    entry_release(entry);
     sk_X509_pop_free(chain, X509_free);
     return f;
+}
+
+/* A signed collateral document, proven now or before, under the PCK chain's root. */
+static cella_verify_failure_t check_signed(struct check *c, enum document_kind kind,
+                                           const char *text, size_t size, const char *chain_pem,
+                                           size_t chain_size, struct cache_entry **out)
+{
+    const char *what = kind == DOCUMENT_TCB_INFO ? "TCB Info" : "QE Identity";
+    cella_verify_failure_t failure =
+        kind == DOCUMENT_TCB_INFO ? CELLA_VERIFY_TCB_INFO : CELLA_VERIFY_QE_IDENTITY;
+    uint8_t key[32];
+
+    if (text == NULL)
+        return fail(c, failure, "the %s is missing", what);
+    cache_key(c, what, text, size, chain_pem, chain_pem != NULL ? chain_size : 0, key);
+    *out = cache_get(c->verifier, key);
+    if (!entry_holds_at(*out, c->now)) {
+        entry_release(*out);
+        *out = NULL;
+        cella_verify_failure_t f =
+            prove_document(c, kind, text, size, chain_pem, chain_size, key, out);
+        if (f != CELLA_VERIFY_OK)
+            return f;
+    }
+    if ((*out)->root != c->root)
+        return fail(c, failure, "%s is signed under another root than the PCK certificate", what);
+    expire_at(c, (*out)->not_after);
+    return CELLA_VERIFY_OK;
 }
 
 static void add_advisories(cella_verify_result_t *result, const cella_tcb_level_t *level)
@@ -763,32 +1042,21 @@ static cella_verify_failure_t check_collateral(struct check *c,
 {
     cella_verify_failure_t f;
 
-    /* TCB Info: who signed it, when, and for which platform. */
-    if (collateral->tcb_info == NULL ||
-        cella_tcb_info_parse(collateral->tcb_info, collateral->tcb_info_size, &c->tcb_info) !=
-            CELLA_OK)
-        return fail(c, CELLA_VERIFY_TCB_INFO, "the TCB Info is missing or does not parse");
-    const cella_tcb_info_t *tcb = c->tcb_info;
-    f = check_signed(c, "TCB Info", CELLA_VERIFY_TCB_INFO, collateral->tcb_info_issuer_chain,
-                     collateral->tcb_info_issuer_chain_size, tcb->body, tcb->body_size,
-                     tcb->signature, tcb->issue_date, tcb->next_update);
+    /* TCB Info and QE Identity: who signed them, when. */
+    f = check_signed(c, DOCUMENT_TCB_INFO, collateral->tcb_info, collateral->tcb_info_size,
+                     collateral->tcb_info_issuer_chain, collateral->tcb_info_issuer_chain_size,
+                     &c->tcb_entry);
     if (f != CELLA_VERIFY_OK)
         return f;
+    const cella_tcb_info_t *tcb = c->tcb_info = c->tcb_entry->tcb_info;
     if (tcb->tcb_type != 0)
         return fail(c, CELLA_VERIFY_TCB_INFO, "the TCB Info has tcbType %u, not 0", tcb->tcb_type);
-
-    /* QE Identity: likewise. */
-    if (collateral->qe_identity == NULL ||
-        cella_enclave_identity_parse(collateral->qe_identity, collateral->qe_identity_size,
-                                     &c->qe_identity) != CELLA_OK)
-        return fail(c, CELLA_VERIFY_QE_IDENTITY, "the QE Identity is missing or does not parse");
-    const cella_enclave_identity_t *qe = c->qe_identity;
-    f = check_signed(c, "QE Identity", CELLA_VERIFY_QE_IDENTITY,
+    f = check_signed(c, DOCUMENT_QE_IDENTITY, collateral->qe_identity, collateral->qe_identity_size,
                      collateral->qe_identity_issuer_chain,
-                     collateral->qe_identity_issuer_chain_size, qe->body, qe->body_size,
-                     qe->signature, qe->issue_date, qe->next_update);
+                     collateral->qe_identity_issuer_chain_size, &c->qe_entry);
     if (f != CELLA_VERIFY_OK)
         return f;
+    const cella_enclave_identity_t *qe = c->qe_identity = c->qe_entry->identity;
     if (strcmp(qe->id, "QE") != 0 || qe->version != 2)
         return fail(c, CELLA_VERIFY_QE_IDENTITY, "the identity is \"%s\" version %u, not the QE's "
                     "(\"QE\", version 2)", qe->id, qe->version);
@@ -928,11 +1196,11 @@ static cella_result_t run(cella_verifier_t *verifier, const void *quote, size_t 
         f = check_tcb(&c);
 
     free(c.quote_copy);
-    sk_X509_pop_free(c.pck_chain, X509_free);
     X509_CRL_free(c.root_crl);
     X509_CRL_free(c.pck_crl);
-    cella_tcb_info_destroy(c.tcb_info);
-    cella_enclave_identity_destroy(c.qe_identity);
+    entry_release(c.pck_entry);
+    entry_release(c.tcb_entry);
+    entry_release(c.qe_entry);
     ERR_clear_error();
     if (f != CELLA_VERIFY_OK) {
         cella_log(CELLA_LOG_INFO, "quote verification failed: %s: %s", cella_verify_failure_str(f),

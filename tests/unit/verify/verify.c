@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* tests/unit/verify/verify.c: the quote verifier on real Intel quotes and collateral. */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -345,6 +346,82 @@ static void crls_are_required_unless_the_caller_says_otherwise(void **state)
     oasis_free(&o);
 }
 
+/*
+ * A verifier keeps what it proved (chains, signed collateral) for the next quote; what it
+ * kept must never answer for another time, other bytes or other CRLs.
+ */
+static void what_a_verifier_keeps_never_outlives_its_window(void **state)
+{
+    struct oasis o;
+    cella_verify_result_t result;
+    (void)state;
+    if (!oasis_load(&o))
+        return;
+    cella_verifier_t *verifier = verifier_without_crls();
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(cella_verifier_verify(verifier, o.quote.bytes, o.quote.size,
+                                               &o.collateral, OASIS_NOW, &result),
+                         CELLA_OK);
+        assert_int_equal(result.tcb_status, CELLA_TCB_STATUS_SW_HARDENING_NEEDED);
+        assert_int_equal(result.collateral_expiration, 1673786736);
+        /* After the QE Identity's next update, and before the PCK certificate was issued. */
+        assert_int_equal(failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral,
+                                    1673786737),
+                         CELLA_VERIFY_QE_IDENTITY);
+        assert_int_equal(failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral,
+                                    1670238721 - 1),
+                         CELLA_VERIFY_PCK_CHAIN);
+    }
+    /* The same quote and collateral with CRLs now required: the proof without them is not
+     * reused. */
+    cella_verifier_set_crls_required(verifier, true);
+    assert_int_equal(failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral,
+                                OASIS_NOW),
+                     CELLA_VERIFY_CRL);
+    cella_verifier_destroy(verifier);
+    oasis_free(&o);
+}
+
+struct worker {
+    cella_verifier_t *verifier;
+    const struct oasis *oasis;
+    int failures;
+};
+
+static void *verify_repeatedly(void *argument)
+{
+    struct worker *w = argument;
+    cella_verify_result_t result;
+    for (int i = 0; i < 40; i++) {
+        if (cella_verifier_verify(w->verifier, w->oasis->quote.bytes, w->oasis->quote.size,
+                                  &w->oasis->collateral, OASIS_NOW, &result) != CELLA_OK ||
+            result.tcb_status != CELLA_TCB_STATUS_SW_HARDENING_NEEDED)
+            w->failures++;
+    }
+    return NULL;
+}
+
+static void one_verifier_serves_threads_at_once(void **state)
+{
+    struct oasis o;
+    struct worker workers[4];
+    pthread_t threads[4];
+    (void)state;
+    if (!oasis_load(&o))
+        return;
+    cella_verifier_t *verifier = verifier_without_crls();
+    for (int t = 0; t < 4; t++) {
+        workers[t] = (struct worker){verifier, &o, 0};
+        assert_int_equal(pthread_create(&threads[t], NULL, verify_repeatedly, &workers[t]), 0);
+    }
+    for (int t = 0; t < 4; t++) {
+        assert_int_equal(pthread_join(threads[t], NULL), 0);
+        assert_int_equal(workers[t].failures, 0);
+    }
+    cella_verifier_destroy(verifier);
+    oasis_free(&o);
+}
+
 /* ---- intel-qvl-sample: Intel's test hierarchy, full collateral with CRLs ------------------- */
 
 #define QVL_NOW 1704067200 /* 2024-01-01T00:00:00Z */
@@ -634,6 +711,8 @@ int main(void)
         cmocka_unit_test(every_signed_or_bound_part_of_a_real_quote_is_checked),
         cmocka_unit_test(changed_or_stale_collateral_is_refused),
         cmocka_unit_test(crls_are_required_unless_the_caller_says_otherwise),
+        cmocka_unit_test(what_a_verifier_keeps_never_outlives_its_window),
+        cmocka_unit_test(one_verifier_serves_threads_at_once),
         cmocka_unit_test(intels_sample_verifies_with_its_test_root_and_crls_as_up_to_date),
         cmocka_unit_test(intels_test_hierarchy_is_not_trusted_by_default),
         cmocka_unit_test(a_quote_without_a_pck_chain_needs_one_from_the_collateral),
