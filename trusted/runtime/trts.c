@@ -323,13 +323,15 @@ static int32_t private_buffer_get(struct trts_thread *thread, size_t size, size_
     return SGX_SUCCESS;
 }
 
-static void private_buffer_release(struct private_buffer *buffer, size_t size)
+/* wipe: the buffer may hold what the host must not see (anything but an output it got). */
+static void private_buffer_release(struct private_buffer *buffer, size_t size, bool wipe)
 {
     if (buffer->data == NULL)
         return;
-    /* Inputs and outputs of ECALLs may hold secrets on their way in or out. */
-    memset(buffer->data, 0, size);
-    __asm__ __volatile__("" : : "r"(buffer->data) : "memory");
+    if (wipe) {
+        memset(buffer->data, 0, size);
+        __asm__ __volatile__("" : : "r"(buffer->data) : "memory");
+    }
     if (buffer->allocated)
         free(buffer->data);
 }
@@ -383,8 +385,13 @@ static int32_t dispatch_ecall(struct trts_thread *thread, const cella_entry_requ
     if (status == SGX_SUCCESS && request->out_size != 0)
         memcpy(request->out, out.data, request->out_size);
 out:
-    private_buffer_release(&in, request->in_size);
-    private_buffer_release(&out, request->out_size);
+    /*
+     * The input copy may hold secrets the function wrote into its [in] buffers; the output
+     * copy, once copied out, holds only what the host has now anyway, so it is wiped only
+     * when the call failed before that.
+     */
+    private_buffer_release(&in, request->in_size, true);
+    private_buffer_release(&out, request->out_size, status != SGX_SUCCESS);
     return status;
 }
 
