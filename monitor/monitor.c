@@ -36,6 +36,7 @@
 #include "../common/sandbox_abi.h"
 #include "host/keys.h"
 #include "host/platform.h"
+#include "host/quoting.h"
 #include "monitor.h"
 #include "protocol.h"
 
@@ -65,6 +66,9 @@
  *
  * The monitor keeps the measured identity, for the platform services that need it (keys,
  * reports, quotes).
+ *
+ * A connection to cella-platformd may ask for a quote instead (QUOTE): then the monitor plays
+ * the quoting enclave with the daemon's platform secrets, answers once and ends.
  */
 
 #define MAX_ENCLAVE_FILE_BYTES  ((size_t)1 << 32)
@@ -182,20 +186,31 @@ static sgx_status_t status_of_check(cella_image_check_t check)
     return SGX_ERROR_INVALID_ENCLAVE;
 }
 
-/* Receives LOAD and its two files. */
-static sgx_status_t receive_load(struct monitor *m)
+/* The host's first message: LOAD, or QUOTE on a connection to cella-platformd. */
+union first_request {
+    uint32_t type;
+    cella_monitor_load_t load;
+    cella_monitor_quote_t quote;
+};
+
+/* Receives LOAD and its two files, or QUOTE (which carries none: *quote is then true). */
+static sgx_status_t receive_request(struct monitor *m, cella_monitor_quote_t *quote_request,
+                                    bool *quote)
 {
     union {
         char buffer[CMSG_SPACE(2 * sizeof(int))];
         struct cmsghdr align;
     } control;
-    struct iovec iov = {.iov_base = &m->load, .iov_len = sizeof(m->load)};
+    union first_request request;
+    struct iovec iov = {.iov_base = &request, .iov_len = sizeof(request)};
     struct msghdr message = {.msg_iov = &iov,
                              .msg_iovlen = 1,
                              .msg_control = control.buffer,
                              .msg_controllen = sizeof(control.buffer)};
     ssize_t n;
 
+    *quote = false;
+    memset(&request, 0, sizeof(request));
     do {
         n = recvmsg(host_fd, &message, MSG_CMSG_CLOEXEC);
     } while (n < 0 && errno == EINTR);
@@ -208,6 +223,15 @@ static sgx_status_t receive_load(struct monitor *m)
             m->shared_fd = fds[1];
         }
     }
+    if (n == (ssize_t)sizeof(request.quote) && !(message.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) &&
+        request.type == CELLA_MONITOR_MSG_QUOTE &&
+        request.quote.version == CELLA_MONITOR_PROTOCOL_VERSION) {
+        /* A quote needs no files; any that came along are not kept. */
+        *quote = true;
+        *quote_request = request.quote;
+        return SGX_SUCCESS;
+    }
+    m->load = request.load;
     if (n != (ssize_t)sizeof(m->load) || (message.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
         m->load.type != CELLA_MONITOR_MSG_LOAD ||
         m->load.version != CELLA_MONITOR_PROTOCOL_VERSION || m->file_fd < 0 || m->shared_fd < 0) {
@@ -674,6 +698,19 @@ static void log_exit(const cella_enclave_crash_t *crash, const siginfo_t *info)
     }
 }
 
+/* The platform secrets, read on first use (the log says why when they cannot be). */
+static bool secrets_ready(struct monitor *m)
+{
+    if (m->secrets == NULL) {
+        if (m->state_dir[0] == '\0')
+            cella_log(CELLA_LOG_ERROR, "platform secrets: no state directory is known (set "
+                                       "CELLA_STATE_DIR or HOME for the application)");
+        else if (cella_keys_secrets_create(m->state_dir, &m->secrets) != CELLA_OK)
+            m->secrets = NULL;
+    }
+    return m->secrets != NULL;
+}
+
 /*
  * A platform request of enclave code: answered from the identity measured at load, with the
  * platform secrets, which are read on the first request and never leave this process.
@@ -689,13 +726,7 @@ static void serve_platform(struct monitor *m, const cella_enclave_platform_reque
         request->out_size > sizeof(reply.out) ||
         size != CELLA_ENCLAVE_PLATFORM_HEADER_BYTES + request->in_size)
         goto send;
-    if (m->secrets == NULL) {
-        if (m->state_dir[0] == '\0')
-            cella_log(CELLA_LOG_ERROR, "platform secrets: no state directory is known (set "
-                                       "CELLA_STATE_DIR or HOME for the application)");
-        else if (cella_keys_secrets_create(m->state_dir, &m->secrets) != CELLA_OK)
-            m->secrets = NULL;
-    }
+    (void)secrets_ready(m);
     reply.status = (int32_t)cella_keys_serve(m->secrets, &m->identity, request->request,
                                              request->in, request->in_size, reply.out,
                                              request->out_size);
@@ -796,6 +827,54 @@ static void watch(struct monitor *m)
     }
 }
 
+/*
+ * QUOTE: the quoting enclave of the platform whose secrets this monitor holds. The report's
+ * MAC is checked with those secrets (cella_quoting_get_quote()), so only a report made by an
+ * enclave on this platform for the QE gives a quote. Returns the process exit status.
+ */
+static int serve_quote(struct monitor *m, const cella_monitor_quote_t *request)
+{
+    cella_monitor_quote_result_t *result = calloc(1, sizeof(*result));
+    cella_quoting_t *quoting = NULL;
+    quote3_error_t status = SGX_QL_ERROR_UNEXPECTED;
+    bool size_only = (request->flags & CELLA_MONITOR_QUOTE_SIZE_ONLY) != 0;
+    sgx_report_t report;
+
+    if (result == NULL) {
+        cella_monitor_quote_result_t failed = {.type = CELLA_MONITOR_MSG_QUOTE_RESULT,
+                                               .status = SGX_QL_ERROR_OUT_OF_MEMORY};
+        send_to_host(&failed, CELLA_MONITOR_QUOTE_RESULT_HEADER_BYTES);
+        return 1;
+    }
+    result->type = CELLA_MONITOR_MSG_QUOTE_RESULT;
+    if ((request->flags & ~CELLA_MONITOR_QUOTE_SIZE_ONLY) != 0 || request->reserved != 0) {
+        cella_log(CELLA_LOG_ERROR, "cella-monitor: the quote request is malformed (is the "
+                                   "daemon from the same cella version as the application?)");
+        status = SGX_QL_ERROR_INVALID_PARAMETER;
+    } else if (secrets_ready(m)) {
+        cella_result_t created = cella_quoting_create(m->secrets, &quoting);
+        if (created == CELLA_ERR_OUT_OF_MEMORY)
+            status = SGX_QL_ERROR_OUT_OF_MEMORY;
+        if (created == CELLA_OK) {
+            result->quote_size = cella_quoting_get_quote_size(quoting);
+            memcpy(&report, request->report, sizeof(report));
+            status = size_only ? SGX_QL_SUCCESS
+                               : cella_quoting_get_quote(quoting, &report, result->quote,
+                                                         sizeof(result->quote));
+        }
+    }
+    result->status = (int32_t)status;
+    size_t size = CELLA_MONITOR_QUOTE_RESULT_HEADER_BYTES;
+    if (status == SGX_QL_SUCCESS && !size_only)
+        size += result->quote_size;
+    send_to_host(result, size);
+    cella_quoting_destroy(quoting);
+    cella_keys_secrets_destroy(m->secrets);
+    m->secrets = NULL;
+    free(result);
+    return status == SGX_QL_SUCCESS ? 0 : 1;
+}
+
 int cella_monitor_serve(int fd, const char *state_dir)
 {
     struct monitor m = {.state_dir = state_dir != NULL ? state_dir : "",
@@ -818,7 +897,16 @@ int cella_monitor_serve(int fd, const char *state_dir)
     cella_log_set_level(CELLA_LOG_DEBUG);
     cella_log_set_handler(log_to_host, NULL);
 
-    status = receive_load(&m);
+    cella_monitor_quote_t quote_request;
+    bool quote = false;
+    status = receive_request(&m, &quote_request, &quote);
+    if (status == SGX_SUCCESS && quote) {
+        if (m.file_fd >= 0)
+            close(m.file_fd);
+        if (m.shared_fd >= 0)
+            close(m.shared_fd);
+        return serve_quote(&m, &quote_request);
+    }
     if (status == SGX_SUCCESS)
         status = read_file(&m);
     if (status == SGX_SUCCESS)

@@ -17,6 +17,13 @@
  *   monitor -> host     LOG*, ENCLAVE_EXITED when the enclave process has stopped
  *   host closes its end: the monitor kills the enclave process and exits.
  *
+ * Or, on a fresh connection to cella-platformd, in place of LOAD, a quote (service mode's
+ * sgx_qe_get_quote_size and sgx_qe_get_quote: the application cannot read the daemon's
+ * platform secrets, so the daemon's monitor plays the quoting enclave):
+ *
+ *   host    -> monitor  QUOTE (a report made for the QE, or only a request for the size)
+ *   monitor -> host     LOG* then QUOTE_RESULT, and the monitor closes the connection
+ *
  * cella-monitor <-> cella-enclave: a SOCK_SEQPACKET socket pair, fd CELLA_ENCLAVE_CHANNEL_FD in
  * the enclave process, which also gets the enclave memory (memfd_secret) as
  * CELLA_ENCLAVE_MEMORY_FD and the shared region as CELLA_ENCLAVE_SHARED_FD, and the monitor's
@@ -49,6 +56,8 @@
 #define CELLA_MONITOR_MSG_READY          3u
 #define CELLA_MONITOR_MSG_FAILED         4u
 #define CELLA_MONITOR_MSG_ENCLAVE_EXITED 5u
+#define CELLA_MONITOR_MSG_QUOTE          6u
+#define CELLA_MONITOR_MSG_QUOTE_RESULT   7u
 
 /* host -> monitor: load the enclave file passed along, sharing the region passed along. */
 typedef struct cella_monitor_load {
@@ -91,6 +100,34 @@ typedef struct cella_monitor_enclave_exited {
     int32_t status; /* waitid's si_status: the exit status or the signal */
     uint32_t crash; /* CELLA_ENCLAVE_CRASH_*: why it ended itself, if it did */
 } cella_monitor_enclave_exited_t;
+
+/* QUOTE flags. */
+#define CELLA_MONITOR_QUOTE_SIZE_ONLY 1u /* answer with the size of a quote, and no quote */
+
+/* The largest quote a QUOTE_RESULT carries (cella's are under 4 KiB). */
+#define CELLA_MONITOR_QUOTE_MAX_BYTES 16384u
+
+/* Bytes of cella_monitor_quote_result_t before its quote. */
+#define CELLA_MONITOR_QUOTE_RESULT_HEADER_BYTES 16u
+
+/* host -> cella-platformd's monitor: turn report into a quote with the daemon's secrets. */
+typedef struct cella_monitor_quote {
+    uint32_t type;       /* CELLA_MONITOR_MSG_QUOTE */
+    uint32_t version;    /* CELLA_MONITOR_PROTOCOL_VERSION */
+    uint32_t flags;      /* CELLA_MONITOR_QUOTE_* */
+    uint32_t reserved;   /* zero */
+    uint8_t report[432]; /* sgx_report_t, made for the QE's target info (ignored: SIZE_ONLY) */
+} cella_monitor_quote_t;
+
+/* monitor -> host: the answer to QUOTE. The packet holds the header and, when status is
+ * SGX_QL_SUCCESS and the request was not SIZE_ONLY, quote_size bytes of quote. */
+typedef struct cella_monitor_quote_result {
+    uint32_t type;       /* CELLA_MONITOR_MSG_QUOTE_RESULT */
+    int32_t status;      /* a quote3_error_t */
+    uint32_t quote_size; /* the size of every quote of the platform; 0 when unknown */
+    uint32_t reserved;
+    uint8_t quote[CELLA_MONITOR_QUOTE_MAX_BYTES];
+} cella_monitor_quote_result_t;
 
 /* ---- monitor -> enclave process ------------------------------------------------------------- */
 

@@ -20,8 +20,8 @@
 /*
  * A source keeps, per platform (FMSPC and PCK CA), the four documents a verification needs,
  * fetched together the first time and kept until the earlier next update of the TCB Info
- * and the QE Identity (a directory's documents are kept as long as the source lives: they
- * do not change under it). A few platforms at most are ever seen by one verifier, so a short
+ * and the QE Identity, or keep_seconds when that has passed already (a directory's documents
+ * are kept as long as the source lives: they do not change under it). A few platforms at most are ever seen by one verifier, so a short
  * list does.
  */
 
@@ -101,6 +101,9 @@ static int64_t expiry_of(const cella_collateral_source_t *source, const struct p
             CELLA_OK)
         expires = tcb_info->next_update < identity->next_update ? tcb_info->next_update
                                                                 : identity->next_update;
+    /* Already past it: the service had nothing newer. Ask again later, not at every call. */
+    if (source->fetcher.keep_seconds > 0 && expires <= (int64_t)time(NULL))
+        expires = (int64_t)time(NULL) + source->fetcher.keep_seconds;
     cella_tcb_info_destroy(tcb_info);
     cella_enclave_identity_destroy(identity);
     return expires;

@@ -188,6 +188,25 @@ typedef struct cella_collateral_source cella_collateral_source_t;
  */
 CELLA_API CELLA_MUST_CHECK cella_result_t cella_collateral_source_open_dir(
     const char *dir, cella_collateral_source_t **out);
+
+/*
+ * A source fetching from Intel's PCS or a PCCS-compatible service at base_url (http:// or
+ * https://, e.g. "https://api.trustedservices.intel.com"; no query or fragment), with the
+ * PCS v4 requests: {base_url}/sgx/certification/v4/tcb?fmspc=..., .../qe/identity,
+ * .../pckcrl?ca=...&encoding=der and .../rootcacrl, the issuer chains taken from the
+ * response headers. https always verifies the server against the system's CA store.
+ * Each request times out after 30 s (10 s to connect); larger bodies than
+ * CELLA_COLLATERAL_MAX_BYTES are refused. Documents are kept until the earlier next update
+ * of the TCB Info and the QE Identity, or an hour when that has passed already. A CRL the
+ * service does not have (HTTP 404) counts as absent; any other failure makes
+ * cella_collateral_source_get() return CELLA_ERR_IO (or CELLA_ERR_NOT_FOUND for a 404 on
+ * TCB Info or QE Identity), the URL and the HTTP status in the log. Returns CELLA_OK and
+ * *out (free with cella_collateral_source_destroy()); CELLA_ERR_INVALID_ARGUMENT (NULL, or
+ * not such a URL); CELLA_ERR_OUT_OF_MEMORY; CELLA_ERR_UNEXPECTED (libcurl did not start).
+ * Nothing is fetched before the first cella_collateral_source_get().
+ */
+CELLA_API CELLA_MUST_CHECK cella_result_t cella_collateral_source_open_pccs(
+    const char *base_url, cella_collateral_source_t **out);
 CELLA_API void cella_collateral_source_destroy(cella_collateral_source_t *source);
 
 /*

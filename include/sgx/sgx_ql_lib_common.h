@@ -8,8 +8,10 @@
 CELLA_EXTERN_C_BEGIN
 
 /*
- * Only the status codes for now; the other types of this header (attestation key ids,
- * QE report info, collateral) arrive with quote generation.
+ * The status codes. The SDK declares some types here that cella declares next to the
+ * functions that use them: sgx_ql_request_policy_t in sgx_dcap_ql_wrapper.h,
+ * sgx_ql_qve_collateral_t in sgx_dcap_quoteverify.h (each behind a guard, so either header
+ * may come first). Attestation key ids are not offered.
  */
 
 /* Builds a quote library status code; the library's errors live at 0xE000..0xE0FF. */

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# tests/cli/quote.sh: checks what `cella quote dump` prints for made-up and real quotes.
+# tests/cli/quote.sh: checks what `cella quote dump` and `cella quote verify` print for made-up
+# and real quotes.
 # Usage: quote.sh PATH_TO_CELLA SHARED_DIR
 #   SHARED_DIR  the folder with vectors/ (real quotes); when vectors/ is absent, the checks
 #               on real quotes are not run and the script says so.
@@ -9,7 +10,8 @@ set -u
 cella=${1:?usage: quote.sh PATH_TO_CELLA SHARED_DIR}
 shared=${2:-}
 work=$(mktemp -d) || exit 1
-trap 'rm -rf "$work"' EXIT
+server_pid=
+trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
 failures=0
 
 fail() {
@@ -214,6 +216,59 @@ run 1 dump "$work/junk.bin"
 field mr_enclave 1111111111111111111111111111111111111111111111111111111111111111
 has err "not a PEM certificate chain"
 
+# verify: usage, and made-up quotes (which no trusted root certifies).
+run 0 verify --help
+has out "Usage: cella quote verify"
+run 0 --help
+has out "verify"
+run 2 verify "$work/made-up.bin"
+has err "give exactly one of --collateral DIR, --pccs URL and --no-collateral"
+run 2 verify --collateral "$work" --pccs http://127.0.0.1:1 "$work/made-up.bin"
+has err "exactly one of"
+run 2 verify --no-collateral
+has err "cella quote verify: no file given"
+run 2 verify --no-collateral --collateral
+has err "cella quote verify: --collateral needs a value"
+run 2 verify --no-collateral --at yesterday "$work/made-up.bin"
+has err "--at yesterday: not YYYY-MM-DDThh:mm:ssZ"
+run 2 verify --no-collateral --bogus "$work/made-up.bin"
+has err "cella quote verify: --bogus: unknown option"
+run 1 verify --no-collateral "$work/missing"
+has err "cella quote: cannot open $work/missing:"
+run 1 verify --collateral "$work/no-such-dir" "$work/made-up.bin"
+has err "$work/no-such-dir"
+run 1 verify --pccs ftp://example.com "$work/made-up.bin"
+has err "not an http:// or https:// base URL"
+run 1 verify --no-collateral --trust-root "$work/junk.pem" "$work/made-up.bin"
+has err "not a self-signed PEM certificate"
+# One certificate is no PCK chain.
+run 1 verify --no-collateral "$work/made-up.bin"
+field verdict refused
+field failure certification-data
+has err "cella quote verify: $work/made-up.bin: refused: certification-data:"
+grep -q mr_enclave "$work/out" && fail "a refused quote's identity was shown"
+# A chain of two made-up certificates: its root is not trusted...
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=made-up leaf" \
+    -keyout "$work/leaf-key.pem" -out "$work/leaf.csr" >/dev/null 2>&1 &&
+    openssl x509 -req -in "$work/leaf.csr" -CA "$work/cert.pem" -CAkey "$work/key.pem" \
+        -CAcreateserial -days 30 -out "$work/leaf.pem" >/dev/null 2>&1 ||
+    fail "openssl cannot make a test chain"
+cat "$work/leaf.pem" "$work/cert.pem" >"$work/chain.pem"
+make_quote "$work/chained.bin" cert="$work/chain.pem"
+run 1 verify --no-collateral "$work/chained.bin"
+field failure pck-chain
+has err "refused: pck-chain: "
+run 1 verify --no-collateral --json "$work/chained.bin"
+json 'q["verified"] is False and q["verdict"] == "refused"' 'q["failure"] == "pck-chain"' \
+    'len(q["reason"]) > 0' '"enclave" not in q'
+# ...until it is: then the leaf is no PCK certificate (no SGX extension).
+run 1 verify --no-collateral --trust-root "$work/cert.pem" "$work/chained.bin"
+field failure pck-extension
+# As a software-TEE root it is trusted too, but cannot certify Intel's QE vendor ID (the
+# verifier may find the missing extension first).
+run 1 verify --no-collateral --trust-software-tee-root "$work/cert.pem" "$work/chained.bin"
+field failure "(qe-vendor|pck-extension)"
+
 # Real quotes.
 vectors=$shared/vectors
 if [ -z "$shared" ] || [ ! -d "$vectors" ]; then
@@ -257,6 +312,114 @@ else
 
     run 1 dump "$vectors/intel-qvl-sample/tdx/quote.dat"
     has err "header.version 4"
+
+    # verify, with a collateral directory made of the oasis-v3 files (no CRLs).
+    oasis=$vectors/oasis-v3/quote_v3_ecdsa_p256_pck_chain.bin
+    collateral=$work/collateral
+    mkdir -p "$collateral/tcb-info"
+    cp "$vectors/oasis-v3/tcb_info_v3_fmspc_00606A000000.json" \
+        "$collateral/tcb-info/00606a000000.json"
+    cp "$vectors/oasis-v3/tcb_info_v3_fmspc_00606A000000_certs.pem" \
+        "$collateral/tcb-info-issuer-chain.pem"
+    cp "$vectors/oasis-v3/tcb_info_v3_fmspc_00606A000000_certs.pem" \
+        "$collateral/qe-identity-issuer-chain.pem"
+    cp "$vectors/oasis-v3/qe_identity_v2.json" "$collateral/qe-identity.json"
+
+    run 0 verify --collateral "$collateral" --at 2022-12-20T00:50:04Z --no-crl "$oasis"
+    field verdict verified
+    field tcb_status SWHardeningNeeded
+    field platform_tcb_status SWHardeningNeeded
+    field qe_tcb_status UpToDate
+    field advisory_ids "INTEL-SA-00615 INTEL-SA-00657"
+    field collateral_expiration 2023-01-15T12:45:36Z
+    field tcb_date 2022-08-10T00:00:00Z
+    field software_tee no
+    field mr_enclave 68823bc62f409ee33a32ea270cfe45d4b19a6fb3c8570d7bc186cbe062398e8f
+    field mr_signer 9affcfae47b848ec2caf1c49b4b283531e1cc425f93582b36806e52a43d78d1a
+    field isv_prod_id 0
+    field isv_svn 0
+    field debug no
+    field fmspc 00606a000000
+    has out "warning: CRLs were not required"
+    [ -s "$work/err" ] && fail "a verified quote wrote to stderr"
+    # The same time in seconds; and CRLs are required unless --no-crl.
+    run 0 verify --collateral "$collateral" --at 1671497404 --no-crl "$oasis"
+    field tcb_status SWHardeningNeeded
+    run 1 verify --collateral "$collateral" --at 1671497404 "$oasis"
+    field failure crl
+    # After the TCB Info's next update.
+    run 1 verify --collateral "$collateral" --at 2023-02-01T00:00:00Z --no-crl "$oasis"
+    field failure tcb-info
+    has out "not current"
+
+    # One flipped byte in the quote's signature.
+    python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[436] ^= 1; open(sys.argv[2], "wb").write(b)' \
+        "$oasis" "$work/flipped.bin" || fail "cannot flip a byte"
+    run 1 verify --collateral "$collateral" --at 2022-12-20T00:50:04Z --no-crl "$work/flipped.bin"
+    field verdict refused
+    field failure isv-signature
+    has err "refused: isv-signature: "
+
+    run 0 verify --json --collateral "$collateral" --at 2022-12-20T00:50:04Z --no-crl "$oasis"
+    json 'q["verified"] is True and q["verdict"] == "verified"' \
+        'q["tcb_evaluated"] is True and q["tcb_status"] == "SWHardeningNeeded"' \
+        'q["platform_tcb_status"] == "SWHardeningNeeded" and q["qe_tcb_status"] == "UpToDate"' \
+        'q["advisory_ids"] == ["INTEL-SA-00615", "INTEL-SA-00657"]' \
+        'q["collateral_expiration"] == "2023-01-15T12:45:36Z"' \
+        'q["verification_time"] == "2022-12-20T00:50:04Z"' \
+        'q["collateral_source"] == "directory" and q["crls_required"] is False' \
+        'q["software_tee"] is False' \
+        'q["enclave"]["mr_enclave"] == "68823bc62f409ee33a32ea270cfe45d4b19a6fb3c8570d7bc186cbe062398e8f"' \
+        'q["enclave"]["debug"] is False and q["enclave"]["isv_svn"] == 0' \
+        'len(q["enclave"]["report_data"]) == 128' \
+        'q["platform"]["pce_svn"] == 13'
+    run 1 verify --json --collateral "$collateral" --at 2022-12-20T00:50:04Z --no-crl \
+        "$work/flipped.bin"
+    json 'q["verified"] is False and q["failure"] == "isv-signature"'
+
+    # A missing TCB Info: the log names the file.
+    rm "$collateral/tcb-info/00606a000000.json"
+    run 1 verify --collateral "$collateral" --at 2022-12-20T00:50:04Z --no-crl "$oasis"
+    field failure tcb-info
+    has err "$collateral/tcb-info/00606a000000.json"
+    cp "$vectors/oasis-v3/tcb_info_v3_fmspc_00606A000000.json" \
+        "$collateral/tcb-info/00606a000000.json"
+
+    # Without collateral: signatures and chain only, said so.
+    run 0 verify --no-collateral --at 2022-12-20T00:50:04Z "$oasis"
+    field verdict verified
+    field tcb_evaluated no
+    has out "warning: verified without collateral: no TCB status was evaluated"
+    # A debug enclave, in an Open Enclave report as hex, is flagged.
+    run 0 verify --no-collateral --at 2024-01-01T00:00:00Z "$work/oe-debug.hex"
+    field debug yes
+    has out "warning: the enclave is a debug enclave"
+
+    # Through a PCCS-compatible server over the same directory.
+    server=$(dirname "$0")/../unit/verify/pccs_server.py
+    if [ ! -f "$server" ]; then
+        echo "not run: --pccs checks: $server absent"
+    else
+        python3 "$server" "$collateral" --port-file "$work/port" --lifetime 60 &
+        server_pid=$!
+        tries=0
+        while [ ! -s "$work/port" ] && [ $tries -lt 200 ]; do
+            sleep 0.1
+            tries=$((tries + 1))
+        done
+        if [ ! -s "$work/port" ]; then
+            fail "the PCCS test server did not start"
+        else
+            url=http://127.0.0.1:$(cat "$work/port")
+            no_proxy=127.0.0.1 NO_PROXY=127.0.0.1 run 0 verify --pccs "$url" \
+                --at 2022-12-20T00:50:04Z --no-crl "$oasis"
+            field tcb_status SWHardeningNeeded
+            field collateral "$url"
+        fi
+        kill "$server_pid" 2>/dev/null
+        wait "$server_pid" 2>/dev/null
+        server_pid=
+    fi
 fi
 
 if [ "$failures" -ne 0 ]; then

@@ -154,7 +154,7 @@ if [ "$mode" = host ]; then
     step "a host program links with -lsgx_urts" \
         "$cc" -o "$work/host_only_urts" "$project/host_only.c" \
         -I"$prefix/include" -I"$prefix/include/sgx" -L"$prefix/$libdir" -lsgx_urts \
-        $(pkg-config --libs libcrypto expat) -pthread $ldflags
+        $(pkg-config --libs libcrypto expat jansson) -pthread $ldflags
     expect_output "the -lsgx_urts host program runs" "answered as expected" \
         "$work/host_only_urts"
     echo "install test (host): passed"

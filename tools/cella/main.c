@@ -14,6 +14,8 @@ static const struct subcommand subcommands[] = {
     {"edger8r", "generate an enclave's bridge code from EDL (sgx_edger8r compatible)",
      edger8r_main},
     {"error", "explain an SGX or DCAP status code (e.g. 0x2006, 8198)", error_main},
+    {"platform", "export the software platform's root and collateral for verifiers",
+     platform_main},
     {"quote", "show what an SGX DCAP quote holds", quote_main},
     {"sign", "sign enclaves and show their identity (sgx_sign compatible)", sign_main},
 };

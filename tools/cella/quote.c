@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* tools/cella/quote.c: `cella quote`, which works on SGX DCAP quotes (`dump` shows them). */
+/* tools/cella/quote.c: `cella quote`: `dump` shows SGX DCAP quotes, `verify` checks them. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -18,9 +19,11 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <cella/collateral.h>
 #include <cella/encoding.h>
 #include <cella/log.h>
 #include <cella/quote.h>
+#include <cella/verify.h>
 
 #include "subcommands.h"
 
@@ -41,9 +44,11 @@ struct quote_command {
 };
 
 static int dump_main(int argc, char **argv);
+static int verify_main(int argc, char **argv);
 
 static const struct quote_command quote_commands[] = {
     {"dump", "show every field of a quote, as text or JSON", dump_main},
+    {"verify", "verify a quote and its collateral, and show the verdict", verify_main},
 };
 
 static void usage(FILE *out)
@@ -631,10 +636,42 @@ static void print_object(FILE *out, json_t *object, int indent)
 /* dump                                                                                       */
 /* ------------------------------------------------------------------------------------------ */
 
+/*
+ * Reads the quote in path as dump and verify take it: raw, inside an Open Enclave remote
+ * report, or either one as hex text. *bytes and *size then point into input (release it);
+ * origin says what the file was. Prints why on failure.
+ */
+static bool load_quote(const char *path, struct buffer *input, struct origin *origin,
+                       const uint8_t **bytes, size_t *size)
+{
+    *origin = (struct origin){path, "quote", "binary", 0, 0};
+    if (!read_input(path, input))
+        return false;
+    if (is_hex_text(input)) {
+        origin->encoding = "hex";
+        if (!decode_hex_text(path, input))
+            return false;
+    }
+    origin->size = input->size;
+    *bytes = input->data;
+    *size = input->size;
+    if (looks_like_oe_report(input)) {
+        origin->format = "oe_report";
+        cella_result_t r = cella_quote_from_oe_report(input->data, input->size, bytes, size);
+        if (r != CELLA_OK) {
+            fprintf(stderr, "cella quote: %s: not an Open Enclave remote report: %s\n", path,
+                    cella_result_str(r));
+            return false;
+        }
+        origin->quote_offset = CELLA_QUOTE_OE_REPORT_HEADER_BYTES;
+    }
+    return true;
+}
+
 static int dump_file(const char *path, bool as_json)
 {
     struct buffer input = {NULL, 0};
-    struct origin origin = {path, "quote", "binary", 0, 0};
+    struct origin origin;
     const uint8_t *bytes = NULL;
     size_t size = 0;
     cella_quote_t quote;
@@ -644,26 +681,8 @@ static int dump_file(const char *path, bool as_json)
     cella_result_t r;
     int status = EXIT_ERROR;
 
-    if (!read_input(path, &input))
+    if (!load_quote(path, &input, &origin, &bytes, &size))
         goto out;
-    if (is_hex_text(&input)) {
-        origin.encoding = "hex";
-        if (!decode_hex_text(path, &input))
-            goto out;
-    }
-    origin.size = input.size;
-    bytes = input.data;
-    size = input.size;
-    if (looks_like_oe_report(&input)) {
-        origin.format = "oe_report";
-        r = cella_quote_from_oe_report(input.data, input.size, &bytes, &size);
-        if (r != CELLA_OK) {
-            fprintf(stderr, "cella quote: %s: not an Open Enclave remote report: %s\n", path,
-                    cella_result_str(r));
-            goto out;
-        }
-        origin.quote_offset = CELLA_QUOTE_OE_REPORT_HEADER_BYTES;
-    }
     r = cella_quote_parse(bytes, size, &quote);
     if (r != CELLA_OK) {
         fprintf(stderr, "cella quote: %s: not an SGX quote v3 that can be shown: %s\n", path,
@@ -741,6 +760,401 @@ static int dump_main(int argc, char **argv)
     cella_log_set_level(CELLA_LOG_WARNING);
     cella_log_set_handler(log_to_stderr, NULL);
     int status = dump_file(path, as_json);
+    cella_log_set_handler(NULL, NULL);
+    return status;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* verify                                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+#define ROOTS_MAX 16
+
+static void verify_usage(FILE *out)
+{
+    fprintf(
+        out,
+        "Usage: cella quote verify (--collateral DIR | --pccs URL | --no-collateral)\n"
+        "                          [--trust-root PEM]... [--trust-software-tee-root PEM]...\n"
+        "                          [--at TIME] [--no-crl] [--json] FILE\n"
+        "\n"
+        "Verifies an SGX quote v3: its PCK certificate chain up to a trusted root (Intel's\n"
+        "SGX Root CA unless told otherwise), the QE report's signature and its binding of the\n"
+        "attestation key, the quote's own signature, and with collateral the TCB Info and QE\n"
+        "Identity (signed, current, for this platform and QE) and the platform's TCB level.\n"
+        "Then prints the verdict, the TCB status and the enclave's identity, which the\n"
+        "caller must still check against its own policy.\n"
+        "\n"
+        "FILE is read as by 'cella quote dump': a raw quote, an Open Enclave remote report,\n"
+        "or either as hex text; '-' reads standard input.\n"
+        "\n"
+        "Collateral (exactly one):\n"
+        "  --collateral DIR   a collateral directory (cella-quote(1) gives its layout)\n"
+        "  --pccs URL         Intel's PCS or a PCCS, e.g. https://api.trustedservices.intel.com\n"
+        "  --no-collateral    signatures and the PCK chain only: no TCB status is evaluated\n"
+        "                     and revocation is not checked\n"
+        "\n"
+        "Options:\n"
+        "  --trust-root PEM   also trust this self-signed root for Intel-format quotes\n"
+        "  --trust-software-tee-root PEM\n"
+        "                     trust this root for cella software-TEE quotes\n"
+        "  --at TIME          verify at TIME: YYYY-MM-DDThh:mm:ssZ or seconds since the\n"
+        "                     epoch (default: now)\n"
+        "  --no-crl           do not require CRLs (revocation is then not checked)\n"
+        "  --json             print one JSON object instead of text\n"
+        "  -h, --help         show this help\n"
+        "\n"
+        "Exit status: 0 when the quote verified, 1 when it was refused or could not be\n"
+        "checked, 2 on bad usage.\n");
+}
+
+struct verify_options {
+    const char *path;
+    const char *collateral_dir;
+    const char *pccs_url;
+    bool no_collateral;
+    const char *roots[ROOTS_MAX];
+    cella_verify_root_kind_t root_kinds[ROOTS_MAX];
+    size_t root_count;
+    bool at_given;
+    int64_t at;
+    bool no_crl;
+    bool as_json;
+};
+
+/* TIME as seconds since the epoch: digits, or an ISO 8601 UTC time as collateral writes it. */
+static bool parse_time(const char *text, int64_t *seconds)
+{
+    if (text[0] >= '0' && text[0] <= '9' && strspn(text, "0123456789") == strlen(text)) {
+        errno = 0;
+        char *end = NULL;
+        unsigned long long value = strtoull(text, &end, 10);
+        if (errno != 0 || *end != '\0' || value > (unsigned long long)INT64_MAX)
+            return false;
+        *seconds = (int64_t)value;
+        return true;
+    }
+    return cella_collateral_parse_time(text, seconds) == CELLA_OK;
+}
+
+static json_t *time_text_json(int64_t seconds)
+{
+    struct tm tm;
+    char text[32];
+    time_t when = (time_t)seconds;
+    if (seconds == 0 || gmtime_r(&when, &tm) == NULL ||
+        strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        return json_null();
+    return json_string(text);
+}
+
+/* The verdict as one JSON object; text output prints the same members. NULL: no memory. */
+static json_t *verdict_json(const struct verify_options *options, const struct origin *origin,
+                            int64_t now, const cella_verify_result_t *result)
+{
+    struct builder builder = {true};
+    json_t *root = json_object();
+    json_t *warnings = json_array();
+    bool verified = result->failure == CELLA_VERIFY_OK;
+
+    add(&builder, root, "verdict", json_string(verified ? "verified" : "refused"));
+    add(&builder, root, "verified", json_boolean(verified));
+    if (!verified) {
+        add(&builder, root, "failure", json_string(cella_verify_failure_str(result->failure)));
+        add(&builder, root, "reason", json_string(result->reason));
+    }
+    json_t *input = json_object();
+    add(&builder, input, "file", json_string(origin->path));
+    add(&builder, input, "format", json_string(origin->format));
+    add(&builder, input, "encoding", json_string(origin->encoding));
+    add(&builder, root, "input", input);
+    add(&builder, root, "verification_time", time_text_json(now));
+    add(&builder, root, "collateral_source",
+        json_string(options->collateral_dir != NULL ? "directory"
+                    : options->pccs_url != NULL     ? "pccs"
+                                                    : "none"));
+    add(&builder, root, "collateral",
+        options->collateral_dir != NULL ? json_string(options->collateral_dir)
+        : options->pccs_url != NULL     ? json_string(options->pccs_url)
+                                        : json_null());
+    add(&builder, root, "crls_required", json_boolean(!options->no_crl && !options->no_collateral));
+
+    if (verified) {
+        add(&builder, root, "software_tee", json_boolean(result->software_tee));
+        if (result->software_tee)
+            append(&builder, warnings,
+                   json_string("this quote comes from a software TEE: it does not protect the "
+                               "enclave against the owner of the machine it runs on"));
+        add(&builder, root, "tcb_evaluated", json_boolean(result->tcb_evaluated));
+        if (result->tcb_evaluated) {
+            add(&builder, root, "tcb_status",
+                json_string(cella_tcb_status_str(result->tcb_status)));
+            add(&builder, root, "platform_tcb_status",
+                json_string(cella_tcb_status_str(result->platform_tcb_status)));
+            add(&builder, root, "qe_tcb_status",
+                json_string(cella_tcb_status_str(result->qe_tcb_status)));
+            add(&builder, root, "tcb_date", time_text_json(result->tcb_date));
+            add(&builder, root, "tcb_evaluation_data_number",
+                json_integer(result->tcb_evaluation_data_number));
+        } else {
+            add(&builder, root, "tcb_status", json_null());
+            append(&builder, warnings,
+                   json_string("verified without collateral: no TCB status was evaluated and "
+                               "revocation was not checked; the platform may be out of date or "
+                               "revoked"));
+        }
+        if (options->no_crl && !options->no_collateral)
+            append(&builder, warnings,
+                   json_string("CRLs were not required: revocation may not have been checked"));
+        json_t *advisories = json_array();
+        for (size_t i = 0; i < result->advisory_count; i++)
+            append(&builder, advisories, json_string(result->advisory_ids[i]));
+        add(&builder, root, "advisory_ids", advisories);
+        add(&builder, root, "collateral_expiration", time_text_json(result->collateral_expiration));
+
+        const sgx_report_body_t *report = &result->isv_report;
+        json_t *enclave = json_object();
+        add(&builder, enclave, "mr_enclave",
+            hex_json(report->mr_enclave.m, sizeof(report->mr_enclave.m)));
+        add(&builder, enclave, "mr_signer",
+            hex_json(report->mr_signer.m, sizeof(report->mr_signer.m)));
+        add(&builder, enclave, "isv_prod_id", json_integer(report->isv_prod_id));
+        add(&builder, enclave, "isv_svn", json_integer(report->isv_svn));
+        add(&builder, enclave, "debug",
+            json_boolean((report->attributes.flags & SGX_FLAGS_DEBUG) != 0));
+        add(&builder, enclave, "attributes", attributes_json(&builder, &report->attributes));
+        add(&builder, enclave, "report_data",
+            hex_json(report->report_data.d, sizeof(report->report_data.d)));
+        add(&builder, root, "enclave", enclave);
+        if ((report->attributes.flags & SGX_FLAGS_DEBUG) != 0)
+            append(&builder, warnings,
+                   json_string("the enclave is a debug enclave: its memory can be read by the "
+                               "host"));
+
+        json_t *platform = json_object();
+        add(&builder, platform, "fmspc", hex_json(result->fmspc, sizeof(result->fmspc)));
+        add(&builder, platform, "pce_id", hex_json(result->pce_id, sizeof(result->pce_id)));
+        add(&builder, platform, "pce_svn", json_integer(result->pck_pce_svn));
+        add(&builder, platform, "tcb_components",
+            hex_json(result->pck_tcb_components, sizeof(result->pck_tcb_components)));
+        add(&builder, root, "platform", platform);
+    }
+    add(&builder, root, "warnings", warnings);
+    if (!builder.ok) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* Reads the value of an option: "--name VALUE" or "--name=VALUE". NULL when it is not name. */
+static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+    size_t length = strlen(name);
+    const char *argument = argv[*i];
+    if (strncmp(argument, name, length) != 0)
+        return NULL;
+    if (argument[length] == '=')
+        return argument + length + 1;
+    if (argument[length] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    *i += 1;
+    return argv[*i];
+}
+
+static bool add_root(struct verify_options *o, const char *path, cella_verify_root_kind_t kind)
+{
+    if (o->root_count == ROOTS_MAX) {
+        fprintf(stderr, "cella quote verify: more than %d trusted roots\n", ROOTS_MAX);
+        return false;
+    }
+    o->roots[o->root_count] = path;
+    o->root_kinds[o->root_count++] = kind;
+    return true;
+}
+
+static int verify_parse(int argc, char **argv, struct verify_options *o)
+{
+    bool options_done = false;
+
+    for (int i = 1; i < argc; i++) {
+        const char *argument = argv[i];
+        const char *value;
+        bool missing = false;
+
+        if (options_done || argument[0] != '-' || argument[1] == '\0') {
+            if (o->path != NULL) {
+                fprintf(stderr,
+                        "cella quote verify: %s: one file at a time ('%s' was given "
+                        "already)\n",
+                        argument, o->path);
+                return EXIT_USAGE;
+            }
+            o->path = argument;
+        } else if (strcmp(argument, "--") == 0) {
+            options_done = true;
+        } else if (strcmp(argument, "-h") == 0 || strcmp(argument, "--help") == 0) {
+            verify_usage(stdout);
+            return EXIT_OK;
+        } else if (strcmp(argument, "--json") == 0) {
+            o->as_json = true;
+        } else if (strcmp(argument, "--no-crl") == 0) {
+            o->no_crl = true;
+        } else if (strcmp(argument, "--no-collateral") == 0) {
+            o->no_collateral = true;
+        } else if ((value = option_value(argc, argv, &i, "--collateral", &missing)) != NULL) {
+            o->collateral_dir = value;
+        } else if ((value = option_value(argc, argv, &i, "--pccs", &missing)) != NULL) {
+            o->pccs_url = value;
+        } else if ((value = option_value(argc, argv, &i, "--at", &missing)) != NULL) {
+            if (!parse_time(value, &o->at)) {
+                fprintf(stderr,
+                        "cella quote verify: --at %s: not YYYY-MM-DDThh:mm:ssZ (UTC) nor "
+                        "seconds since the epoch\n",
+                        value);
+                return EXIT_USAGE;
+            }
+            o->at_given = true;
+        } else if ((value = option_value(argc, argv, &i, "--trust-root", &missing)) != NULL) {
+            if (!add_root(o, value, CELLA_VERIFY_ROOT_INTEL))
+                return EXIT_USAGE;
+        } else if ((value = option_value(argc, argv, &i, "--trust-software-tee-root", &missing)) !=
+                   NULL) {
+            if (!add_root(o, value, CELLA_VERIFY_ROOT_SOFTWARE_TEE))
+                return EXIT_USAGE;
+        } else if (missing) {
+            fprintf(stderr, "cella quote verify: %s needs a value\n", argument);
+            return EXIT_USAGE;
+        } else {
+            fprintf(stderr,
+                    "cella quote verify: %s: unknown option; 'cella quote verify --help' "
+                    "shows the options\n",
+                    argument);
+            return EXIT_USAGE;
+        }
+    }
+    int sources = (o->collateral_dir != NULL) + (o->pccs_url != NULL) + o->no_collateral;
+    if (sources != 1) {
+        fprintf(stderr, "cella quote verify: give exactly one of --collateral DIR, --pccs URL "
+                        "and --no-collateral\n");
+        return EXIT_USAGE;
+    }
+    if (o->path == NULL) {
+        fprintf(stderr, "cella quote verify: no file given; 'cella quote verify --help' shows "
+                        "how\n");
+        return EXIT_USAGE;
+    }
+    return -1; /* go on */
+}
+
+static void print_verdict_text(json_t *root)
+{
+    json_t *warnings = json_object_get(root, "warnings");
+    json_incref(warnings);
+    (void)json_object_del(root, "warnings");
+    for (size_t i = 0; i < json_array_size(warnings); i++)
+        printf("warning: %s\n", json_string_value(json_array_get(warnings, i)));
+    json_decref(warnings);
+    print_object(stdout, root, 0);
+}
+
+static int verify_quote(const struct verify_options *o)
+{
+    struct buffer input = {NULL, 0};
+    struct origin origin;
+    const uint8_t *bytes = NULL;
+    size_t size = 0;
+    cella_verifier_t *verifier = NULL;
+    cella_collateral_source_t *source = NULL;
+    cella_verify_result_t result;
+    json_t *root = NULL;
+    cella_result_t r;
+    int status = EXIT_ERROR;
+
+    if (!load_quote(o->path, &input, &origin, &bytes, &size))
+        goto out;
+    r = cella_verifier_create(&verifier);
+    if (r != CELLA_OK) {
+        fprintf(stderr, "cella quote verify: the verifier: %s\n", cella_result_str(r));
+        goto out;
+    }
+    for (size_t i = 0; i < o->root_count; i++) {
+        struct buffer pem = {NULL, 0};
+        if (!read_input(o->roots[i], &pem))
+            goto out;
+        r = cella_verifier_add_root(verifier, (const char *)pem.data, pem.size, o->root_kinds[i]);
+        buffer_release(&pem);
+        if (r != CELLA_OK) {
+            fprintf(stderr, "cella quote verify: %s: not a self-signed PEM certificate: %s\n",
+                    o->roots[i], cella_result_str(r));
+            goto out;
+        }
+    }
+    /* Without collateral there are no CRLs to give. */
+    cella_verifier_set_crls_required(verifier, !o->no_crl && !o->no_collateral);
+    if (o->collateral_dir != NULL)
+        r = cella_collateral_source_open_dir(o->collateral_dir, &source);
+    else if (o->pccs_url != NULL)
+        r = cella_collateral_source_open_pccs(o->pccs_url, &source);
+    if (r != CELLA_OK) {
+        fprintf(stderr, "cella quote verify: %s: %s\n",
+                o->collateral_dir != NULL ? o->collateral_dir : o->pccs_url, cella_result_str(r));
+        goto out;
+    }
+
+    int64_t now = o->at_given ? o->at : (int64_t)time(NULL);
+    r = source != NULL ? cella_verifier_verify_from(verifier, bytes, size, source, now, &result)
+                       : cella_verifier_verify(verifier, bytes, size, NULL, now, &result);
+    if (r != CELLA_OK && r != CELLA_ERR_VERIFY_FAILED) {
+        fprintf(stderr, "cella quote verify: %s: %s\n", o->path, cella_result_str(r));
+        goto out;
+    }
+    root = verdict_json(o, &origin, now, &result);
+    if (root == NULL) {
+        fprintf(stderr, "cella quote verify: building the output: out of memory\n");
+        goto out;
+    }
+    if (o->as_json) {
+        if (json_dumpf(root, stdout, JSON_INDENT(2)) != 0 || putchar('\n') == EOF) {
+            fprintf(stderr, "cella quote verify: writing the JSON output: %s\n", strerror(errno));
+            goto out;
+        }
+    } else {
+        print_verdict_text(root);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "cella quote verify: writing the output: %s\n", strerror(errno));
+        goto out;
+    }
+    if (r != CELLA_OK) {
+        fprintf(stderr, "cella quote verify: %s: refused: %s: %s\n", o->path,
+                cella_verify_failure_str(result.failure), result.reason);
+        goto out;
+    }
+    status = EXIT_OK;
+out:
+    json_decref(root);
+    cella_collateral_source_destroy(source);
+    cella_verifier_destroy(verifier);
+    buffer_release(&input);
+    return status;
+}
+
+static int verify_main(int argc, char **argv)
+{
+    struct verify_options options;
+    memset(&options, 0, sizeof(options));
+    int status = verify_parse(argc, argv, &options);
+    if (status >= 0)
+        return status;
+
+    cella_log_set_level(CELLA_LOG_WARNING);
+    cella_log_set_handler(log_to_stderr, NULL);
+    status = verify_quote(&options);
     cella_log_set_handler(NULL, NULL);
     return status;
 }

@@ -16,6 +16,7 @@ struct subcommand {
 int detect_main(int argc, char **argv);
 int edger8r_main(int argc, char **argv); /* also runs as `sgx_edger8r` */
 int error_main(int argc, char **argv);
+int platform_main(int argc, char **argv);
 int quote_main(int argc, char **argv);
 int sign_main(int argc, char **argv); /* also runs as `sgx_sign` */
 

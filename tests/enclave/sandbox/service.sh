@@ -2,11 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 # Service mode with two users: cella-platformd runs as one, the application as another, and a
 # third user outside the socket's group is refused. Needs root to create the users.
-# Usage: service.sh TEST_PROGRAM SIGNED_ENCLAVE CELLA_PLATFORMD CELLA_ENCLAVE [VAULT VAULT_ENCLAVE]
-# (VAULT: samples/sealing's program and enclave, to seal through the service.)
+# Usage: service.sh TEST_PROGRAM SIGNED_ENCLAVE CELLA_PLATFORMD CELLA_ENCLAVE [VAULT VAULT_ENCLAVE
+#                   [QUOTE_PROGRAM QUOTE_ENCLAVE CELLA]]
+# (VAULT: samples/sealing's program and enclave, to seal through the service; QUOTE_PROGRAM:
+# tests/enclave/quote's, to quote through the service and verify with the daemon's collateral,
+# which CELLA, the cella command, exports.)
 set -euo pipefail
 
 program=$1 enclave=$2 platformd=$3 stub=$4 vault=${5:-} vault_enclave=${6:-}
+quote_program=${7:-} quote_enclave=${8:-} cella=${9:-}
 service_user=cella-test-service
 app_user=cella-test-app
 
@@ -43,6 +47,12 @@ if [ -n "$vault" ]; then
   cp "$vault" "$dir/vault"
   cp "$vault_enclave" "$dir/vault.signed.so"
   chmod 755 "$dir/vault" "$dir/vault.signed.so"
+fi
+if [ -n "$quote_program" ]; then
+  cp "$quote_program" "$dir/quote-host"
+  cp "$quote_enclave" "$dir/quote.signed.so"
+  cp "$cella" "$dir/cella"
+  chmod 755 "$dir/quote-host" "$dir/quote.signed.so" "$dir/cella"
 fi
 # The daemon's runtime directory, as systemd's RuntimeDirectory= makes it.
 install -d -o "$service_user" -g "$service_user" -m 755 "$dir/run"
@@ -115,6 +125,28 @@ if [ -n "$vault" ]; then
     "$dir/vault" "$dir/vault.signed.so" show "$dir/app/card") 2>"$dir/app.err" &&
     fail "a blob of the service opened under the user's own secrets"
   grep -q "0x3001" "$dir/app.err" || fail "not a MAC mismatch: $(cat "$dir/app.err")"
+fi
+
+if [ -n "$quote_program" ]; then
+  echo "== quotes through the service verify with the collateral the daemon's user exports"
+  # The application user can neither read the daemon's secrets nor even list its state.
+  if setpriv --reuid="$app_user" --regid="$app_user" --init-groups ls "$dir/state" >/dev/null 2>&1; then
+    fail "the application user can read the daemon's state directory"
+  fi
+  install -d -o "$service_user" -g "$service_user" -m 755 "$dir/collateral"
+  setpriv --reuid="$service_user" --regid="$service_user" --init-groups \
+    "$dir/cella" platform export --state-dir "$dir/state" --out "$dir/collateral/daemon" \
+    >"$dir/export.out" 2>&1 || fail "cella platform export: $(cat "$dir/export.out")"
+  grep -q "SOFTWARE-TEE root" "$dir/export.out" || fail "the export does not say it is a software-TEE root"
+  # Exporting again does not overwrite without --force.
+  if setpriv --reuid="$service_user" --regid="$service_user" --init-groups \
+    "$dir/cella" platform export --state-dir "$dir/state" --out "$dir/collateral/daemon" \
+    >/dev/null 2>&1; then
+    fail "a second export overwrote the collateral without --force"
+  fi
+  install -d -o "$app_user" -g "$app_user" -m 700 "$dir/quote-app"
+  (as_app env CELLA_STATE_DIR="$dir/quote-app/state" CELLA_TEST_QUOTE_ENCLAVE="$dir/quote.signed.so" \
+    "$dir/quote-host" --service "$dir/collateral/daemon") || fail "quoting through the service"
 fi
 
 echo "== a host killed with SIGKILL leaves no enclave process"
