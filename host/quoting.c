@@ -898,9 +898,12 @@ static cella_result_t qe_identity(const cella_quoting_t *q, const char *issue_da
     return r;
 }
 
-/* An empty CRL of `issuer`, updated at now, next update 30 days later, in DER. */
+/*
+ * A CRL of `issuer`, updated at now, next update 30 days later, in DER: empty, or revoking
+ * the certificate `revoked` (since now).
+ */
 static cella_result_t make_crl(const cella_quoting_t *q, enum certificate issuer, int64_t now,
-                               uint8_t **out, size_t *out_size)
+                               const X509 *revoked, uint8_t **out, size_t *out_size)
 {
     X509 *certificate = q->certificates[issuer];
     X509_CRL *crl = X509_CRL_new();
@@ -909,12 +912,24 @@ static cella_result_t make_crl(const cella_quoting_t *q, enum certificate issuer
         ASN1_TIME_set(NULL, (time_t)(now + CELLA_QUOTING_COLLATERAL_VALIDITY_SECONDS));
     ASN1_INTEGER *number = ASN1_INTEGER_new();
     X509_EXTENSION *authority = NULL;
+    X509_REVOKED *entry = NULL;
     X509V3_CTX context;
     uint8_t *der = NULL;
     cella_result_t r = CELLA_ERR_UNEXPECTED;
 
     REQUIRE(crl != NULL && this_update != NULL && next_update != NULL && number != NULL,
             "allocating a CRL");
+    if (revoked != NULL) {
+        entry = X509_REVOKED_new();
+        REQUIRE(entry != NULL &&
+                    X509_REVOKED_set_serialNumber(entry,
+                                                  (ASN1_INTEGER *)(uintptr_t)X509_get0_serialNumber(
+                                                      revoked)) == 1 &&
+                    X509_REVOKED_set_revocationDate(entry, this_update) == 1 &&
+                    X509_CRL_add0_revoked(crl, entry) == 1,
+                "revoking a certificate in a CRL");
+        entry = NULL; /* the CRL's now */
+    }
     X509V3_set_ctx(&context, certificate, NULL, NULL, crl, 0);
     authority = X509V3_EXT_nconf_nid(NULL, &context, NID_authority_key_identifier, "keyid:always");
     /* The CRL number only grows: the time it was made. */
@@ -933,6 +948,7 @@ static cella_result_t make_crl(const cella_quoting_t *q, enum certificate issuer
     *out_size = (size_t)size;
     r = CELLA_OK;
 out:
+    X509_REVOKED_free(entry);
     X509_EXTENSION_free(authority);
     ASN1_INTEGER_free(number);
     ASN1_TIME_free(next_update);
@@ -942,7 +958,7 @@ out:
 }
 
 cella_result_t cella_quoting_collateral_create(const cella_quoting_t *quoting, int64_t now,
-                                               cella_quoting_collateral_t **out)
+                                               bool revoke_pck, cella_quoting_collateral_t **out)
 {
     static const enum certificate root[] = {CERT_ROOT};
     static const enum certificate signing_chain[] = {CERT_TCB_SIGNING, CERT_ROOT};
@@ -963,8 +979,10 @@ cella_result_t cella_quoting_collateral_create(const cella_quoting_t *quoting, i
     if (c == NULL)
         return CELLA_ERR_OUT_OF_MEMORY;
     CHECK(certificates_pem(quoting, root, 1, &c->root_ca, &c->root_ca_size));
-    CHECK(make_crl(quoting, CERT_ROOT, now, &c->root_ca_crl, &c->root_ca_crl_size));
-    CHECK(make_crl(quoting, CERT_PLATFORM_CA, now, &c->pck_crl, &c->pck_crl_size));
+    CHECK(make_crl(quoting, CERT_ROOT, now, NULL, &c->root_ca_crl, &c->root_ca_crl_size));
+    CHECK(make_crl(quoting, CERT_PLATFORM_CA, now,
+                   revoke_pck ? quoting->certificates[CERT_PCK] : NULL, &c->pck_crl,
+                   &c->pck_crl_size));
     CHECK(tcb_info(quoting, issue_date, next_update, &c->tcb_info, &c->tcb_info_size));
     CHECK(certificates_pem(quoting, signing_chain, 2, &c->tcb_info_issuer_chain,
                            &c->tcb_info_issuer_chain_size));
@@ -1047,7 +1065,7 @@ cella_result_t cella_quoting_export(const cella_quoting_t *quoting, int64_t now,
 
     if (quoting == NULL || directory == NULL || directory[0] == '\0')
         return CELLA_ERR_INVALID_ARGUMENT;
-    CHECK(cella_quoting_collateral_create(quoting, now, &c));
+    CHECK(cella_quoting_collateral_create(quoting, now, false, &c));
     const struct export_file files[] = {
         {CELLA_QUOTING_ROOT_CA_FILE, c->root_ca, c->root_ca_size},
         {CELLA_QUOTING_ROOT_CA_CRL_FILE, c->root_ca_crl, c->root_ca_crl_size},

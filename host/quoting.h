@@ -153,12 +153,14 @@ void cella_quoting_get_attestation_key(const cella_quoting_t *quoting, uint8_t k
 /*
  * The platform's collateral made at time `now` (seconds since the epoch): TCB Info and QE
  * Identity issued then, and CRLs updated then, all current for
- * CELLA_QUOTING_COLLATERAL_VALIDITY_SECONDS. Returns CELLA_OK and *out (free with
+ * CELLA_QUOTING_COLLATERAL_VALIDITY_SECONDS. revoke_pck: the PCK CRL revokes this platform's
+ * PCK certificate, so verifiers given this collateral refuse every quote of the platform
+ * (for a platform whose secrets may have leaked). Returns CELLA_OK and *out (free with
  * cella_quoting_collateral_destroy()); CELLA_ERR_INVALID_ARGUMENT; CELLA_ERR_OUT_OF_MEMORY;
  * CELLA_ERR_UNEXPECTED. Thread safe.
  */
 CELLA_MUST_CHECK cella_result_t cella_quoting_collateral_create(const cella_quoting_t *quoting,
-                                                                int64_t now,
+                                                                int64_t now, bool revoke_pck,
                                                                 cella_quoting_collateral_t **out);
 
 /* Frees collateral. NULL is a no-op. */

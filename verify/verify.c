@@ -73,6 +73,7 @@ struct cache_entry {
     const struct trusted_root *root;
     int64_t not_before;
     int64_t not_after;
+    int64_t expires;  /* the end reported as collateral_expiration */
     EVP_PKEY *signer; /* the first certificate's key: the PCK key, or the TCB Signing key */
     cella_pck_info_t pck;          /* PCK chains */
     char *text;                    /* documents: a private copy, which these point into */
@@ -404,9 +405,10 @@ static struct cache_entry *entry_new(const uint8_t key[32])
     return entry;
 }
 
+/* Windows are half-open, [not_before, not_after), as OpenSSL counts validity periods. */
 static bool entry_holds_at(const struct cache_entry *entry, int64_t now)
 {
-    return entry != NULL && now >= entry->not_before && now <= entry->not_after;
+    return entry != NULL && now >= entry->not_before && now < entry->not_after;
 }
 
 /* The cache key of `what` (a tag), the bytes proven, and what the proof depended on. */
@@ -788,6 +790,7 @@ static cella_verify_failure_t prove_pck_chain(struct check *c, const char *pem, 
     entry->root = root;
     entry->signer = X509_get_pubkey(sk_X509_value(chain, 0));
     chain_window(c, chain, &entry->not_before, &entry->not_after);
+    entry->expires = entry->not_after;
     if (entry->signer == NULL) {
         f = fail(c, CELLA_VERIFY_PCK_CHAIN, "the PCK certificate has no usable key");
         goto out;
@@ -830,7 +833,7 @@ static cella_verify_failure_t check_pck(struct check *c, const cella_verify_coll
     }
     c->root = c->pck_entry->root;
     c->pck = c->pck_entry->pck;
-    expire_at(c, c->pck_entry->not_after);
+    expire_at(c, c->pck_entry->expires);
     c->result->software_tee = c->root->kind == CELLA_VERIFY_ROOT_SOFTWARE_TEE;
     const uint8_t *expected =
         c->root->kind == CELLA_VERIFY_ROOT_INTEL ? intel_qe_vendor_id : software_tee_qe_vendor_id;
@@ -939,6 +942,11 @@ static cella_verify_failure_t prove_document(struct check *c, enum document_kind
         fail(c, failure, "%s: no issuer chain (PEM) was supplied", what);
         goto out;
     }
+    /* Under the PCK chain's root, or not at all: said before any CRL is looked for. */
+    if (trusted_root_of(c->verifier, sk_X509_value(chain, sk_X509_num(chain) - 1)) != c->root) {
+        fail(c, failure, "%s is signed under another root than the PCK certificate", what);
+        goto out;
+    }
     snprintf(chain_name, sizeof(chain_name), "the %s issuer chain", what);
     f = verify_chain(c, chain, chain_name, failure, &entry->root);
     if (f != CELLA_VERIFY_OK)
@@ -950,10 +958,12 @@ static cella_verify_failure_t prove_document(struct check *c, enum document_kind
         goto out;
     }
     chain_window(c, chain, &entry->not_before, &entry->not_after);
+    /* A document is current from its issue date through its next update, inclusive. */
     if (issue_date > entry->not_before)
         entry->not_before = issue_date;
-    if (next_update < entry->not_after)
-        entry->not_after = next_update;
+    entry->expires = next_update < entry->not_after ? next_update : entry->not_after;
+    if (next_update < INT64_MAX && next_update + 1 < entry->not_after)
+        entry->not_after = next_update + 1;
     if (!entry_holds_at(entry, c->now)) {
         fail(c, failure, "%s is not current: issued %lld, next update %lld, now %lld", what,
              (long long)issue_date, (long long)next_update, (long long)c->now);
@@ -993,7 +1003,7 @@ static cella_verify_failure_t check_signed(struct check *c, enum document_kind k
     }
     if ((*out)->root != c->root)
         return fail(c, failure, "%s is signed under another root than the PCK certificate", what);
-    expire_at(c, (*out)->not_after);
+    expire_at(c, (*out)->expires);
     return CELLA_VERIFY_OK;
 }
 

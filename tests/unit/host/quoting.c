@@ -743,7 +743,7 @@ static void collateral_signatures_verify_over_the_bytes_in_the_text(void **state
     char date[32], expected[160];
     sgx_report_body_t qe;
 
-    assert_int_equal(cella_quoting_collateral_create(platforms.a, NOW, &c), CELLA_OK);
+    assert_int_equal(cella_quoting_collateral_create(platforms.a, NOW, false, &c), CELLA_OK);
     assert_int_equal(
         read_certificates(c->tcb_info_issuer_chain, c->tcb_info_issuer_chain_size, signing, 2), 2);
     chain_of(platforms.a, chain);
@@ -812,7 +812,7 @@ static void the_crls_are_empty_current_and_signed_by_their_cas(void **state)
     cella_quoting_collateral_t *c = NULL;
     X509 *chain[3];
 
-    assert_int_equal(cella_quoting_collateral_create(platforms.a, NOW, &c), CELLA_OK);
+    assert_int_equal(cella_quoting_collateral_create(platforms.a, NOW, false, &c), CELLA_OK);
     chain_of(platforms.a, chain);
     struct {
         const uint8_t *der;
@@ -844,12 +844,12 @@ static void collateral_create_refuses_bad_arguments(void **state)
     (void)state;
     cella_quoting_collateral_t *c = NULL;
 
-    assert_int_equal(cella_quoting_collateral_create(NULL, NOW, &c), CELLA_ERR_INVALID_ARGUMENT);
-    assert_int_equal(cella_quoting_collateral_create(platforms.a, -1, &c),
+    assert_int_equal(cella_quoting_collateral_create(NULL, NOW, false, &c), CELLA_ERR_INVALID_ARGUMENT);
+    assert_int_equal(cella_quoting_collateral_create(platforms.a, -1, false, &c),
                      CELLA_ERR_INVALID_ARGUMENT);
-    assert_int_equal(cella_quoting_collateral_create(platforms.a, INT64_MAX, &c),
+    assert_int_equal(cella_quoting_collateral_create(platforms.a, INT64_MAX, false, &c),
                      CELLA_ERR_INVALID_ARGUMENT);
-    assert_int_equal(cella_quoting_collateral_create(platforms.a, NOW, NULL),
+    assert_int_equal(cella_quoting_collateral_create(platforms.a, NOW, false, NULL),
                      CELLA_ERR_INVALID_ARGUMENT);
     assert_null(c);
     cella_quoting_collateral_destroy(NULL);
@@ -892,7 +892,7 @@ static void export_writes_the_layout_and_overwrites_only_when_asked(void **state
     assert_int_equal(cella_quoting_export(platforms.a, NOW, directory, false), CELLA_OK);
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         (void)read_whole(directory, names[i], bytes, sizeof(bytes));
-    assert_int_equal(cella_quoting_collateral_create(platforms.a, NOW, &c), CELLA_OK);
+    assert_int_equal(cella_quoting_collateral_create(platforms.a, NOW, false, &c), CELLA_OK);
     size_t size = read_whole(directory, "root-ca.pem", bytes, sizeof(bytes));
     assert_int_equal(size, c->root_ca_size);
     assert_memory_equal(bytes, c->root_ca, size);
