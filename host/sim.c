@@ -295,8 +295,8 @@ int32_t cella_sim_platform(struct sim_frame *frame, uint32_t request, const void
             state->secrets = NULL;
     }
     pthread_mutex_unlock(&state->secrets_lock);
-    return cella_keys_serve(state->secrets, &state->identity, request, in, in_size, out,
-                            out_size);
+    return (int32_t)cella_keys_serve(state->secrets, &state->identity, request, in, in_size, out,
+                                     out_size);
 }
 
 void *cella_sim_ocall_alloc(struct sim_frame *frame, size_t size)
