@@ -18,6 +18,8 @@ static const struct subcommand subcommands[] = {
      platform_main},
     {"quote", "show what an SGX DCAP quote holds", quote_main},
     {"sign", "sign enclaves and show their identity (sgx_sign compatible)", sign_main},
+    {"size", "show an enclave's EPC footprint and the Azure VM size it fits", size_main},
+    {"token", "verify attestation tokens (MAA-compatible JWTs) as a relying party", token_main},
 };
 
 static void usage(FILE *out)

@@ -19,5 +19,7 @@ int error_main(int argc, char **argv);
 int platform_main(int argc, char **argv);
 int quote_main(int argc, char **argv);
 int sign_main(int argc, char **argv); /* also runs as `sgx_sign` */
+int size_main(int argc, char **argv);
+int token_main(int argc, char **argv);
 
 #endif
