@@ -88,6 +88,15 @@ struct cella_verifier {
     pthread_mutex_t cache_lock;
     struct cache_entry *cache[CACHE_ENTRIES];
     size_t cache_next; /* the slot the next entry takes (the oldest) */
+    /* Which platform a PCK chain names (FMSPC, CA), by the chain's bytes: what
+     * cella_verifier_verify_from() looks its collateral up by, without parsing the chain. */
+    struct platform_memo {
+        uint8_t key[32];
+        uint8_t fmspc[6];
+        char ca[16];
+        bool used;
+    } platforms[CACHE_ENTRIES];
+    size_t platform_next;
 };
 
 /* One verification's state: the inputs as parsed, what has been proven so far. */
@@ -113,6 +122,7 @@ struct check {
 };
 
 static void entry_release(struct cache_entry *entry);
+static cella_verify_failure_t parse_crls(struct check *c);
 
 const char *cella_verify_failure_str(cella_verify_failure_t failure)
 {
@@ -581,6 +591,8 @@ static cella_verify_failure_t verify_chain(struct check *c, STACK_OF(X509) *chai
     bool crls_required = c->verifier->crls_required;
     char subject[256];
 
+    if (parse_crls(c) != CELLA_VERIFY_OK)
+        return c->result->failure;
     X509_NAME_oneline(X509_get_subject_name(top), subject, sizeof(subject));
     *root = X509_check_issued(top, top) == X509_V_OK ? trusted_root_of(c->verifier, top) : NULL;
     if (*root == NULL) {
@@ -737,6 +749,7 @@ static cella_verify_failure_t parse_quote(struct check *c, const void *quote, si
     return CELLA_VERIFY_OK;
 }
 
+/* Notes the CRLs' bytes; they are parsed only when a chain is verified afresh. */
 static cella_verify_failure_t load_crls(struct check *c, const cella_verify_collateral_t *collateral)
 {
     if (collateral == NULL)
@@ -745,14 +758,20 @@ static cella_verify_failure_t load_crls(struct check *c, const cella_verify_coll
     c->root_crl_size = collateral->root_ca_crl != NULL ? collateral->root_ca_crl_size : 0;
     c->pck_crl_bytes = collateral->pck_crl;
     c->pck_crl_size = collateral->pck_crl != NULL ? collateral->pck_crl_size : 0;
-    if (collateral->root_ca_crl != NULL) {
-        c->root_crl = crl_parse(collateral->root_ca_crl, collateral->root_ca_crl_size);
+    return CELLA_VERIFY_OK;
+}
+
+/* Parses the CRLs supplied, once per verification (a chain's proof depends on them). */
+static cella_verify_failure_t parse_crls(struct check *c)
+{
+    if (c->root_crl_size != 0 && c->root_crl == NULL) {
+        c->root_crl = crl_parse(c->root_crl_bytes, c->root_crl_size);
         if (c->root_crl == NULL)
             return fail(c, CELLA_VERIFY_CRL, "the root CA CRL is not a CRL (DER, PEM or hex)");
         expire_with_crl(c, c->root_crl);
     }
-    if (collateral->pck_crl != NULL) {
-        c->pck_crl = crl_parse(collateral->pck_crl, collateral->pck_crl_size);
+    if (c->pck_crl_size != 0 && c->pck_crl == NULL) {
+        c->pck_crl = crl_parse(c->pck_crl_bytes, c->pck_crl_size);
         if (c->pck_crl == NULL)
             return fail(c, CELLA_VERIFY_CRL, "the PCK CRL is not a CRL (DER, PEM or hex)");
         expire_with_crl(c, c->pck_crl);
@@ -1151,6 +1170,54 @@ static const char *pck_ca_of(X509 *leaf)
     return strstr(issuer, "Processor") != NULL ? "processor" : "platform";
 }
 
+/*
+ * The FMSPC and PCK CA the quote's PCK chain names, read from the certificate the first time
+ * a chain is seen and remembered by its bytes. Nothing here is trusted yet: the chain is
+ * verified afterwards like any other, and a chain that lies about its platform only fetches
+ * collateral that does not match it.
+ */
+static cella_verify_failure_t platform_of(struct check *c, uint8_t fmspc[6], char ca[16])
+{
+    cella_verifier_t *v = c->verifier;
+    uint8_t key[32];
+    bool known = false;
+
+    cache_key(c, "platform", c->quote.certification_data, c->quote.certification_data_size, NULL,
+              0, key);
+    pthread_mutex_lock(&v->cache_lock);
+    for (size_t i = 0; i < CACHE_ENTRIES && !known; i++) {
+        if (v->platforms[i].used && memcmp(v->platforms[i].key, key, 32) == 0) {
+            memcpy(fmspc, v->platforms[i].fmspc, 6);
+            memcpy(ca, v->platforms[i].ca, 16);
+            known = true;
+        }
+    }
+    pthread_mutex_unlock(&v->cache_lock);
+    if (known)
+        return CELLA_VERIFY_OK;
+
+    STACK_OF(X509) *chain = pem_certificates((const char *)c->quote.certification_data,
+                                             c->quote.certification_data_size);
+    cella_pck_info_t pck;
+    cella_verify_failure_t f = CELLA_VERIFY_OK;
+    if (chain == NULL || cella_pck_info_get(sk_X509_value(chain, 0), &pck) != CELLA_OK) {
+        f = fail(c, CELLA_VERIFY_CERTIFICATION_DATA, "the quote's PCK certificate cannot be read");
+    } else {
+        memcpy(fmspc, pck.fmspc, 6);
+        snprintf(ca, 16, "%s", pck_ca_of(sk_X509_value(chain, 0)));
+        pthread_mutex_lock(&v->cache_lock);
+        struct platform_memo *memo = &v->platforms[v->platform_next];
+        v->platform_next = (v->platform_next + 1) % CACHE_ENTRIES;
+        memcpy(memo->key, key, 32);
+        memcpy(memo->fmspc, fmspc, 6);
+        memcpy(memo->ca, ca, 16);
+        memo->used = true;
+        pthread_mutex_unlock(&v->cache_lock);
+    }
+    sk_X509_pop_free(chain, X509_free);
+    return f;
+}
+
 static cella_result_t run(cella_verifier_t *verifier, const void *quote, size_t quote_size,
                           const cella_verify_collateral_t *collateral,
                           cella_collateral_source_t *source, int64_t now,
@@ -1177,21 +1244,16 @@ static cella_result_t run(cella_verifier_t *verifier, const void *quote, size_t 
                      "platform cannot be looked up",
                      (unsigned)c.quote.certification_data_type);
         } else {
-            STACK_OF(X509) *chain = pem_certificates((const char *)c.quote.certification_data,
-                                                     c.quote.certification_data_size);
-            cella_pck_info_t pck;
-            if (chain == NULL || cella_pck_info_get(sk_X509_value(chain, 0), &pck) != CELLA_OK)
-                f = fail(&c, CELLA_VERIFY_CERTIFICATION_DATA,
-                         "the quote's PCK certificate cannot be read");
-            else if (cella_collateral_source_get(source, pck.fmspc,
-                                                 pck_ca_of(sk_X509_value(chain, 0)),
-                                                 &fetched) != CELLA_OK)
+            uint8_t fmspc[6];
+            char ca[16];
+            f = platform_of(&c, fmspc, ca);
+            if (f == CELLA_VERIFY_OK &&
+                cella_collateral_source_get(source, fmspc, ca, &fetched) != CELLA_OK)
                 f = fail(&c, CELLA_VERIFY_TCB_INFO,
                          "the collateral for this platform is not available (the log says "
                          "why)");
-            else
+            if (f == CELLA_VERIFY_OK)
                 collateral = &fetched;
-            sk_X509_pop_free(chain, X509_free);
         }
     }
     if (f == CELLA_VERIFY_OK)
