@@ -40,10 +40,14 @@ function(cella__edger8r side edl search_paths outdir out_c out_h)
   endif()
   set(c "${outdir}/${edl_name}${suffix}.c")
   set(h "${outdir}/${edl_name}${suffix}.h")
+  # The depfile names every EDL file read, imports included, so editing an imported EDL
+  # regenerates the bridges.
+  set(depfile "${outdir}/${edl_name}${suffix}.d")
   add_custom_command(OUTPUT "${c}" "${h}"
     COMMAND ${CMAKE_COMMAND} -E make_directory "${outdir}"
-    COMMAND ${CELLA_EDGER8R_COMMAND} ${args}
+    COMMAND ${CELLA_EDGER8R_COMMAND} ${args} --depfile "${depfile}"
     DEPENDS "${edl_abs}" ${CELLA_EDGER8R_DEPENDS}
+    DEPFILE "${depfile}"
     COMMENT "Generating the ${side} bridge of ${edl_name}.edl" VERBATIM)
   set(${out_c} "${c}" PARENT_SCOPE)
   set(${out_h} "${h}" PARENT_SCOPE)

@@ -56,6 +56,8 @@ static void usage(FILE *out)
         "  --use-prefix         name the untrusted ECALL proxies <E>_<function>\n"
         "  -D NAME[=VALUE]      define a macro for the EDL preprocessor (also -DNAME)\n"
         "  --warn-user-check    warn at every [user_check] parameter\n"
+        "  --depfile FILE       also write FILE: a make-style rule naming every EDL file read\n"
+        "                       (imports included), for build systems to regenerate on change\n"
         "  --help               show this help\n"
         "\n"
         "Diagnostics are printed as file:line:column: error: message; hint.\n"
@@ -112,6 +114,7 @@ struct options {
     bool warn_user_check;
     const char *trusted_dir;
     const char *untrusted_dir;
+    const char *depfile;
     struct list search_paths;
     struct list defines;
     struct list files;
@@ -186,7 +189,8 @@ static int parse_arguments(int argc, char **argv, struct options *o, bool *help)
             o->warn_user_check = true;
         } else if (strcasecmp(arg, "--trusted-dir") == 0 ||
                    strcasecmp(arg, "--untrusted-dir") == 0 ||
-                   strcasecmp(arg, "--search-path") == 0 || strcmp(arg, "-D") == 0) {
+                   strcasecmp(arg, "--search-path") == 0 ||
+                   strcasecmp(arg, "--depfile") == 0 || strcmp(arg, "-D") == 0) {
             if (value == NULL || value[0] == '\0') {
                 fprintf(stderr, "%s: option %s needs a value; '%s --help' lists the options\n",
                         program, arg, program);
@@ -195,6 +199,8 @@ static int parse_arguments(int argc, char **argv, struct options *o, bool *help)
             i++;
             if (strcasecmp(arg, "--trusted-dir") == 0)
                 o->trusted_dir = value;
+            else if (strcasecmp(arg, "--depfile") == 0)
+                o->depfile = value;
             else if (strcasecmp(arg, "--untrusted-dir") == 0)
                 o->untrusted_dir = value;
             else if (strcmp(arg, "-D") == 0) {
@@ -433,11 +439,91 @@ static bool write_outputs(const struct options *o, struct output *outputs, size_
     return ok;
 }
 
+/* The files read, by the identity the file reader gives (their real paths). */
+struct read_files {
+    char **paths;
+    size_t count;
+    bool out_of_memory;
+};
+
+static cella_result_t recording_read(void *context, const char *path, size_t max_size,
+                                     char **data, size_t *size, char **identity)
+{
+    struct read_files *files = context;
+    cella_result_t r = cella_edl_file_reader.read(cella_edl_file_reader.context, path, max_size,
+                                                  data, size, identity);
+    if (r != CELLA_OK)
+        return r;
+    char **grown = realloc(files->paths, (files->count + 1) * sizeof(*grown));
+    char *copy = strdup(*identity);
+    if (grown == NULL || copy == NULL) {
+        free(copy);
+        if (grown != NULL)
+            files->paths = grown;
+        files->out_of_memory = true;
+        return CELLA_OK;
+    }
+    files->paths = grown;
+    files->paths[files->count++] = copy;
+    return CELLA_OK;
+}
+
+/* A path in a make rule, after a space unless first: spaces, '#', '\\' and '$' escaped. */
+static void write_rule_path(FILE *out, const char *path, bool first)
+{
+    if (!first)
+        fputc(' ', out);
+    for (const char *p = path; *p != '\0'; p++) {
+        if (*p == ' ' || *p == '#' || *p == '\\')
+            fputc('\\', out);
+        if (*p == '$')
+            fputc('$', out);
+        fputc(*p, out);
+    }
+}
+
+/* "output...: input..." for make and ninja (written whole under a temporary name). */
+static bool write_depfile(const char *path, const struct output *outputs, size_t output_count,
+                          const struct read_files *files)
+{
+    char temporary[4096];
+    if (snprintf(temporary, sizeof(temporary), "%s.tmp", path) >= (int)sizeof(temporary))
+        return false;
+    FILE *out = fopen(temporary, "w");
+    if (out == NULL)
+        return false;
+    /* Sources first: ninja takes the rule's first target for the build's first output, and
+     * build files list the .c before the .h. */
+    bool first = true;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < output_count; i++) {
+            size_t length = strlen(outputs[i].path);
+            bool is_source = length > 2 && strcmp(outputs[i].path + length - 2, ".c") == 0;
+            if (is_source != (pass == 0))
+                continue;
+            write_rule_path(out, outputs[i].path, first);
+            first = false;
+        }
+    }
+    fputc(':', out);
+    for (size_t i = 0; i < files->count; i++)
+        write_rule_path(out, files->paths[i], false);
+    fputc('\n', out);
+    bool ok = !ferror(out);
+    ok = fclose(out) == 0 && ok;
+    if (ok && rename(temporary, path) != 0)
+        ok = false;
+    if (!ok)
+        (void)remove(temporary);
+    return ok;
+}
+
 int edger8r_main(int argc, char **argv)
 {
     struct options o;
     struct output *outputs = NULL;
     size_t output_count = 0;
+    struct read_files read_files = {NULL, 0, false};
     bool help = false;
     int status = EXIT_ERROR;
 
@@ -472,6 +558,7 @@ int edger8r_main(int argc, char **argv)
         goto out;
     }
 
+    cella_edl_reader_t recorder = {recording_read, &read_files};
     cella_edl_options_t load = {
         .search_paths = o.search_paths.items,
         .search_path_count = o.search_paths.count,
@@ -479,7 +566,7 @@ int edger8r_main(int argc, char **argv)
         .define_count = o.defines.count,
         .header_only = o.header_only,
         .warn_user_check = o.warn_user_check,
-        .reader = NULL,
+        .reader = o.depfile != NULL ? &recorder : NULL,
     };
     size_t failed_files = 0;
     for (size_t f = 0; f < o.files.count; f++) {
@@ -523,8 +610,16 @@ int edger8r_main(int argc, char **argv)
     }
     if (!write_outputs(&o, outputs, output_count))
         goto out;
+    if (o.depfile != NULL &&
+        (read_files.out_of_memory || !write_depfile(o.depfile, outputs, output_count, &read_files))) {
+        fprintf(stderr, "%s: cannot write the dependency file %s\n", program, o.depfile);
+        goto out;
+    }
     status = EXIT_OK;
 out:
+    for (size_t i = 0; i < read_files.count; i++)
+        free(read_files.paths[i]);
+    free(read_files.paths);
     if (outputs != NULL) {
         for (size_t i = 0; i < output_count; i++) {
             free(outputs[i].path);

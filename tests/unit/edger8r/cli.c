@@ -2,6 +2,7 @@
 /* cli.c: `cella edger8r` (and `sgx_edger8r`): options, search paths, diagnostics, all or nothing.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -327,6 +328,26 @@ static void cellas_own_edl_files_are_found_after_the_users(void **state)
         strstr(read_file(s, "std_t.h"), "sgx_status_t sl_init_switchless(void* sl_data);"));
 }
 
+static void the_depfile_names_the_outputs_and_every_edl_file_read(void **state)
+{
+    struct scratch *s = *state;
+    char depfile[512], realdir[4096], expected[8400];
+    write_search_tree(s);
+    snprintf(depfile, sizeof(depfile), "%s/root.d", s->dir);
+    assert_int_equal(run(s, (const char *[]){"--trusted", "--search-path", "a", "--depfile",
+                                             depfile, "root.edl", NULL}),
+                     0);
+    assert_non_null(realpath(s->dir, realdir));
+    /* The .c first (build files name it first), then the .h; then the root and its import. */
+    snprintf(expected, sizeof(expected), "./root_t.c ./root_t.h: %s/root.edl %s/a/common.edl\n",
+             realdir, realdir);
+    assert_string_equal(read_file(s, "root.d"), expected);
+    /* A depfile that cannot be written is an error. */
+    assert_int_not_equal(run(s, (const char *[]){"--depfile", "/nonexistent/dir/x.d", "root.edl",
+                                                 NULL}),
+                         0);
+}
+
 static void defines_and_the_user_check_warning_reach_the_front_end(void **state)
 {
     struct scratch *s = *state;
@@ -378,6 +399,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(cellas_own_edl_files_are_found_after_the_users, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(the_depfile_names_the_outputs_and_every_edl_file_read,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(defines_and_the_user_check_warning_reach_the_front_end,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(it_runs_under_the_name_sgx_edger8r, setup, teardown),
