@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <time.h>
 
@@ -68,8 +69,9 @@ static void verify_usage(FILE *out)
             "of the issuer's key set that its kid names, its issuer and validity period, and\n"
             "what the options below require of the enclave. Prints the verdict and the claims.\n"
             "\n"
-            "TOKEN is the token itself; '-' reads it from standard input, either the token or\n"
-            "the service's JSON answer {\"token\": \"...\"}.\n"
+            "TOKEN is the token itself, or a file holding it; '-' reads it from standard\n"
+            "input. A file or standard input may also hold the service's JSON answer\n"
+            "{\"token\": \"...\"}.\n"
             "\n"
             "Options:\n"
             "  --jwks URL|FILE      the issuer's key set (JWK Set): an http(s) URL such as\n"
@@ -169,16 +171,16 @@ static bool is_space(char c)
 }
 
 /*
- * The token from standard input: the text without the white space around it, or the "token"
- * member of the service's JSON answer. *token is a new string.
+ * The token from a file or standard input ("-"): the text without the white space around it,
+ * or the "token" member of the service's JSON answer. *token is a new string.
  */
-static bool token_from_stdin(char **token, size_t *token_size)
+static bool token_from_file(const char *path, char **token, size_t *token_size)
 {
     char *text = NULL;
     size_t size = 0;
 
     /* Room for a JSON answer around the longest token. */
-    if (!read_all("-", 2 * (size_t)CELLA_TOKEN_MAX_BYTES, &text, &size))
+    if (!read_all(path, 2 * (size_t)CELLA_TOKEN_MAX_BYTES, &text, &size))
         return false;
     size_t start = 0;
     while (start < size && is_space(text[start]))
@@ -191,9 +193,9 @@ static bool token_from_stdin(char **token, size_t *token_size)
         const json_t *member = json_object_get(answer, "token");
         if (!json_is_string(member)) {
             fprintf(stderr,
-                    "cella token verify: standard input: a JSON object without a \"token\" "
-                    "string%s%s\n",
-                    answer == NULL ? ": " : "", answer == NULL ? error.text : "");
+                    "cella token verify: %s: a JSON object without a \"token\" string%s%s\n",
+                    strcmp(path, "-") == 0 ? "standard input" : path, answer == NULL ? ": " : "",
+                    answer == NULL ? error.text : "");
             json_decref(answer);
             free(text);
             return false;
@@ -585,8 +587,9 @@ static int verify_token(const struct verify_options *o)
     int status = EXIT_REFUSED;
 
     memset(&result, 0, sizeof(result));
-    if (strcmp(o->token, "-") == 0) {
-        if (!token_from_stdin(&token, &token_size))
+    struct stat file;
+    if (strcmp(o->token, "-") == 0 || (stat(o->token, &file) == 0 && S_ISREG(file.st_mode))) {
+        if (!token_from_file(o->token, &token, &token_size))
             goto out;
     } else {
         token_size = strlen(o->token);
