@@ -3,8 +3,12 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +39,23 @@
 /* The api-version values MAA's clients send (maa-api.md §2). */
 static const char *const api_versions[] = {"2020-10-01", "2022-08-01", "2025-06-01"};
 
+/*
+ * One thread accepts connections and hands each to the worker that serves the fewest (each
+ * worker is a libmicrohttpd daemon with one thread of its own, without a listening socket).
+ * With libmicrohttpd's own thread pool every worker accepts from the shared socket, and the
+ * first to wake takes a whole burst of new connections: a few keep-alive clients could then
+ * all land on one worker and leave the other cores idle.
+ */
+struct worker {
+    struct MHD_Daemon *daemon;
+    atomic_uint connections; /* open now (libmicrohttpd's connection notifications) */
+    unsigned limit;          /* its share of max_connections */
+};
+
+/* How long the acceptor waits before it tries again when every worker is full, or when
+ * the process is out of file descriptors. */
+#define ACCEPT_RETRY_MILLISECONDS 50
+
 struct cella_server {
     int listen_fd;
     uint16_t port;
@@ -46,7 +67,11 @@ struct cella_server {
     char *tls_cert;
     char *tls_key;
     size_t tls_key_size;
-    struct MHD_Daemon *daemon;
+    struct worker *workers; /* threads of them, once started */
+    unsigned worker_count;
+    int wake[2]; /* a pipe: a byte on it stops the acceptor */
+    pthread_t acceptor;
+    bool accepting; /* the acceptor runs */
     cella_service_t *service;
 };
 
@@ -109,7 +134,31 @@ void cella_server_set_json(cella_server_response_t *response, json_t *body)
 
 void cella_server_set_token(cella_server_response_t *response, const char *token)
 {
-    cella_server_set_json(response, json_pack("{s:s}", "token", token));
+    static const char prefix[] = "{\"token\":\"", suffix[] = "\"}";
+    size_t size = strlen(token);
+
+    /* A JWS compact token is base64url and dots: nothing to escape, so the answer is written
+     * as it is, without a JSON object and a copy of the token made and serialised. */
+    if (strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") !=
+        size) {
+        cella_server_set_json(response, json_pack("{s:s}", "token", token));
+        return;
+    }
+    char *body = malloc(sizeof(prefix) - 1 + size + sizeof(suffix));
+    if (body == NULL) {
+        cella_server_set_error(response, 500, CELLA_SERVER_INTERNAL_ERROR, "out of memory");
+        return;
+    }
+    memcpy(body, prefix, sizeof(prefix) - 1);
+    memcpy(body + sizeof(prefix) - 1, token, size);
+    memcpy(body + sizeof(prefix) - 1 + size, suffix, sizeof(suffix));
+    if (response->body != NULL && !response->borrowed)
+        free(response->body);
+    response->status = 200;
+    response->body = body;
+    response->body_size = sizeof(prefix) - 1 + size + sizeof(suffix) - 1;
+    response->borrowed = false;
+    response->error_code = NULL;
 }
 
 /* ---- routing --------------------------------------------------------------------------------- */
@@ -506,6 +555,10 @@ static void server_free(cella_server_t *server)
         return;
     if (server->listen_fd >= 0)
         close(server->listen_fd);
+    for (int i = 0; i < 2; i++)
+        if (server->wake[i] >= 0)
+            close(server->wake[i]);
+    free(server->workers);
     free(server->tls_cert);
     if (server->tls_key != NULL) {
         cella_memory_wipe(server->tls_key, server->tls_key_size);
@@ -561,6 +614,7 @@ cella_result_t cella_server_listen(const cella_server_config_t *config, cella_se
     if (server == NULL)
         return CELLA_ERR_OUT_OF_MEMORY;
     server->listen_fd = -1;
+    server->wake[0] = server->wake[1] = -1;
     server->ipv6 = ipv6;
     server->threads = config->threads;
     if (server->threads == 0) {
@@ -618,41 +672,174 @@ bool cella_server_is_tls(const cella_server_t *server)
     return server->tls_cert != NULL;
 }
 
-cella_result_t cella_server_start(cella_server_t *server, cella_service_t *service)
+/* libmicrohttpd's word on a worker's connections: counted for the acceptor's choice. */
+static void connection_changed(void *context, struct MHD_Connection *connection,
+                               void **socket_state, enum MHD_ConnectionNotificationCode code)
 {
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    struct worker *worker = context;
+    (void)connection, (void)socket_state;
 
-    if (server == NULL || service == NULL)
-        return CELLA_ERR_INVALID_ARGUMENT;
-    if (server->daemon != NULL)
-        return CELLA_ERR_INVALID_STATE;
-    server->service = service;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+        atomic_fetch_add(&worker->connections, 1);
+    else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+        atomic_fetch_sub(&worker->connections, 1);
+}
+
+/*
+ * The worker with the fewest connections and room for one more, or NULL; among equals, the
+ * next in turn after *turn (libmicrohttpd counts a connection handed over only once its
+ * worker took it, so a burst of new connections still goes round the workers).
+ */
+static struct worker *least_busy(cella_server_t *server, unsigned *turn)
+{
+    struct worker *best = NULL;
+    unsigned best_count = 0, best_index = 0;
+
+    for (unsigned i = 0; i < server->worker_count; i++) {
+        unsigned index = (*turn + i) % server->worker_count;
+        unsigned count = atomic_load(&server->workers[index].connections);
+        if (count < server->workers[index].limit && (best == NULL || count < best_count)) {
+            best = &server->workers[index];
+            best_count = count;
+            best_index = index;
+        }
+    }
+    if (best != NULL)
+        *turn = best_index + 1;
+    return best;
+}
+
+static void *accept_connections(void *context)
+{
+    cella_server_t *server = context;
+    bool logged = false;
+    unsigned turn = 0;
+
+    for (;;) {
+        struct pollfd events[2] = {{server->wake[0], POLLIN, 0}, {server->listen_fd, POLLIN, 0}};
+        unsigned peek = turn;
+        /* Every worker full: new connections wait in the backlog until one closes. */
+        bool room = least_busy(server, &peek) != NULL;
+        int ready = poll(events, room ? 2 : 1, room ? -1 : ACCEPT_RETRY_MILLISECONDS);
+        if (ready < 0 && errno != EINTR) {
+            cella_log(CELLA_LOG_ERROR, "http: poll: %s", strerror(errno));
+            break;
+        }
+        if (events[0].revents != 0)
+            break; /* stopping */
+        if (ready > 0 && room && (events[1].revents & (POLLERR | POLLNVAL)) != 0) {
+            cella_log(CELLA_LOG_ERROR, "http: the listening socket failed");
+            break;
+        }
+        if (ready <= 0 || !room || (events[1].revents & POLLIN) == 0)
+            continue;
+        /* Again, now that a connection waits: the counts may have grown since the poll. */
+        peek = turn;
+        if (least_busy(server, &peek) == NULL)
+            continue;
+        struct sockaddr_storage address;
+        socklen_t address_size = sizeof(address);
+        int fd = accept4(server->listen_fd, (struct sockaddr *)&address, &address_size,
+                         SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                if (!logged)
+                    cella_log(CELLA_LOG_WARNING, "http: cannot accept connections: %s",
+                              strerror(errno));
+                logged = true;
+                (void)poll(events, 1, ACCEPT_RETRY_MILLISECONDS);
+            }
+            continue; /* EAGAIN, ECONNABORTED, EINTR...: the next one */
+        }
+        logged = false;
+        struct worker *worker = least_busy(server, &turn);
+        if (worker == NULL) {
+            close(fd); /* filled up since: refused, as libmicrohttpd would */
+            continue;
+        }
+        /* On failure libmicrohttpd closes the socket itself (and logs why). */
+        (void)MHD_add_connection(worker->daemon, fd, (struct sockaddr *)&address, address_size);
+    }
+    return NULL;
+}
+
+/* Stops the acceptor, then every worker (waiting for the requests in progress). */
+static void stop_serving(cella_server_t *server)
+{
+    if (server->accepting) {
+        ssize_t written;
+        do
+            written = write(server->wake[1], "", 1);
+        while (written < 0 && errno == EINTR);
+        pthread_join(server->acceptor, NULL);
+        server->accepting = false;
+    }
+    for (unsigned i = 0; i < server->worker_count; i++)
+        if (server->workers[i].daemon != NULL)
+            MHD_stop_daemon(server->workers[i].daemon);
+    free(server->workers);
+    server->workers = NULL;
+    server->worker_count = 0;
+    server->service = NULL;
+}
+
+/* One worker: a daemon with a thread of its own and no listening socket. */
+static struct MHD_Daemon *start_worker(cella_server_t *server, struct worker *worker)
+{
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
+
     if (server->ipv6)
         flags |= MHD_USE_IPv6;
-    if (server->tls_cert != NULL)
-        flags |= MHD_USE_TLS;
     /* Options common to both; TLS adds its key and certificate. */
     if (server->tls_cert != NULL)
-        server->daemon = MHD_start_daemon(
-            flags, 0, NULL, NULL, handle, server, MHD_OPTION_EXTERNAL_LOGGER, log_from_mhd, NULL,
-            MHD_OPTION_LISTEN_SOCKET, server->listen_fd, MHD_OPTION_THREAD_POOL_SIZE,
-            server->threads, MHD_OPTION_CONNECTION_LIMIT, server->max_connections,
+        return MHD_start_daemon(
+            flags | MHD_USE_TLS, 0, NULL, NULL, handle, server, MHD_OPTION_EXTERNAL_LOGGER,
+            log_from_mhd, NULL, MHD_OPTION_CONNECTION_LIMIT, worker->limit,
             MHD_OPTION_CONNECTION_TIMEOUT, server->timeout_seconds, MHD_OPTION_NOTIFY_COMPLETED,
-            request_completed, NULL, MHD_OPTION_HTTPS_MEM_KEY, server->tls_key,
-            MHD_OPTION_HTTPS_MEM_CERT, server->tls_cert, MHD_OPTION_HTTPS_PRIORITIES,
-            "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", MHD_OPTION_END);
-    else
-        server->daemon = MHD_start_daemon(
-            flags, 0, NULL, NULL, handle, server, MHD_OPTION_EXTERNAL_LOGGER, log_from_mhd, NULL,
-            MHD_OPTION_LISTEN_SOCKET, server->listen_fd, MHD_OPTION_THREAD_POOL_SIZE,
-            server->threads, MHD_OPTION_CONNECTION_LIMIT, server->max_connections,
-            MHD_OPTION_CONNECTION_TIMEOUT, server->timeout_seconds, MHD_OPTION_NOTIFY_COMPLETED,
-            request_completed, NULL, MHD_OPTION_END);
-    if (server->daemon == NULL) {
-        cella_log(CELLA_LOG_ERROR, "the HTTP server did not start (see above)");
-        server->service = NULL;
+            request_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, connection_changed, worker,
+            MHD_OPTION_HTTPS_MEM_KEY, server->tls_key, MHD_OPTION_HTTPS_MEM_CERT, server->tls_cert,
+            MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+            MHD_OPTION_END);
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, handle, server, MHD_OPTION_EXTERNAL_LOGGER, log_from_mhd, NULL,
+        MHD_OPTION_CONNECTION_LIMIT, worker->limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        server->timeout_seconds, MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, connection_changed, worker, MHD_OPTION_END);
+}
+
+cella_result_t cella_server_start(cella_server_t *server, cella_service_t *service)
+{
+    if (server == NULL || service == NULL)
+        return CELLA_ERR_INVALID_ARGUMENT;
+    if (server->workers != NULL)
+        return CELLA_ERR_INVALID_STATE;
+    /* As many workers as threads, each with its share of the connections (at least one). */
+    unsigned count =
+        server->threads < server->max_connections ? server->threads : server->max_connections;
+    server->workers = calloc(count, sizeof(*server->workers));
+    if (server->workers == NULL)
+        return CELLA_ERR_OUT_OF_MEMORY;
+    server->worker_count = count;
+    server->service = service;
+    for (unsigned i = 0; i < count; i++) {
+        struct worker *worker = &server->workers[i];
+        atomic_init(&worker->connections, 0);
+        worker->limit = server->max_connections / count + (i < server->max_connections % count);
+        worker->daemon = start_worker(server, worker);
+        if (worker->daemon == NULL) {
+            cella_log(CELLA_LOG_ERROR, "the HTTP server did not start (see above)");
+            stop_serving(server);
+            return CELLA_ERR_IO;
+        }
+    }
+    if ((server->wake[0] < 0 && pipe2(server->wake, O_CLOEXEC) != 0) ||
+        pthread_create(&server->acceptor, NULL, accept_connections, server) != 0) {
+        cella_log(CELLA_LOG_ERROR, "the HTTP server did not start: no thread to accept with");
+        stop_serving(server);
         return CELLA_ERR_IO;
     }
+    server->accepting = true;
     return CELLA_OK;
 }
 
@@ -660,10 +847,6 @@ void cella_server_stop(cella_server_t *server)
 {
     if (server == NULL)
         return;
-    if (server->daemon != NULL) {
-        MHD_stop_daemon(server->daemon);
-        /* libmicrohttpd closes a listen socket it was given. */
-        server->listen_fd = -1;
-    }
+    stop_serving(server);
     server_free(server);
 }

@@ -81,17 +81,27 @@ expect_exit() {
 
 # ---- HTTP ----------------------------------------------------------------------------------------
 
-# request METHOD PATH [BODY_FILE [CONTENT_TYPE]]: the answer in $work/response, status in $code.
+# request METHOD PATH [BODY_FILE [CONTENT_TYPE]]: the answer in $work/response, its headers in
+# $work/headers, status in $code.
 request() {
     method=$1
     path=$2
     last="$method $path"
     if [ $# -ge 3 ]; then
-        code=$(curl -s -o "$work/response" -w '%{http_code}' -X "$method" \
+        code=$(curl -s -D "$work/headers" -o "$work/response" -w '%{http_code}' -X "$method" \
             -H "Content-Type: ${4:-application/json}" --data-binary @"$3" "$base$path")
     else
-        code=$(curl -s -o "$work/response" -w '%{http_code}' -X "$method" "$base$path")
+        code=$(curl -s -D "$work/headers" -o "$work/response" -w '%{http_code}' -X "$method" \
+            "$base$path")
     fi
+}
+
+# header NAME REGEX: the last answer has header NAME (any case) with a value matching REGEX
+# (an extended regular expression over the whole value).
+header() {
+    value=$(tr -d '\r' <"$work/headers" | sed -n "s/^$1: *//Ip" | head -1)
+    printf '%s\n' "$value" | grep -Eqx -- "$2" ||
+        fail "$last: header $1 is '$value', expected /$2/"
 }
 
 # status CODE: the last request answered CODE.
@@ -205,12 +215,24 @@ check "$work/response" \
     'c["maa-attestationcollateral"] == c["x-ms-sgx-collateral"]' \
     'c["x-ms-cella-software-tee"] is True and c["x-ms-cella-tcb-status"] == "UpToDate"' \
     'isinstance(c["x-ms-cella-advisory-ids"], list)' \
-    '"x-ms-runtime" not in c'
+    '"x-ms-runtime" not in c' \
+    'all(type(c[k]) is int for k in ["iat", "nbf", "exp", "x-ms-sgx-product-id", "x-ms-sgx-svn"])' \
+    'type(c["x-ms-sgx-is-debuggable"]) is bool and type(c["x-ms-ver"]) is str' \
+    'all(type(c[k]) is str for k in ["x-ms-sgx-mrenclave", "x-ms-sgx-mrsigner", "x-ms-sgx-report-data", "x-ms-policy-hash", "jti"])'
+# The headers MAA answers with (maa-api.md §3.3).
+header Content-Type 'application/json; charset=utf-8'
+header x-ms-request-id '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'
+header x-ms-maa-service-version '.+'
+# The JavaScript SDK's Content-Type, with its charset, is JSON too.
+request POST "/attest/SgxEnclave?$api" "$work/attest.json" "application/json; charset=utf-8"
+status 200 && check "$work/response" 'h["alg"] == "RS256"'
 
 # The signature verifies with openssl against the x5c certificate of /certs, whose kid is the
 # token's; the certificate names the instance, and kid = base64(SHA-256(SPKI PEM + NUL)).
 request GET /certs
 status 200 && cp "$work/response" "$work/certs1.json"
+header Content-Type 'application/json; charset=utf-8'
+header x-ms-maa-service-version '.+'
 # verify_token TOKEN_JSON CERTS_JSON: the token's RS256 signature with the JWKS key of its kid.
 verify_token() {
     python3 - "$1" "$2" "$work" <<'PY' || return 1
@@ -259,9 +281,16 @@ if "$cella" token verify --help >/dev/null 2>&1; then
     "$cella" token verify --jwks "$work/certs1.json" --issuer "$base" --allow-debug \
         --require-hardware - <"$work/token1.json" >"$work/rp.out" 2>&1 &&
         fail "cella token verify --require-hardware accepts a software-TEE token"
+    # A relying party that pins another issuer, or refuses debug enclaves, refuses it too.
+    "$cella" token verify --jwks "$work/certs1.json" --issuer "https://attest.example.test" \
+        --allow-debug - <"$work/token1.json" >"$work/rp.out" 2>&1 &&
+        fail "cella token verify accepts the token for another issuer"
+    "$cella" token verify --jwks "$work/certs1.json" --issuer "$base" - <"$work/token1.json" \
+        >"$work/rp.out" 2>&1 && fail "cella token verify accepts a debug enclave's token by default"
 fi
 
 request GET /.well-known/openid-configuration
+header x-ms-maa-service-version '.+'
 status 200 && check "$work/response" \
     'r["issuer"] == "'"$base"'" and r["jwks_uri"] == "'"$base"'/certs"' \
     'r["response_types_supported"] == ["token", "none"]' \
@@ -274,6 +303,11 @@ json_body "$work/b64.json" \
     '{"quote": base64.b64encode(base64.urlsafe_b64decode(quote + "=" * (-len(quote) % 4))).decode(), "runtimeData": {"data": b64url(data), "dataType": "Binary"}}'
 request POST "/attest/SgxEnclave?$api" "$work/b64.json"
 status 200
+# base64url with its padding.
+json_body "$work/padded.json" \
+    '{"quote": quote + "=" * (-len(quote) % 4), "runtimeData": {"data": b64url(data) + "=" * (-len(b64url(data)) % 4), "dataType": "Binary"}}'
+request POST "/attest/SgxEnclave?$api" "$work/padded.json"
+status 200 && check "$work/response" 'c["x-ms-sgx-ehd"] == b64url(open("'"$work"'/data", "rb").read())'
 json_body "$work/oe.json" '{"report": report, "runtimeData": {"data": b64url(data), "dataType": "Binary"}}'
 request POST "/attest/OpenEnclave?api-version=2020-10-01" "$work/oe.json"
 status 200 && check "$work/response" 'c["x-ms-attestation-type"] == "sgx"' '"x-ms-sgx-ehd" in c'
@@ -287,6 +321,14 @@ request POST "/attest/SgxEnclave?$api" "$work/draft.json"
 status 200 && check "$work/response" 'h["alg"] == "none" and r["token"].endswith(".")' \
     'c["x-ms-policy"] == {}' \
     'c["x-ms-policy-hash"] == b64url(sha256(b64url(b"version=1.0; authorizationrules{=> permit();}; issuancerules{};").encode()))'
+# A draft policy that denies, or does not parse, is an error, not a token (§3.1).
+json_body "$work/draft-deny.json" \
+    '{"quote": quote, "draftPolicyForAttestation": "version=1.0; authorizationrules{=> deny();}; issuancerules{};"}'
+request POST "/attest/SgxEnclave?$api" "$work/draft-deny.json"
+maa_error 400 PolicyEvaluationError "A Deny claim was issued"
+json_body "$work/draft-broken.json" '{"quote": quote, "draftPolicyForAttestation": "version=1.0; authorizationrules{"}'
+request POST "/attest/SgxEnclave?$api" "$work/draft-broken.json"
+maa_error 400 PolicyParsingError
 
 # ---- refusals -------------------------------------------------------------------------------------
 
@@ -294,6 +336,11 @@ printf 'other data' >"$work/other"
 json_body "$work/wrong-data.json" '{"quote": quote, "runtimeData": {"data": b64url(b"other data"), "dataType": "Binary"}}'
 request POST "/attest/SgxEnclave?$api" "$work/wrong-data.json"
 maa_error 400 InvalidParameter "runtimeData"
+# initTimeData must hash to the enclave's CONFIGID, which this enclave leaves zero.
+json_body "$work/wrong-init.json" \
+    '{"quote": quote, "runtimeData": {"data": b64url(data), "dataType": "Binary"}, "initTimeData": {"data": b64url(b"init data"), "dataType": "Binary"}}'
+request POST "/attest/SgxEnclave?$api" "$work/wrong-init.json"
+maa_error 400 InvalidParameter "initTimeData"
 printf '{"quote": "AwAC' >"$work/malformed.json"
 request POST "/attest/SgxEnclave?$api" "$work/malformed.json"
 maa_error 400 InvalidParameter "not JSON"
@@ -359,6 +406,13 @@ status 200
 request POST "/attest/SgxEnclave?$api" "$work/attest.json"
 status 200 && check "$work/response" 'c["x-ms-policy"] == {"my-svn": 3} and c["my-svn"] == 3' \
     'c["x-ms-policy-hash"] == b64url(sha256(b64url(open("'"$work"'/custom.txt", "rb").read()).encode()))'
+
+# A policy that permits release enclaves only refuses this debug enclave (maa-api.md §13).
+printf '%s' 'version=1.0; authorizationrules{ [type=="x-ms-sgx-is-debuggable", value==false] => permit(); }; issuancerules{};' >"$work/release.txt"
+request PUT "/policies/SgxEnclave?$api" "$work/release.txt" text/plain
+status 200
+request POST "/attest/SgxEnclave?$api" "$work/attest.json"
+maa_error 400 PolicyEvaluationError "A Deny claim was issued"
 
 printf 'version=1.0; authorizationrules{ => permit() }; issuancerules{};' >"$work/broken.txt"
 request PUT "/policies/SgxEnclave?$api" "$work/broken.txt" text/plain
