@@ -97,6 +97,13 @@ struct cella_verifier {
         bool used;
     } platforms[CACHE_ENTRIES];
     size_t platform_next;
+    /* Attestation keys as OpenSSL keys, by their 64 raw bytes: a platform signs every quote
+     * with the same one. */
+    struct attestation_key_memo {
+        uint8_t raw[64];
+        EVP_PKEY *key;
+    } attestation_keys[CACHE_ENTRIES];
+    size_t attestation_key_next;
 };
 
 /* One verification's state: the inputs as parsed, what has been proven so far. */
@@ -262,8 +269,10 @@ void cella_verifier_destroy(cella_verifier_t *verifier)
         return;
     for (size_t i = 0; i < verifier->root_count; i++)
         root_clear(&verifier->roots[i]);
-    for (size_t i = 0; i < CACHE_ENTRIES; i++)
+    for (size_t i = 0; i < CACHE_ENTRIES; i++) {
         entry_release(verifier->cache[i]);
+        EVP_PKEY_free(verifier->attestation_keys[i].key);
+    }
     pthread_mutex_destroy(&verifier->cache_lock);
     free(verifier);
 }
@@ -725,6 +734,37 @@ static EVP_PKEY *attestation_key(const uint8_t raw[64])
     return key;
 }
 
+/*
+ * The attestation key as an OpenSSL key (a reference for the caller), made once per key: its
+ * point is checked when it is first made, and a key seen before is the same bytes.
+ */
+static EVP_PKEY *known_attestation_key(cella_verifier_t *v, const uint8_t raw[64])
+{
+    EVP_PKEY *key = NULL;
+
+    pthread_mutex_lock(&v->cache_lock);
+    for (size_t i = 0; i < CACHE_ENTRIES && key == NULL; i++) {
+        struct attestation_key_memo *memo = &v->attestation_keys[i];
+        if (memo->key != NULL && memcmp(memo->raw, raw, 64) == 0 && EVP_PKEY_up_ref(memo->key) == 1)
+            key = memo->key;
+    }
+    pthread_mutex_unlock(&v->cache_lock);
+    if (key != NULL)
+        return key;
+    key = attestation_key(raw);
+    if (key == NULL || EVP_PKEY_up_ref(key) != 1)
+        return key;
+    pthread_mutex_lock(&v->cache_lock);
+    struct attestation_key_memo *memo = &v->attestation_keys[v->attestation_key_next];
+    v->attestation_key_next = (v->attestation_key_next + 1) % CACHE_ENTRIES;
+    EVP_PKEY *evicted = memo->key;
+    memcpy(memo->raw, raw, 64);
+    memo->key = key;
+    pthread_mutex_unlock(&v->cache_lock);
+    EVP_PKEY_free(evicted);
+    return key;
+}
+
 /* ---- the steps -------------------------------------------------------------------------------- */
 
 static cella_verify_failure_t parse_quote(struct check *c, const void *quote, size_t size)
@@ -892,7 +932,7 @@ static cella_verify_failure_t check_signatures(struct check *c)
         return fail(c, CELLA_VERIFY_QE_REPORT_DATA,
                     "the QE report data does not bind the attestation key and auth data");
 
-    EVP_PKEY *key = attestation_key(c->quote.attestation_key);
+    EVP_PKEY *key = known_attestation_key(c->verifier, c->quote.attestation_key);
     bool signed_by_key = key != NULL && ecdsa_verify(key, c->quote.signed_bytes,
                                                      c->quote.signed_size, c->quote.isv_signature);
     EVP_PKEY_free(key);
