@@ -34,9 +34,10 @@ if (!existsSync(join(here, "node_modules", "@azure", "attestation", "package.jso
   console.log("not run: node_modules missing, run scripts/install-deps");
   process.exit(SKIP);
 }
-// The SDK's dependencies, as package-lock.json pins them, need Node.js 20 or later.
-if (Number(process.versions.node.split(".")[0]) < 20) {
-  console.log(`not run: Node.js ${process.versions.node}; the SDK's packages need 20 or later`);
+// The SDK's dependencies, as package-lock.json pins them (overrides keep Debian 12's
+// Node.js 18 working), need Node.js 18 or later.
+if (Number(process.versions.node.split(".")[0]) < 18) {
+  console.log(`not run: Node.js ${process.versions.node}; the SDK's packages need 18 or later`);
   process.exit(SKIP);
 }
 const { AttestationClient } = await import("@azure/attestation");
