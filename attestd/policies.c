@@ -568,3 +568,13 @@ out:
     entry_free(entry);
     cella_policies_body_clear(&body);
 }
+
+void cella_policies_handle_certificates(cella_service_t *service,
+                                        const cella_server_request_t *request,
+                                        cella_server_response_t *response)
+{
+    (void)request;
+    /* No policy signer is registered with this instance: an empty key set, as MAA answers
+     * for instances that are not Isolated. */
+    respond(service, json_pack("{s:{s:[]}}", "x-ms-policy-certificates", "keys"), response);
+}

@@ -107,4 +107,12 @@ void cella_policies_handle_reset(cella_service_t *service, cella_policies_type_t
                                  const cella_server_request_t *request,
                                  cella_server_response_t *response);
 
+/*
+ * GET /certificates: the policy management certificates, in a token whose claim
+ * x-ms-policy-certificates is a JSON Web Key Set; always empty here (no Isolated mode).
+ */
+void cella_policies_handle_certificates(cella_service_t *service,
+                                        const cella_server_request_t *request,
+                                        cella_server_response_t *response);
+
 #endif /* CELLA_ATTESTD_POLICIES_H */

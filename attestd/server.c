@@ -170,6 +170,7 @@ typedef enum action {
     ACTION_POLICY_GET,
     ACTION_POLICY_SET,
     ACTION_POLICY_RESET,
+    ACTION_CERTIFICATES,
     ACTION_ISOLATED_ONLY,
 } action_t;
 
@@ -200,7 +201,7 @@ static const route_t routes[] = {
     {"GET", "/policies/", true, "", true, MEDIA_NONE, ACTION_POLICY_GET},
     {"PUT", "/policies/", true, "", true, MEDIA_TEXT, ACTION_POLICY_SET},
     {"POST", "/policies/", true, ":reset", true, MEDIA_TEXT, ACTION_POLICY_RESET},
-    {"GET", "/certificates", false, "", true, MEDIA_NONE, ACTION_ISOLATED_ONLY},
+    {"GET", "/certificates", false, "", true, MEDIA_NONE, ACTION_CERTIFICATES},
     {"POST", "/certificates:add", false, "", true, MEDIA_NONE, ACTION_ISOLATED_ONLY},
     {"POST", "/certificates:remove", false, "", true, MEDIA_NONE, ACTION_ISOLATED_ONLY},
 };
@@ -302,6 +303,9 @@ static void run(cella_service_t *service, const route_t *route, const char *type
         break;
     case ACTION_POLICY_RESET:
         cella_policies_handle_reset(service, policy_type, request, response);
+        break;
+    case ACTION_CERTIFICATES:
+        cella_policies_handle_certificates(service, request, response);
         break;
     case ACTION_ISOLATED_ONLY:
         cella_server_set_error(response, 400, CELLA_SERVER_INVALID_OPERATION,

@@ -376,6 +376,14 @@ status 200 && check "$work/response" \
     'c["exp"] - c["iat"] == 3600 and c["iss"] == "'"$base"'" and h["alg"] == "RS256"' \
     'b64url(sha256(b64url(unb64url(json.loads(unb64url(c["x-ms-policy"].split(".")[1]))["AttestationPolicy"])).encode())) == "'"$default_hash"'"'
 
+# Policy management certificates: none (the instance is not Isolated), as a signed token.
+request GET "/certificates?$api"
+status 200 && check "$work/response" \
+    'c["x-ms-policy-certificates"] == {"keys": []}' \
+    'c["exp"] - c["iat"] == 3600 and c["iss"] == "'"$base"'" and h["alg"] == "RS256"'
+request POST "/certificates:add?$api" "$work/attest.json"
+maa_error 400 InvalidOperation
+
 # policy_jws FILE TEXT: the unsigned policy JWS of TEXT, as the SDKs send it.
 policy_jws() {
     python3 - "$1" "$2" <<'PY'

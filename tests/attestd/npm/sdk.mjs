@@ -225,6 +225,11 @@ try {
   const restored = await client.attestSgxEnclave(quote, { runTimeData: runtimeData });
   check(b64url(restored.body.policyHash) === defaultPolicyHash, "after resetPolicy the default policy is not back");
 
+  // Policy management certificates: none on an instance that is not Isolated.
+  const managers = await admin.getPolicyManagementCertificates();
+  check(Array.isArray(managers.body) && managers.body.length === 0,
+    `getPolicyManagementCertificates: ${JSON.stringify(managers.body)}`);
+
   // Another bearer token may not change policies.
   const stranger = new AttestationAdministrationClient(base, credential("not the admin token"), { validationOptions: validation });
   await expectRejection(stranger.setPolicy("SgxEnclave", custom), "a policy change with another bearer token",

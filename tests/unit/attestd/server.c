@@ -89,7 +89,7 @@ static void routing_errors_are_maa_error_bodies(void **state)
         {"PUT", "/policies/SgxEnclave", "2020-10-01", "image/png", 415, "UnsupportedMediaType", ""},
         {"POST", "/attest/Tpm", "2020-10-01", "application/json", 400, "InvalidOperation", ""},
         {"POST", "/attest/Nothing", "2020-10-01", "application/json", 400, "InvalidParameter", ""},
-        {"GET", "/certificates", "2020-10-01", NULL, 400, "InvalidOperation", ""},
+        {"POST", "/certificates:add", "2020-10-01", NULL, 400, "InvalidOperation", ""},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         cella_server_request_t request = {
