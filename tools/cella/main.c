@@ -14,8 +14,7 @@ static const struct subcommand subcommands[] = {
     {"edger8r", "generate an enclave's bridge code from EDL (sgx_edger8r compatible)",
      edger8r_main},
     {"error", "explain an SGX or DCAP status code (e.g. 0x2006, 8198)", error_main},
-    {"platform", "export the software platform's root and collateral for verifiers",
-     platform_main},
+    {"platform", "export the software platform's root and collateral for verifiers", platform_main},
     {"quote", "show what an SGX DCAP quote holds", quote_main},
     {"sign", "sign enclaves and show their identity (sgx_sign compatible)", sign_main},
     {"size", "show an enclave's EPC footprint and the Azure VM size it fits", size_main},
@@ -52,6 +51,27 @@ static int is_sgx_edger8r(const char *argv0)
     const char *base = argv0 != NULL ? strrchr(argv0, '/') : NULL;
     base = base != NULL ? base + 1 : argv0;
     return base != NULL && strcmp(base, "sgx_edger8r") == 0;
+}
+
+int subcommand_dispatch(const char *program, const struct subcommand *table, size_t count,
+                        void (*print_usage)(FILE *out), int argc, char **argv)
+{
+    if (argc < 2) {
+        print_usage(stderr);
+        return 2;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0) {
+        print_usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(name, table[i].name) == 0)
+            return table[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "cella %s: unknown command '%s'; 'cella %s --help' lists the commands\n",
+            program, name, program);
+    return 2;
 }
 
 int main(int argc, char **argv)

@@ -197,21 +197,15 @@ out:
     return code;
 }
 
+static const struct subcommand platform_commands[] = {
+    {"export", "write the platform's root certificate and collateral for verifiers", export_main},
+};
+
 int platform_main(int argc, char **argv)
 {
     cella_log_set_handler(log_to_stderr, NULL);
     cella_log_set_level(CELLA_LOG_WARNING);
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        usage(stdout);
-        return EXIT_OK;
-    }
-    if (strcmp(argv[1], "export") == 0)
-        return export_main(argc - 1, argv + 1);
-    fprintf(stderr, "cella platform: unknown command '%s'; 'cella platform --help' lists them\n",
-            argv[1]);
-    return EXIT_USAGE;
+    return subcommand_dispatch("platform", platform_commands,
+                               sizeof(platform_commands) / sizeof(platform_commands[0]), usage,
+                               argc, argv);
 }

@@ -37,16 +37,10 @@
 #define INPUT_MAX_BYTES (4u * (CELLA_QUOTE_MAX_BYTES + CELLA_QUOTE_OE_REPORT_HEADER_BYTES))
 
 /* The subcommands of `cella quote`; each gets argv with argv[0] set to its own name. */
-struct quote_command {
-    const char *name;
-    const char *summary;
-    int (*run)(int argc, char **argv);
-};
-
 static int dump_main(int argc, char **argv);
 static int verify_main(int argc, char **argv);
 
-static const struct quote_command quote_commands[] = {
+static const struct subcommand quote_commands[] = {
     {"dump", "show every field of a quote, as text or JSON", dump_main},
     {"verify", "verify a quote and its collateral, and show the verdict", verify_main},
 };
@@ -1161,20 +1155,7 @@ static int verify_main(int argc, char **argv)
 
 int quote_main(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    const char *name = argv[1];
-    if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0) {
-        usage(stdout);
-        return EXIT_OK;
-    }
-    for (size_t i = 0; i < sizeof(quote_commands) / sizeof(quote_commands[0]); i++) {
-        if (strcmp(name, quote_commands[i].name) == 0)
-            return quote_commands[i].run(argc - 1, argv + 1);
-    }
-    fprintf(stderr, "cella quote: unknown command '%s'; 'cella quote --help' lists the commands\n",
-            name);
-    return EXIT_USAGE;
+    return subcommand_dispatch("quote", quote_commands,
+                               sizeof(quote_commands) / sizeof(quote_commands[0]), usage, argc,
+                               argv);
 }

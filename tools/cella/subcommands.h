@@ -3,6 +3,9 @@
 #ifndef CELLA_TOOLS_SUBCOMMANDS_H
 #define CELLA_TOOLS_SUBCOMMANDS_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 /*
  * Each subcommand gets argv with argv[0] set to its own name and returns the process exit
  * code. Errors go to stderr as "cella <cmd>: <what failed>: <reason>".
@@ -12,6 +15,14 @@ struct subcommand {
     const char *summary;
     int (*run)(int argc, char **argv);
 };
+
+/*
+ * Runs the command of table (count entries) that argv[1] names, with argv shifted so that it
+ * sees its own name first; `cella <program> --help` (or -h, help) prints usage to stdout and
+ * returns 0; no command prints usage to stderr and an unknown one says so, both returning 2.
+ */
+int subcommand_dispatch(const char *program, const struct subcommand *table, size_t count,
+                        void (*print_usage)(FILE *out), int argc, char **argv);
 
 int detect_main(int argc, char **argv);
 int edger8r_main(int argc, char **argv); /* also runs as `sgx_edger8r` */

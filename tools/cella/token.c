@@ -32,15 +32,9 @@
 #define HEX_IDENTITY_BYTES 64
 
 /* The subcommands of `cella token`; each gets argv with argv[0] set to its own name. */
-struct token_command {
-    const char *name;
-    const char *summary;
-    int (*run)(int argc, char **argv);
-};
-
 static int verify_main(int argc, char **argv);
 
-static const struct token_command token_commands[] = {
+static const struct subcommand token_commands[] = {
     {"verify", "verify an attestation token against the issuer's keys and a policy", verify_main},
 };
 
@@ -672,20 +666,7 @@ static int verify_main(int argc, char **argv)
 
 int token_main(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    const char *name = argv[1];
-    if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0) {
-        usage(stdout);
-        return EXIT_VERIFIED;
-    }
-    for (size_t i = 0; i < sizeof(token_commands) / sizeof(token_commands[0]); i++) {
-        if (strcmp(name, token_commands[i].name) == 0)
-            return token_commands[i].run(argc - 1, argv + 1);
-    }
-    fprintf(stderr, "cella token: unknown command '%s'; 'cella token --help' lists the commands\n",
-            name);
-    return EXIT_USAGE;
+    return subcommand_dispatch("token", token_commands,
+                               sizeof(token_commands) / sizeof(token_commands[0]), usage, argc,
+                               argv);
 }
