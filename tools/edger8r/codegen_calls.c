@@ -276,7 +276,7 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
     cg_line(t, 1, "/* Every byte of both buffers is accounted for. */");
     cg_line(t, 1, "if (_input_end != in_size || _output_end != out_size)");
     cg_line(t, 2, FAIL_INVALID);
-    if (trusted)
+    if (trusted && (has_input || has_output))
         cg_line(t, 1, "sgx_lfence(); /* no speculation past the checks (A6) */");
     else if (uses_out) {
         cg_line(t, 1, "if (out_size != 0)");

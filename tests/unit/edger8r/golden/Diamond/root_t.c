@@ -41,7 +41,6 @@ static int32_t cella_ecall_root_ecall(const uint8_t *in, size_t in_size,
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    sgx_lfence(); /* no speculation past the checks (A6) */
 
     root_ecall();
     return SGX_SUCCESS;
@@ -61,7 +60,6 @@ static int32_t cella_ecall_left_ecall(const uint8_t *in, size_t in_size,
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    sgx_lfence(); /* no speculation past the checks (A6) */
 
     left_ecall();
     return SGX_SUCCESS;
@@ -81,7 +79,6 @@ static int32_t cella_ecall_bottom_ecall_a(const uint8_t *in, size_t in_size,
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    sgx_lfence(); /* no speculation past the checks (A6) */
 
     bottom_ecall_a();
     return SGX_SUCCESS;
@@ -133,7 +130,6 @@ static int32_t cella_ecall_right_ecall(const uint8_t *in, size_t in_size,
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    sgx_lfence(); /* no speculation past the checks (A6) */
 
     right_ecall();
     return SGX_SUCCESS;

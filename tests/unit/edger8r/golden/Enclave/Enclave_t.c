@@ -865,7 +865,6 @@ static int32_t cella_ecall_ecall_private_helper(const uint8_t *in, size_t in_siz
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    sgx_lfence(); /* no speculation past the checks (A6) */
 
     ecall_private_helper();
     return SGX_SUCCESS;
@@ -885,7 +884,6 @@ static int32_t cella_ecall_ecall_second_block(const uint8_t *in, size_t in_size,
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    sgx_lfence(); /* no speculation past the checks (A6) */
 
     ecall_second_block();
     return SGX_SUCCESS;
@@ -2456,7 +2454,6 @@ static int32_t cella_ecall_ecall_function_calling_convs(const uint8_t *in, size_
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    sgx_lfence(); /* no speculation past the checks (A6) */
 
     ecall_function_calling_convs();
     return SGX_SUCCESS;
@@ -2476,7 +2473,6 @@ static int32_t cella_ecall_ecall_function_private_a(const uint8_t *in, size_t in
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    sgx_lfence(); /* no speculation past the checks (A6) */
 
     ecall_function_private_a();
     return SGX_SUCCESS;
@@ -2728,7 +2724,6 @@ static int32_t cella_ecall_ecall_pasted(const uint8_t *in, size_t in_size,
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    sgx_lfence(); /* no speculation past the checks (A6) */
 
     ecall_pasted();
     return SGX_SUCCESS;
@@ -2771,7 +2766,6 @@ static int32_t cella_ecall_ecall_value_three(const uint8_t *in, size_t in_size,
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    sgx_lfence(); /* no speculation past the checks (A6) */
 
     ecall_value_three();
     return SGX_SUCCESS;

@@ -142,7 +142,6 @@ static int32_t cella_ecall_ecall_orphan(const uint8_t *in, size_t in_size,
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    sgx_lfence(); /* no speculation past the checks (A6) */
 
     ecall_orphan();
     return SGX_SUCCESS;
