@@ -29,6 +29,7 @@
  *     0  the function
  *     8  the caller's MXCSR (4 bytes)
  *    12  the caller's x87 control word (2 bytes)
+ *    16  scratch: the MXCSR the function returned with
  *    24  the return address
  *    32  a5, the seventh argument, on the caller's stack
  */
@@ -70,15 +71,27 @@ cella_trts_call_out:
     xorl %eax, %eax                     /* also: no vector arguments, were it variadic */
     callq *0(%rsp)
     cld
-    pushfq
+    pushfq                              /* RFLAGS.AC, written only when set (POPF is slow) */
     .cfi_adjust_cfa_offset 8
-    andq $~0x40000, (%rsp)              /* RFLAGS.AC */
+    popq %rcx                           /* %rax holds the result; %rcx is free */
+    .cfi_adjust_cfa_offset -8
+    testl $0x40000, %ecx
+    jz 1f
+    andl $~0x40000, %ecx
+    pushq %rcx
+    .cfi_adjust_cfa_offset 8
     popfq
     .cfi_adjust_cfa_offset -8
-    fninit
+1:  fninit                              /* also sets the control word to 0x037f */
+    cmpw $0x037f, 12(%rsp)
+    je 2f
     fldcw 12(%rsp)
+2:  stmxcsr 16(%rsp)
+    movl 16(%rsp), %ecx
+    cmpl 8(%rsp), %ecx
+    je 3f
     ldmxcsr 8(%rsp)
-    addq $24, %rsp
+3:  addq $24, %rsp
     .cfi_adjust_cfa_offset -24
     ret
     .cfi_endproc
