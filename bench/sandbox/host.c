@@ -38,6 +38,11 @@
  *              spinning on it with `pause`: what a spinning cross-process call cannot beat.
  *   floor (b)  the same with FUTEX_WAIT / FUTEX_WAKE on the word and no spinning: what a
  *              sleeping one cannot beat (two wake-ups per round trip).
+ *   floor (c)  floor (a) with each side doing, before it answers, half the work of the same
+ *              call in process (a register-only loop timed at startup): what a spinning call
+ *              that does that much work cannot beat. On some machines (these VMs among them)
+ *              a side that answers after doing work pays far more than the work itself, so
+ *              (c) is well above (a) + the work, and floor (a) alone understates the bound.
  *
  * The run is split into rounds; each round measures the floors, then every cella figure with
  * a fresh enclave per spin mode, so that slow phases of a shared machine fall on floors and
@@ -80,6 +85,8 @@ static struct settings {
     unsigned batches;          /* per round, per figure */
     unsigned creation_batches; /* of one creation and destruction each */
     uint64_t batch_ns;         /* the length a batch aims at */
+    double floor_work_ns;      /* floor (c): the work on each side, in ns */
+    uint64_t floor_work;       /* the same, as iterations of floor_work() */
 } settings;
 
 __attribute__((noreturn, format(printf, 1, 2))) static void fail(const char *format, ...)
@@ -197,12 +204,36 @@ static void futex_wake(uint32_t *word)
  */
 struct floor {
     bool futex;
+    uint64_t work; /* iterations of floor_work() on each side per round trip */
     uint32_t *word; /* in a MAP_SHARED page */
     uint32_t sequence;
     pid_t child;
 };
 
-__attribute__((noreturn)) static void floor_answer(bool futex, uint32_t *word)
+/* Work that stays in registers: a dependent chain the compiler cannot remove. */
+static void floor_work(uint64_t iterations)
+{
+    uint64_t x = iterations;
+    for (uint64_t i = 0; i < iterations; i++)
+        __asm__ __volatile__("" : "+r"(x));
+}
+
+/* Iterations of floor_work() that take about ns nanoseconds on this CPU. */
+static uint64_t floor_work_iterations(double ns)
+{
+    const uint64_t probe = 1000000;
+    struct bench_series series = {0};
+
+    for (int i = 0; i < 15; i++) {
+        uint64_t start = bench_now_ns();
+        floor_work(probe);
+        bench_series_add(&series, (double)(bench_now_ns() - start));
+    }
+    double per_iteration = bench_series_median(&series) / (double)probe;
+    return per_iteration > 0 ? (uint64_t)(ns / per_iteration) : 0;
+}
+
+__attribute__((noreturn)) static void floor_answer(bool futex, uint64_t work, uint32_t *word)
 {
     for (uint32_t expected = 1;; expected += 2) {
         uint32_t value;
@@ -214,6 +245,7 @@ __attribute__((noreturn)) static void floor_answer(bool futex, uint32_t *word)
             else
                 cpu_relax();
         }
+        floor_work(work);
         __atomic_store_n(word, expected + 1, __ATOMIC_RELEASE);
         if (futex)
             futex_wake(word);
@@ -225,6 +257,7 @@ static void spin_round_trip(void *context)
     struct floor *floor = context;
     uint32_t answer = floor->sequence + 2;
 
+    floor_work(floor->work);
     __atomic_store_n(floor->word, floor->sequence + 1, __ATOMIC_RELEASE);
     while (__atomic_load_n(floor->word, __ATOMIC_ACQUIRE) != answer)
         cpu_relax();
@@ -243,7 +276,7 @@ static void futex_round_trip(void *context)
     floor->sequence = answer;
 }
 
-static void floor_start(struct floor *floor, bool futex)
+static void floor_start(struct floor *floor, bool futex, uint64_t work)
 {
     pid_t parent = getpid();
     void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -251,6 +284,7 @@ static void floor_start(struct floor *floor, bool futex)
     if (page == MAP_FAILED)
         fail("cannot map a shared page: %s", strerror(errno));
     floor->futex = futex;
+    floor->work = work;
     floor->word = page;
     floor->sequence = 0;
     fflush(stdout);
@@ -263,7 +297,7 @@ static void floor_start(struct floor *floor, bool futex)
             _exit(1);
         if (settings.pin)
             pin_to(settings.other_cpu);
-        floor_answer(futex, floor->word);
+        floor_answer(futex, work, floor->word);
     }
 }
 
@@ -282,11 +316,11 @@ static void floor_stop(struct floor *floor)
     (void)munmap(floor->word, 4096);
 }
 
-static void measure_floor(struct bench_series *series, bool futex)
+static void measure_floor(struct bench_series *series, bool futex, uint64_t work)
 {
     struct floor floor;
 
-    floor_start(&floor, futex);
+    floor_start(&floor, futex, work);
     measure(series, futex ? futex_round_trip : spin_round_trip, &floor);
     floor_stop(&floor);
 }
@@ -477,7 +511,7 @@ static void report_creation(const char *path, const char *name, double spawn_ns)
 
 /* The figures, collected over all rounds. */
 static struct results {
-    struct bench_series spin_floor, futex_floor, copy;
+    struct bench_series spin_floor, futex_floor, work_floor, copy;
     struct bench_series ecall_always, ecall_never, ecall_default;
     struct bench_series ocall_always, ocall_never, ocall_default;
     struct bench_series buffer_always;
@@ -492,7 +526,8 @@ static void measure_enclave(cella_backend_t backend, int64_t spin, struct bench_
     struct calls calls = {cella_enclave_get_id(enclave), 0, buffer, BUFFER_BYTES};
 
     measure(ecalls, call_empty, &calls);
-    measure_ocalls(ocalls, &calls);
+    if (ocalls != NULL)
+        measure_ocalls(ocalls, &calls);
     if (buffers != NULL) {
         uint8_t first = buffer[0];
         measure(buffers, call_buffer, &calls);
@@ -506,8 +541,9 @@ static void run_round(uint8_t *buffer, uint8_t *other)
 {
     struct copy copy = {buffer, other, BUFFER_BYTES};
 
-    measure_floor(&results.spin_floor, false);
-    measure_floor(&results.futex_floor, true);
+    measure_floor(&results.spin_floor, false, 0);
+    measure_floor(&results.futex_floor, true, 0);
+    measure_floor(&results.work_floor, false, settings.floor_work);
     measure(&results.copy, copy_twice, &copy);
     measure_enclave(CELLA_BACKEND_SANDBOX, CELLA_SPIN_ALWAYS, &results.ecall_always,
                     &results.ocall_always, &results.buffer_always, buffer);
@@ -611,6 +647,13 @@ int main(int argc, char **argv)
     printf("one `pause`: %.1f ns, so the default spin budget (%d) waits about %.0f µs before "
            "sleeping\n",
            pause_ns, CELLA_SPIN_DEFAULT_ITERATIONS, pause_ns * CELLA_SPIN_DEFAULT_ITERATIONS / 1e3);
+    /* Floor (c)'s work: half of an empty in-process ECALL on each side. */
+    struct bench_series in_process = {0};
+    measure_enclave(CELLA_BACKEND_SIM, CELLA_SPIN_DEFAULT, &in_process, NULL, NULL, NULL);
+    settings.floor_work_ns = bench_series_median(&in_process) / 2;
+    settings.floor_work = floor_work_iterations(settings.floor_work_ns);
+    printf("floor (c) works %.1f ns on each side: half an empty in-process ECALL\n",
+           settings.floor_work_ns);
     printf("each figure: the median of %u batches of about %.0f ms, over %u round%s of floors and "
            "enclaves\n\n",
            settings.rounds * settings.batches, (double)settings.batch_ns / 1e6, settings.rounds,
@@ -632,10 +675,16 @@ int main(int argc, char **argv)
     double futex_floor = bench_series_median(&results.futex_floor);
     printf("floors, two processes and one shared page:\n");
     printf("  (a) shared-memory spin ping-pong round trip %10.1f ns\n", spin_floor);
-    printf("  (b) futex ping-pong round trip              %10.1f ns\n\n", futex_floor);
+    printf("  (b) futex ping-pong round trip              %10.1f ns\n", futex_floor);
+    double work_floor = bench_series_median(&results.work_floor);
+    printf("  (c) (a) with %.0f ns of work on each side    %10.1f ns: (a) + the work would be "
+           "%.1f ns\n\n",
+           settings.floor_work_ns, work_floor, spin_floor + 2 * settings.floor_work_ns);
 
     report_calls("ECALL", &results.ecall_always, &results.ecall_never, &results.ecall_default,
                  &results.ecall_sim, spin_floor, futex_floor);
+    bench_report("  the same spinning ECALL next to floor (c)",
+                 bench_series_median(&results.ecall_always), "(c) (a) with the work", work_floor);
     printf("  (OCALL: per OCALL, from an ECALL making %d of them minus one making none)\n",
            OCALLS_PER_ECALL);
     report_calls("OCALL", &results.ocall_always, &results.ocall_never, &results.ocall_default,
