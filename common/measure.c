@@ -43,8 +43,8 @@ static cella_result_t flush(cella_measure_t *measure)
  * batch instead of one per record keeps the measurement at the speed of the hash itself.
  * Inlined, each call site copies a size the compiler knows, with plain vector moves.
  */
-static inline __attribute__((always_inline)) cella_result_t
-hash(cella_measure_t *measure, const void *data, size_t size)
+static inline __attribute__((always_inline)) cella_result_t hash(cella_measure_t *measure,
+                                                                 const void *data, size_t size)
 {
     if (size > sizeof(measure->batch) - measure->batch_size) {
         cella_result_t r = flush(measure);
@@ -164,8 +164,8 @@ cella_result_t cella_measure_extend_page(cella_measure_t *measure, uint64_t offs
     size_t page_stream = CELLA_MRENCLAVE_EEXTENDS_PER_PAGE *
                          (sizeof(cella_mrenclave_eextend_t) + CELLA_MRENCLAVE_EEXTEND_CHUNK_BYTES);
     _Static_assert(CELLA_MEASURE_BATCH_BYTES >=
-                       CELLA_MRENCLAVE_EEXTENDS_PER_PAGE * (CELLA_MRENCLAVE_RECORD_BYTES +
-                                                            CELLA_MRENCLAVE_EEXTEND_CHUNK_BYTES),
+                       CELLA_MRENCLAVE_EEXTENDS_PER_PAGE *
+                           (CELLA_MRENCLAVE_RECORD_BYTES + CELLA_MRENCLAVE_EEXTEND_CHUNK_BYTES),
                    "a batch holds a page's EEXTEND stream");
     uint8_t *out = batch_reserve(measure, page_stream, &r);
     if (out == NULL)

@@ -55,10 +55,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t input_size);
  */
 
 /* A broken promise of seal.c: stop here so libFuzzer keeps the input. */
-#define REQUIRE(condition)         \
-    do {                           \
-        if (!(condition))          \
-            __builtin_trap();      \
+#define REQUIRE(condition)    \
+    do {                      \
+        if (!(condition))     \
+            __builtin_trap(); \
     } while (0)
 
 #define BUFFER_LIMIT ((uint32_t)1 << 16)
@@ -184,14 +184,14 @@ static void identity_init(void)
     identity.isv_svn = 5;
 }
 
-#define KEY_POLICY_KSS (SGX_KEYPOLICY_CONFIGID | SGX_KEYPOLICY_ISVFAMILYID | SGX_KEYPOLICY_ISVEXTPRODID)
-#define KEY_POLICY_ALL                                                                 \
-    (SGX_KEYPOLICY_MRENCLAVE | SGX_KEYPOLICY_MRSIGNER | SGX_KEYPOLICY_NOISVPRODID | \
-     KEY_POLICY_KSS)
+#define KEY_POLICY_KSS \
+    (SGX_KEYPOLICY_CONFIGID | SGX_KEYPOLICY_ISVFAMILYID | SGX_KEYPOLICY_ISVEXTPRODID)
+#define KEY_POLICY_ALL \
+    (SGX_KEYPOLICY_MRENCLAVE | SGX_KEYPOLICY_MRSIGNER | SGX_KEYPOLICY_NOISVPRODID | KEY_POLICY_KSS)
 
 /* HMAC-SHA256(platform secret, label || first || second), cut to 128 bits. */
-static sgx_status_t derive(uint8_t label, const void *first, size_t first_size,
-                           const void *second, size_t second_size, sgx_key_128bit_t *key)
+static sgx_status_t derive(uint8_t label, const void *first, size_t first_size, const void *second,
+                           size_t second_size, sgx_key_128bit_t *key)
 {
     uint8_t message[1 + sizeof(sgx_key_request_t) + sizeof(sgx_report_body_t)];
     uint8_t mac[32];
@@ -200,9 +200,9 @@ static sgx_status_t derive(uint8_t label, const void *first, size_t first_size,
     message[0] = label;
     memcpy(message + 1, first, first_size);
     memcpy(message + 1 + first_size, second, second_size);
-    sgx_status_t status = sgx_hmac_sha256_msg(message, (int)(1 + first_size + second_size),
-                                              platform_secret, (int)sizeof(platform_secret),
-                                              mac, (int)sizeof(mac));
+    sgx_status_t status =
+        sgx_hmac_sha256_msg(message, (int)(1 + first_size + second_size), platform_secret,
+                            (int)sizeof(platform_secret), mac, (int)sizeof(mac));
     if (status == SGX_SUCCESS)
         memcpy(*key, mac, sizeof(*key));
     return status;
@@ -335,8 +335,7 @@ static uint8_t *guarded_allocate(size_t size, struct guarded *g)
     size_t data_pages = size / page + 1;
 
     g->map_size = (data_pages + 1) * page;
-    void *map = mmap(NULL, g->map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                     -1, 0);
+    void *map = mmap(NULL, g->map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     REQUIRE(map != MAP_FAILED);
     g->map = map;
     uint8_t *guard = g->map + data_pages * page;

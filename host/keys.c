@@ -45,10 +45,10 @@
 #define LABEL_REPORT   "cella REPORT v1"
 #define LABEL_MATERIAL "cella platform key material v1"
 
-#define KEY_POLICY_KSS (SGX_KEYPOLICY_CONFIGID | SGX_KEYPOLICY_ISVFAMILYID | SGX_KEYPOLICY_ISVEXTPRODID)
-#define KEY_POLICY_ALL                                                                 \
-    (SGX_KEYPOLICY_MRENCLAVE | SGX_KEYPOLICY_MRSIGNER | SGX_KEYPOLICY_NOISVPRODID | \
-     KEY_POLICY_KSS)
+#define KEY_POLICY_KSS \
+    (SGX_KEYPOLICY_CONFIGID | SGX_KEYPOLICY_ISVFAMILYID | SGX_KEYPOLICY_ISVEXTPRODID)
+#define KEY_POLICY_ALL \
+    (SGX_KEYPOLICY_MRENCLAVE | SGX_KEYPOLICY_MRSIGNER | SGX_KEYPOLICY_NOISVPRODID | KEY_POLICY_KSS)
 
 struct cella_keys_secrets {
     uint8_t secret[CELLA_KEYS_SECRET_BYTES];
@@ -56,7 +56,8 @@ struct cella_keys_secrets {
 
 static const sgx_cpu_svn_t platform_cpu_svn = CELLA_KEYS_CPUSVN_INIT;
 
-/* ---- the state directory ---------------------------------------------------------------------- */
+/* ---- the state directory ----------------------------------------------------------------------
+ */
 
 static cella_result_t join(char *out, size_t out_size, const char *head, const char *tail)
 {
@@ -87,7 +88,8 @@ cella_result_t cella_keys_state_dir(char *directory, size_t directory_size)
     return CELLA_ERR_NOT_FOUND;
 }
 
-/* ---- the secrets file ------------------------------------------------------------------------- */
+/* ---- the secrets file -------------------------------------------------------------------------
+ */
 
 static void put_le32(uint8_t *p, uint32_t v)
 {
@@ -134,7 +136,7 @@ static cella_result_t make_directories(const char *path)
                       "CELLA_STATE_DIR to a directory you own)",
                       partial, strerror(error));
             return error == EACCES || error == EPERM || error == EROFS ? CELLA_ERR_ACCESS_DENIED
-                                                                        : CELLA_ERR_IO;
+                                                                       : CELLA_ERR_IO;
         }
         partial[i] = saved;
     }
@@ -248,8 +250,7 @@ static cella_result_t create_secrets(int dir_fd, const char *path)
     fd = openat(dir_fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 || !write_all(fd, file, sizeof(file)) || fsync(fd) != 0) {
         int error = errno;
-        cella_log(CELLA_LOG_ERROR, "platform secrets: cannot write %s: %s", path,
-                  strerror(error));
+        cella_log(CELLA_LOG_ERROR, "platform secrets: cannot write %s: %s", path, strerror(error));
         r = error == EACCES || error == EROFS ? CELLA_ERR_ACCESS_DENIED : CELLA_ERR_IO;
         goto out;
     }
@@ -259,8 +260,7 @@ static cella_result_t create_secrets(int dir_fd, const char *path)
             r = CELLA_OK; /* another process was first: its secrets are the ones */
             goto out;
         }
-        cella_log(CELLA_LOG_ERROR, "platform secrets: cannot create %s: %s", path,
-                  strerror(error));
+        cella_log(CELLA_LOG_ERROR, "platform secrets: cannot create %s: %s", path, strerror(error));
         goto out;
     }
     (void)fsync(dir_fd);
@@ -281,8 +281,7 @@ out:
 static cella_keys_secrets_t *secrets_allocate(void)
 {
     size_t size = (size_t)sysconf(_SC_PAGESIZE);
-    void *memory =
-        mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *memory = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
     if (memory == MAP_FAILED)
         return NULL;
@@ -338,8 +337,8 @@ cella_result_t cella_keys_secrets_create(const char *state_dir, cella_keys_secre
      * open; read_secrets() refuses it. */
     int open_error = 0;
     for (int attempt = 0; attempt < 2; attempt++) {
-        file_fd = openat(dir_fd, CELLA_KEYS_SECRETS_FILE,
-                         O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        file_fd =
+            openat(dir_fd, CELLA_KEYS_SECRETS_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         open_error = errno;
         if (file_fd >= 0 || open_error != ENOENT || attempt > 0)
             break;
@@ -367,7 +366,8 @@ out:
     return r;
 }
 
-/* ---- derivation ------------------------------------------------------------------------------- */
+/* ---- derivation -------------------------------------------------------------------------------
+ */
 
 void cella_keys_identity_init(const cella_image_info_t *info, bool debug,
                               sgx_report_body_t *identity)
@@ -455,8 +455,9 @@ static bool mac(bool cmac, const uint8_t *key, size_t key_size, const void *data
     EVP_MAC_CTX *context = EVP_MAC_CTX_new(algorithm);
     if (context == NULL)
         return false;
-    params[0] = cmac ? OSSL_PARAM_construct_utf8_string("cipher", (char *)(uintptr_t)"AES-128-CBC", 0)
-                     : OSSL_PARAM_construct_utf8_string("digest", (char *)(uintptr_t)"SHA256", 0);
+    params[0] =
+        cmac ? OSSL_PARAM_construct_utf8_string("cipher", (char *)(uintptr_t) "AES-128-CBC", 0)
+             : OSSL_PARAM_construct_utf8_string("digest", (char *)(uintptr_t) "SHA256", 0);
     params[1] = OSSL_PARAM_construct_end();
     done = EVP_MAC_init(context, key, key_size, params) == 1 &&
            EVP_MAC_update(context, data, size) == 1 &&
@@ -485,7 +486,8 @@ static sgx_status_t derive(const cella_keys_secrets_t *secrets, const struct der
  * back from EGETKEY(REPORT). Bound to the target's MRENCLAVE, attributes, MISCSELECT and KSS
  * configuration, the platform's CPUSVN, and the report's key ID.
  */
-static sgx_status_t report_key(const cella_keys_secrets_t *secrets, const sgx_measurement_t *mrenclave,
+static sgx_status_t report_key(const cella_keys_secrets_t *secrets,
+                               const sgx_measurement_t *mrenclave,
                                const sgx_attributes_t *attributes, sgx_misc_select_t misc_select,
                                sgx_config_svn_t config_svn, const sgx_config_id_t config_id,
                                const sgx_key_id_t *key_id, sgx_key_128bit_t key)
@@ -515,8 +517,8 @@ static bool cpu_svn_allowed(const sgx_cpu_svn_t *requested)
 }
 
 sgx_status_t cella_keys_get_key(const cella_keys_secrets_t *secrets,
-                                const sgx_report_body_t *identity,
-                                const sgx_key_request_t *request, sgx_key_128bit_t key)
+                                const sgx_report_body_t *identity, const sgx_key_request_t *request,
+                                sgx_key_128bit_t key)
 {
     struct derivation d = {.size = 0};
     sgx_status_t status = SGX_ERROR_UNEXPECTED;
@@ -558,8 +560,8 @@ sgx_status_t cella_keys_get_key(const cella_keys_secrets_t *secrets,
         return SGX_ERROR_INVALID_CPUSVN;
 
     /* INITTED and DEBUG are always bound: a debug enclave never shares a production key. */
-    uint64_t flags =
-        (request->attribute_mask.flags | SGX_FLAGS_INITTED | SGX_FLAGS_DEBUG) & identity->attributes.flags;
+    uint64_t flags = (request->attribute_mask.flags | SGX_FLAGS_INITTED | SGX_FLAGS_DEBUG) &
+                     identity->attributes.flags;
     uint64_t xfrm = request->attribute_mask.xfrm & identity->attributes.xfrm;
     bool config = (policy & SGX_KEYPOLICY_CONFIGID) != 0;
 
@@ -654,9 +656,9 @@ sgx_status_t cella_keys_verify_report(const cella_keys_secrets_t *secrets,
 
     if (secrets == NULL || target == NULL || report == NULL)
         return SGX_ERROR_UNEXPECTED;
-    sgx_status_t status = report_key(secrets, &target->mr_enclave, &target->attributes,
-                                     target->misc_select, target->config_svn, target->config_id,
-                                     &report->key_id, key);
+    sgx_status_t status =
+        report_key(secrets, &target->mr_enclave, &target->attributes, target->misc_select,
+                   target->config_svn, target->config_id, &report->key_id, key);
     if (status == SGX_SUCCESS)
         status = mac(true, key, sizeof(key), &report->body, sizeof(report->body), expected,
                      sizeof(expected))
@@ -668,9 +670,9 @@ sgx_status_t cella_keys_verify_report(const cella_keys_secrets_t *secrets,
     return status;
 }
 
-sgx_status_t cella_keys_serve(const cella_keys_secrets_t *secrets, const sgx_report_body_t *identity,
-                              uint32_t request, const void *in, size_t in_size, void *out,
-                              size_t out_size)
+sgx_status_t cella_keys_serve(const cella_keys_secrets_t *secrets,
+                              const sgx_report_body_t *identity, uint32_t request, const void *in,
+                              size_t in_size, void *out, size_t out_size)
 {
     sgx_status_t status = SGX_ERROR_INVALID_PARAMETER;
 

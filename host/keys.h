@@ -39,7 +39,12 @@
 #define CELLA_KEYS_SECRET_BYTES 32
 
 /* The platform's CPUSVN: the TCB level of this software platform. */
-#define CELLA_KEYS_CPUSVN_INIT {{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}}
+#define CELLA_KEYS_CPUSVN_INIT                             \
+    {                                                      \
+        {                                                  \
+            1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 \
+        }                                                  \
+    }
 
 /* Platform secrets held in locked, never-dumped memory. */
 typedef struct cella_keys_secrets cella_keys_secrets_t;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* host/log_stderr.c: the host runtime's log lines on stderr, until the application installs a handler. */
+/* host/log_stderr.c: the host runtime's log lines on stderr, until the application installs a
+ * handler. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -31,7 +32,8 @@ static void write_line(void *context, cella_log_level_t level, const char *messa
         return;
     /* One write per line, so that lines of concurrent threads do not interleave. */
     char line[CELLA_LOG_MESSAGE_MAX_BYTES + 32];
-    int length = snprintf(line, sizeof(line), "cella: %s: %s\n", cella_log_level_str(level), message);
+    int length =
+        snprintf(line, sizeof(line), "cella: %s: %s\n", cella_log_level_str(level), message);
     if (length > 0)
         fwrite(line, 1, (size_t)length < sizeof(line) ? (size_t)length : sizeof(line) - 1, stderr);
 }
@@ -63,8 +65,10 @@ static void install(void)
             }
         }
         if (!known)
-            fprintf(stderr, "cella: warning: CELLA_LOG=%s is not a level: use off, error, "
-                            "warning, info or debug\n", text);
+            fprintf(stderr,
+                    "cella: warning: CELLA_LOG=%s is not a level: use off, error, "
+                    "warning, info or debug\n",
+                    text);
     }
     cella_log_set_fallback(write_line);
 }

@@ -1535,8 +1535,8 @@ cella_result_t cella_platform_get_facts(const cella_platform_env_t *env,
         facts->memfd_secret_step = step;
     }
     if (env->memlock != NULL)
-        facts->memlock_probed = env->memlock(&facts->memlock_limit, &facts->memlock_exempt,
-                                             env->probe_context) == 0;
+        facts->memlock_probed =
+            env->memlock(&facts->memlock_limit, &facts->memlock_exempt, env->probe_context) == 0;
     if (env->seccomp != NULL) {
         int mode = -1;
         facts->seccomp_filter_errno = env->seccomp(&mode, env->probe_context);

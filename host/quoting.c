@@ -922,9 +922,8 @@ static cella_result_t make_crl(const cella_quoting_t *q, enum certificate issuer
     if (revoked != NULL) {
         entry = X509_REVOKED_new();
         REQUIRE(entry != NULL &&
-                    X509_REVOKED_set_serialNumber(entry,
-                                                  (ASN1_INTEGER *)(uintptr_t)X509_get0_serialNumber(
-                                                      revoked)) == 1 &&
+                    X509_REVOKED_set_serialNumber(
+                        entry, (ASN1_INTEGER *)(uintptr_t)X509_get0_serialNumber(revoked)) == 1 &&
                     X509_REVOKED_set_revocationDate(entry, this_update) == 1 &&
                     X509_CRL_add0_revoked(crl, entry) == 1,
                 "revoking a certificate in a CRL");

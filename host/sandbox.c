@@ -396,8 +396,10 @@ static bool platform_socket(const struct cella_enclave *e, char *path, size_t si
     if (chosen == NULL || *chosen == '\0')
         return false;
     if (strlen(chosen) >= size) {
-        cella_log(CELLA_LOG_ERROR, "the platform socket path %s is longer than a Unix socket "
-                                   "path can be (%zu bytes)", chosen, size - 1);
+        cella_log(CELLA_LOG_ERROR,
+                  "the platform socket path %s is longer than a Unix socket "
+                  "path can be (%zu bytes)",
+                  chosen, size - 1);
         *status = SGX_ERROR_INVALID_PARAMETER;
         return false;
     }
@@ -504,8 +506,8 @@ static sgx_status_t connect_platform(struct sandbox_state *s)
                 ? "this user may not use it: add the user to the socket's group (cella, with "
                   "the unit in the repository), then log in again"
                 : "check that cella-platformd listens there";
-        cella_log(CELLA_LOG_ERROR, "cannot reach cella-platformd at %s: %s; %s",
-                  s->platform_socket, strerror(error), remedy);
+        cella_log(CELLA_LOG_ERROR, "cannot reach cella-platformd at %s: %s; %s", s->platform_socket,
+                  strerror(error), remedy);
         close(fd);
         return SGX_ERROR_SERVICE_UNAVAILABLE;
     }
@@ -659,8 +661,7 @@ static sgx_status_t receive_until_loaded(struct sandbox_state *s)
         ssize_t n = receive(s, &message);
         if (n == 0) {
             cella_log(CELLA_LOG_ERROR, "%s stopped while it loaded enclave %#llx",
-                      s->platform_socket[0] != '\0' ? "cella-platformd's monitor"
-                                                     : "cella-monitor",
+                      s->platform_socket[0] != '\0' ? "cella-platformd's monitor" : "cella-monitor",
                       (unsigned long long)s->id);
             return SGX_ERROR_UNEXPECTED;
         }
@@ -736,8 +737,7 @@ static void *watcher_main(void *argument)
 {
     struct sandbox_state *s = argument;
 
-    sgx_status_t status =
-        s->platform_socket[0] != '\0' ? connect_platform(s) : start_monitor(s);
+    sgx_status_t status = s->platform_socket[0] != '\0' ? connect_platform(s) : start_monitor(s);
     if (status == SGX_SUCCESS)
         status = send_load(s);
     if (status == SGX_SUCCESS)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* monitor/monitor.c: the monitor: loads, measures and checks an enclave, then starts its process. */
+/* monitor/monitor.c: the monitor: loads, measures and checks an enclave, then starts its process.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -77,7 +78,7 @@
 static int host_fd = -1;
 
 struct monitor {
-    const char *state_dir; /* of the platform secrets; "" when none is known */
+    const char *state_dir;         /* of the platform secrets; "" when none is known */
     cella_keys_secrets_t *secrets; /* read on the first platform request */
     sgx_report_body_t identity;    /* as measured: what keys and reports are bound to */
     int file_fd;
@@ -320,7 +321,8 @@ static sgx_status_t check_locked_memory(struct monitor *m)
         limit.rlim_cur = limit.rlim_max;
         (void)setrlimit(RLIMIT_MEMLOCK, &limit);
     }
-    if (limit.rlim_cur == RLIM_INFINITY || needed <= limit.rlim_cur || cella_platform_may_lock_beyond_limit())
+    if (limit.rlim_cur == RLIM_INFINITY || needed <= limit.rlim_cur ||
+        cella_platform_may_lock_beyond_limit())
         return SGX_SUCCESS;
     cella_log(CELLA_LOG_ERROR,
               "the enclave needs %llu KiB of secret memory, but this user may lock only %llu "
@@ -727,9 +729,9 @@ static void serve_platform(struct monitor *m, const cella_enclave_platform_reque
         size != CELLA_ENCLAVE_PLATFORM_HEADER_BYTES + request->in_size)
         goto send;
     (void)secrets_ready(m);
-    reply.status = (int32_t)cella_keys_serve(m->secrets, &m->identity, request->request,
-                                             request->in, request->in_size, reply.out,
-                                             request->out_size);
+    reply.status =
+        (int32_t)cella_keys_serve(m->secrets, &m->identity, request->request, request->in,
+                                  request->in_size, reply.out, request->out_size);
     if (reply.status == SGX_SUCCESS)
         reply.out_size = request->out_size;
 send:;

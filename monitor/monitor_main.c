@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* monitor/monitor_main.c: cella-monitor, the dev-mode monitor the host runtime starts for each enclave. */
+/* monitor/monitor_main.c: cella-monitor, the dev-mode monitor the host runtime starts for each
+ * enclave. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>

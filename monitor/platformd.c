@@ -74,7 +74,10 @@ static void say(const char *format, ...)
 static void log_to_stderr(void *context, cella_log_level_t level, const char *message)
 {
     (void)context;
-    say("%s%s", level == CELLA_LOG_ERROR ? "error: " : level == CELLA_LOG_WARNING ? "warning: " : "",
+    say("%s%s",
+        level == CELLA_LOG_ERROR     ? "error: "
+        : level == CELLA_LOG_WARNING ? "warning: "
+                                     : "",
         message);
 }
 
@@ -317,9 +320,9 @@ static void serve(int listener, int signals, const struct options *o)
 
     for (;;) {
         /* At the limit, stop accepting: new hosts wait in the backlog. */
-        struct pollfd fds[2] = {{.fd = signals, .events = POLLIN},
-                                {.fd = monitors < o->max_monitors ? listener : -1,
-                                 .events = POLLIN}};
+        struct pollfd fds[2] = {
+            {.fd = signals, .events = POLLIN},
+            {.fd = monitors < o->max_monitors ? listener : -1, .events = POLLIN}};
         if (poll(fds, 2, -1) < 0) {
             if (errno == EINTR)
                 continue;
@@ -332,8 +335,8 @@ static void serve(int listener, int signals, const struct options *o)
                 if (info.ssi_signo == SIGCHLD) {
                     monitors -= reap_monitors();
                 } else {
-                    say("stopping on %s; %ld enclave(s) stop with it", strsignal((int)info.ssi_signo),
-                        monitors);
+                    say("stopping on %s; %ld enclave(s) stop with it",
+                        strsignal((int)info.ssi_signo), monitors);
                     return;
                 }
             }
@@ -408,8 +411,8 @@ int main(int argc, char **argv)
             return 1;
         created = true;
     }
-    say("listening on %s (enclaves run as uid %u)", created ? o.socket_path : "the socket systemd passed",
-        (unsigned)geteuid());
+    say("listening on %s (enclaves run as uid %u)",
+        created ? o.socket_path : "the socket systemd passed", (unsigned)geteuid());
     fflush(stderr);
 
     serve(listener, signals, &o);

@@ -222,7 +222,7 @@ typedef struct cella_enclave_platform_reply {
     uint8_t out[CELLA_ENCLAVE_PLATFORM_MAX_BYTES];
 } cella_enclave_platform_reply_t;
 
-#define CELLA_ENCLAVE_PLATFORM_HEADER_BYTES 16u
+#define CELLA_ENCLAVE_PLATFORM_HEADER_BYTES       16u
 #define CELLA_ENCLAVE_PLATFORM_REPLY_HEADER_BYTES 8u
 
 #endif /* CELLA_MONITOR_PROTOCOL_H */

@@ -16,11 +16,11 @@
  * under 1.2.840.113741.1.13.1.
  */
 
-#define ARC_PPID      1
-#define ARC_TCB       2
-#define ARC_PCE_ID    3
-#define ARC_FMSPC     4
-#define ARC_SGX_TYPE  5
+#define ARC_PPID                 1
+#define ARC_TCB                  2
+#define ARC_PCE_ID               3
+#define ARC_FMSPC                4
+#define ARC_SGX_TYPE             5
 #define ARC_PLATFORM_INSTANCE_ID 6
 #define ARC_CONFIGURATION        7
 
@@ -34,8 +34,8 @@ static int arc_under(const ASN1_OBJECT *oid, const char *prefix)
     size_t prefix_length = strlen(prefix);
     int length = OBJ_obj2txt(text, sizeof(text), oid, 1);
 
-    if (length <= 0 || (size_t)length >= sizeof(text) || strncmp(text, prefix, prefix_length) != 0 ||
-        text[prefix_length] != '.')
+    if (length <= 0 || (size_t)length >= sizeof(text) ||
+        strncmp(text, prefix, prefix_length) != 0 || text[prefix_length] != '.')
         return -1;
     const char *digits = text + prefix_length + 1;
     int arc = 0;
@@ -49,7 +49,7 @@ static int arc_under(const ASN1_OBJECT *oid, const char *prefix)
 
 /* Splits one SEQUENCE { OID, value } entry; false when it is not one. */
 static bool entry_split(const ASN1_TYPE *entry, const ASN1_OBJECT **oid, const ASN1_TYPE **value,
-                        STACK_OF(ASN1_TYPE) **owner)
+                        STACK_OF(ASN1_TYPE) * *owner)
 {
     if (entry->type != V_ASN1_SEQUENCE)
         return false;
@@ -69,7 +69,7 @@ static bool entry_split(const ASN1_TYPE *entry, const ASN1_OBJECT **oid, const A
 }
 
 /* The entries of a SEQUENCE OF entries, from its DER. */
-static STACK_OF(ASN1_TYPE) *entries_of(const unsigned char *der, long size)
+static STACK_OF(ASN1_TYPE) * entries_of(const unsigned char *der, long size)
 {
     const unsigned char *p = der;
     STACK_OF(ASN1_TYPE) *entries = d2i_ASN1_SEQUENCE_ANY(NULL, &p, size);
@@ -158,7 +158,8 @@ cella_result_t cella_pck_info_get(X509 *certificate, cella_pck_info_t *info)
     int again = index >= 0 ? X509_get_ext_by_OBJ(certificate, wanted, index) : -1;
     ASN1_OBJECT_free(wanted);
     if (index < 0) {
-        cella_log(CELLA_LOG_ERROR, "PCK certificate: no SGX extension (%s)", CELLA_PCK_EXTENSION_OID);
+        cella_log(CELLA_LOG_ERROR, "PCK certificate: no SGX extension (%s)",
+                  CELLA_PCK_EXTENSION_OID);
         return CELLA_ERR_NOT_FOUND;
     }
     if (again >= 0) {

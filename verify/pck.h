@@ -18,8 +18,8 @@
 typedef struct cella_pck_info {
     uint8_t ppid[16];
     uint8_t components[CELLA_TCB_COMPONENT_COUNT]; /* certified TCB component SVNs */
-    uint16_t pce_svn;                               /* certified PCESVN */
-    uint8_t cpu_svn[16];                            /* certified CPUSVN */
+    uint16_t pce_svn;                              /* certified PCESVN */
+    uint8_t cpu_svn[16];                           /* certified CPUSVN */
     uint8_t pce_id[2];
     uint8_t fmspc[6];
     uint32_t sgx_type; /* 0 Standard, 1 Scalable, 2 Scalable with integrity */

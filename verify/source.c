@@ -21,8 +21,8 @@
  * A source keeps, per platform (FMSPC and PCK CA), the four documents a verification needs,
  * fetched together the first time and kept until the earlier next update of the TCB Info
  * and the QE Identity, or keep_seconds when that has passed already (a directory's documents
- * are kept as long as the source lives: they do not change under it). A few platforms at most are ever seen by one verifier, so a short
- * list does.
+ * are kept as long as the source lives: they do not change under it). A few platforms at most are
+ * ever seen by one verifier, so a short list does.
  */
 
 #define PLATFORMS_MAX 64
@@ -60,8 +60,8 @@ static void platform_destroy(struct platform *platform)
     free(platform);
 }
 
-cella_result_t cella_collateral_source_create(const struct collateral_fetcher *fetcher,
-                                              void *state, cella_collateral_source_t **out)
+cella_result_t cella_collateral_source_create(const struct collateral_fetcher *fetcher, void *state,
+                                              cella_collateral_source_t **out)
 {
     cella_collateral_source_t *source = calloc(1, sizeof(*source));
     if (source == NULL) {
@@ -91,9 +91,8 @@ static int64_t expiry_of(const cella_collateral_source_t *source, const struct p
 {
     cella_tcb_info_t *tcb_info = NULL;
     cella_enclave_identity_t *identity = NULL;
-    int64_t expires = source->fetcher.keep_seconds > 0
-                          ? (int64_t)time(NULL) + source->fetcher.keep_seconds
-                          : 0;
+    int64_t expires =
+        source->fetcher.keep_seconds > 0 ? (int64_t)time(NULL) + source->fetcher.keep_seconds : 0;
 
     if (source->fetcher.keep_seconds > 0 &&
         cella_tcb_info_parse(p->tcb_info.data, p->tcb_info.size, &tcb_info) == CELLA_OK &&
@@ -141,8 +140,9 @@ static cella_result_t fetch_platform(cella_collateral_source_t *source, const ch
     return CELLA_OK;
 }
 
-cella_result_t cella_collateral_source_get(cella_collateral_source_t *source, const uint8_t fmspc[6],
-                                           const char *pck_ca, cella_verify_collateral_t *collateral)
+cella_result_t cella_collateral_source_get(cella_collateral_source_t *source,
+                                           const uint8_t fmspc[6], const char *pck_ca,
+                                           cella_verify_collateral_t *collateral)
 {
     char fmspc_hex[13];
     cella_result_t r = CELLA_OK;
@@ -227,8 +227,8 @@ static cella_result_t read_file(const char *dir, const char *name, char **data, 
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
         (uint64_t)st.st_size > CELLA_COLLATERAL_MAX_BYTES) {
-        cella_log(CELLA_LOG_ERROR, "collateral: %s is not a regular file of at most %u bytes",
-                  path, CELLA_COLLATERAL_MAX_BYTES);
+        cella_log(CELLA_LOG_ERROR, "collateral: %s is not a regular file of at most %u bytes", path,
+                  CELLA_COLLATERAL_MAX_BYTES);
         close(fd);
         return CELLA_ERR_IO;
     }
@@ -283,8 +283,7 @@ static cella_result_t dir_fetch(void *state, enum collateral_item item, const ch
     if (r == CELLA_OK && chain != NULL)
         r = read_file(dir, chain, &document->issuer_chain, &document->issuer_chain_size);
     if (r == CELLA_ERR_NOT_FOUND && (item == COLLATERAL_TCB_INFO || item == COLLATERAL_QE_IDENTITY))
-        cella_log(CELLA_LOG_ERROR, "collateral: %s/%s or %s/%s is missing", dir, name, dir,
-                  chain);
+        cella_log(CELLA_LOG_ERROR, "collateral: %s/%s or %s/%s is missing", dir, name, dir, chain);
     if (r != CELLA_OK)
         collateral_document_clear(document);
     return r;

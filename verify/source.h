@@ -13,7 +13,7 @@ enum collateral_item {
     COLLATERAL_TCB_INFO,    /* for an FMSPC, with its issuer chain */
     COLLATERAL_QE_IDENTITY, /* with its issuer chain */
     COLLATERAL_ROOT_CRL,
-    COLLATERAL_PCK_CRL,     /* of a CA: "processor" or "platform" */
+    COLLATERAL_PCK_CRL, /* of a CA: "processor" or "platform" */
 };
 
 /* A fetched document: malloc'd bytes (NUL-terminated, the NUL not counted), and for the

@@ -73,10 +73,10 @@ struct cache_entry {
     const struct trusted_root *root;
     int64_t not_before;
     int64_t not_after;
-    int64_t expires;  /* the end reported as collateral_expiration */
-    EVP_PKEY *signer; /* the first certificate's key: the PCK key, or the TCB Signing key */
-    cella_pck_info_t pck;          /* PCK chains */
-    char *text;                    /* documents: a private copy, which these point into */
+    int64_t expires;      /* the end reported as collateral_expiration */
+    EVP_PKEY *signer;     /* the first certificate's key: the PCK key, or the TCB Signing key */
+    cella_pck_info_t pck; /* PCK chains */
+    char *text;           /* documents: a private copy, which these point into */
     cella_tcb_info_t *tcb_info;
     cella_enclave_identity_t *identity;
 };
@@ -187,7 +187,8 @@ fail(struct check *c, cella_verify_failure_t failure, const char *format, ...)
     return failure;
 }
 
-/* ---- trust anchors ---------------------------------------------------------------------------- */
+/* ---- trust anchors ----------------------------------------------------------------------------
+ */
 
 static void root_clear(struct trusted_root *root)
 {
@@ -214,8 +215,8 @@ static bool add_intel_root(cella_verifier_t *v)
 {
     struct trusted_root *root = &v->roots[v->root_count];
     uint8_t der[128];
-    int length = EVP_DecodeBlock(der, (const unsigned char *)intel_root_key,
-                                 (int)strlen(intel_root_key));
+    int length =
+        EVP_DecodeBlock(der, (const unsigned char *)intel_root_key, (int)strlen(intel_root_key));
     /* EVP_DecodeBlock counts the base64 padding as zero bytes. */
     if (length < 2)
         return false;
@@ -284,7 +285,7 @@ void cella_verifier_set_crls_required(cella_verifier_t *verifier, bool required)
 }
 
 /* Every certificate of a PEM text, in order; NULL when there is none or one is malformed. */
-static STACK_OF(X509) *pem_certificates(const char *pem, size_t size)
+static STACK_OF(X509) * pem_certificates(const char *pem, size_t size)
 {
     /* Certification data is often NUL-terminated, with the NUL counted. */
     while (size > 0 && pem[size - 1] == '\0')
@@ -317,8 +318,8 @@ fail:
     return NULL;
 }
 
-cella_result_t cella_verifier_add_root(cella_verifier_t *verifier, const char *pem,
-                                       size_t pem_size, cella_verify_root_kind_t kind)
+cella_result_t cella_verifier_add_root(cella_verifier_t *verifier, const char *pem, size_t pem_size,
+                                       cella_verify_root_kind_t kind)
 {
     if (verifier == NULL || pem == NULL ||
         (kind != CELLA_VERIFY_ROOT_INTEL && kind != CELLA_VERIFY_ROOT_SOFTWARE_TEE))
@@ -456,7 +457,8 @@ static void cache_key(const struct check *c, const char *what, const void *a, si
     EVP_MD_CTX_free(context);
 }
 
-/* ---- time ------------------------------------------------------------------------------------- */
+/* ---- time -------------------------------------------------------------------------------------
+ */
 
 static bool asn1_time_seconds(const ASN1_TIME *time, int64_t *seconds)
 {
@@ -473,7 +475,7 @@ static void expire_at(struct check *c, int64_t seconds)
         c->result->collateral_expiration = seconds;
 }
 
-static void expire_with_chain(struct check *c, STACK_OF(X509) *chain)
+static void expire_with_chain(struct check *c, STACK_OF(X509) * chain)
 {
     for (int i = 0; i < sk_X509_num(chain); i++) {
         int64_t seconds;
@@ -489,7 +491,8 @@ static void expire_with_crl(struct check *c, X509_CRL *crl)
         expire_at(c, seconds);
 }
 
-/* ---- CRLs ------------------------------------------------------------------------------------- */
+/* ---- CRLs -------------------------------------------------------------------------------------
+ */
 
 static bool is_hex(const uint8_t *bytes, size_t size)
 {
@@ -543,10 +546,11 @@ static X509_CRL *crl_parse(const uint8_t *bytes, size_t size)
     return crl;
 }
 
-/* ---- chains ----------------------------------------------------------------------------------- */
+/* ---- chains -----------------------------------------------------------------------------------
+ */
 
 /* The time in which a verification of chain (with the CRLs in c) holds. */
-static void chain_window(const struct check *c, STACK_OF(X509) *chain, int64_t *not_before,
+static void chain_window(const struct check *c, STACK_OF(X509) * chain, int64_t *not_before,
                          int64_t *not_after)
 {
     int64_t start = INT64_MIN, end = INT64_MAX, seconds;
@@ -575,8 +579,7 @@ static int chain_callback(int ok, X509_STORE_CTX *context)
 {
     const bool *crls_required = X509_STORE_CTX_get_app_data(context);
     /* Without required CRLs, a certificate whose issuer's CRL was not supplied passes. */
-    if (!ok && X509_STORE_CTX_get_error(context) == X509_V_ERR_UNABLE_TO_GET_CRL &&
-        !*crls_required)
+    if (!ok && X509_STORE_CTX_get_error(context) == X509_V_ERR_UNABLE_TO_GET_CRL && !*crls_required)
         return 1;
     return ok;
 }
@@ -587,8 +590,8 @@ static int chain_callback(int ok, X509_STORE_CTX *context)
  * CRLs given (when required: for every certificate) must not revoke any of it. *root gets
  * the trusted root. `what` names the chain in the reason.
  */
-static cella_verify_failure_t verify_chain(struct check *c, STACK_OF(X509) *chain, const char *what,
-                                           cella_verify_failure_t failure,
+static cella_verify_failure_t verify_chain(struct check *c, STACK_OF(X509) * chain,
+                                           const char *what, cella_verify_failure_t failure,
                                            const struct trusted_root **root)
 {
     int count = sk_X509_num(chain);
@@ -675,7 +678,8 @@ out:
     return outcome;
 }
 
-/* ---- signatures ------------------------------------------------------------------------------- */
+/* ---- signatures -------------------------------------------------------------------------------
+ */
 
 /* An ECDSA P-256 signature, raw r || s (big-endian), over data with SHA-256. */
 static bool ecdsa_verify(EVP_PKEY *key, const void *data, size_t size, const uint8_t signature[64])
@@ -765,7 +769,8 @@ static EVP_PKEY *known_attestation_key(cella_verifier_t *v, const uint8_t raw[64
     return key;
 }
 
-/* ---- the steps -------------------------------------------------------------------------------- */
+/* ---- the steps --------------------------------------------------------------------------------
+ */
 
 static cella_verify_failure_t parse_quote(struct check *c, const void *quote, size_t size)
 {
@@ -790,7 +795,8 @@ static cella_verify_failure_t parse_quote(struct check *c, const void *quote, si
 }
 
 /* Notes the CRLs' bytes; they are parsed only when a chain is verified afresh. */
-static cella_verify_failure_t load_crls(struct check *c, const cella_verify_collateral_t *collateral)
+static cella_verify_failure_t load_crls(struct check *c,
+                                        const cella_verify_collateral_t *collateral)
 {
     if (collateral == NULL)
         return CELLA_VERIFY_OK;
@@ -863,7 +869,8 @@ out:
     return f;
 }
 
-static cella_verify_failure_t check_pck(struct check *c, const cella_verify_collateral_t *collateral)
+static cella_verify_failure_t check_pck(struct check *c,
+                                        const cella_verify_collateral_t *collateral)
 {
     const char *pem = NULL;
     size_t size = 0;
@@ -897,7 +904,8 @@ static cella_verify_failure_t check_pck(struct check *c, const cella_verify_coll
     const uint8_t *expected =
         c->root->kind == CELLA_VERIFY_ROOT_INTEL ? intel_qe_vendor_id : software_tee_qe_vendor_id;
     if (memcmp(c->quote.header.qe_vendor_id, expected, 16) != 0)
-        return fail(c, CELLA_VERIFY_QE_VENDOR, "the QE vendor ID is %s's, but the PCK chain ends "
+        return fail(c, CELLA_VERIFY_QE_VENDOR,
+                    "the QE vendor ID is %s's, but the PCK chain ends "
                     "at a %s root",
                     c->result->software_tee ? "Intel" : "cella",
                     c->result->software_tee ? "software-TEE" : "Intel");
@@ -921,12 +929,12 @@ static cella_verify_failure_t check_signatures(struct check *c)
 
     /* QE report data = SHA-256(attestation key || QE auth data) || 32 bytes. */
     EVP_MD_CTX *context = EVP_MD_CTX_new();
-    bool hashed = context != NULL && EVP_DigestInit_ex(context, EVP_sha256(), NULL) == 1 &&
-                  EVP_DigestUpdate(context, c->quote.attestation_key, 64) == 1 &&
-                  (c->quote.qe_auth_data_size == 0 ||
-                   EVP_DigestUpdate(context, c->quote.qe_auth_data, c->quote.qe_auth_data_size) ==
-                       1) &&
-                  EVP_DigestFinal_ex(context, digest, &digest_size) == 1 && digest_size == 32;
+    bool hashed =
+        context != NULL && EVP_DigestInit_ex(context, EVP_sha256(), NULL) == 1 &&
+        EVP_DigestUpdate(context, c->quote.attestation_key, 64) == 1 &&
+        (c->quote.qe_auth_data_size == 0 ||
+         EVP_DigestUpdate(context, c->quote.qe_auth_data, c->quote.qe_auth_data_size) == 1) &&
+        EVP_DigestFinal_ex(context, digest, &digest_size) == 1 && digest_size == 32;
     EVP_MD_CTX_free(context);
     if (!hashed || !cella_memory_equal_ct(digest, c->quote.qe_report.report_data.d, 32))
         return fail(c, CELLA_VERIFY_QE_REPORT_DATA,
@@ -1127,8 +1135,10 @@ static cella_verify_failure_t check_collateral(struct check *c,
         return f;
     const cella_enclave_identity_t *qe = c->qe_identity = c->qe_entry->identity;
     if (strcmp(qe->id, "QE") != 0 || qe->version != 2)
-        return fail(c, CELLA_VERIFY_QE_IDENTITY, "the identity is \"%s\" version %u, not the QE's "
-                    "(\"QE\", version 2)", qe->id, qe->version);
+        return fail(c, CELLA_VERIFY_QE_IDENTITY,
+                    "the identity is \"%s\" version %u, not the QE's "
+                    "(\"QE\", version 2)",
+                    qe->id, qe->version);
 
     /* The TCB Info must be the one of this platform's FMSPC and PCE. */
     if (memcmp(tcb->fmspc, c->pck.fmspc, sizeof(tcb->fmspc)) != 0 ||
@@ -1222,8 +1232,8 @@ static cella_verify_failure_t platform_of(struct check *c, uint8_t fmspc[6], cha
     uint8_t key[32];
     bool known = false;
 
-    cache_key(c, "platform", c->quote.certification_data, c->quote.certification_data_size, NULL,
-              0, key);
+    cache_key(c, "platform", c->quote.certification_data, c->quote.certification_data_size, NULL, 0,
+              key);
     pthread_mutex_lock(&v->cache_lock);
     for (size_t i = 0; i < CACHE_ENTRIES && !known; i++) {
         if (v->platforms[i].used && memcmp(v->platforms[i].key, key, 32) == 0) {

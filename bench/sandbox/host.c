@@ -110,7 +110,6 @@ static void check(sgx_status_t status, const char *what)
 
 /* ---- samples ----------------------------------------------------------------------------- */
 
-
 /* One unit of measured work: a call, a round trip, a copy. */
 typedef void (*step_fn)(void *context);
 
@@ -204,7 +203,7 @@ static void futex_wake(uint32_t *word)
  */
 struct floor {
     bool futex;
-    uint64_t work; /* iterations of floor_work() on each side per round trip */
+    uint64_t work;  /* iterations of floor_work() on each side per round trip */
     uint32_t *word; /* in a MAP_SHARED page */
     uint32_t sequence;
     pid_t child;
@@ -503,8 +502,8 @@ static void report_creation(const char *path, const char *name, double spawn_ns)
     bench_report(what, total_ns, "SHA-256 of the same bytes", bench_series_median(&hashing));
     snprintf(what, sizeof(what), "create+destroy, %s", name);
     bench_report(what, total_ns, "fork+exec+wait /bin/true", spawn_ns);
-    printf("  of which create %.2f ms, destroy %.2f ms (medians)\n", bench_series_median(&create) / 1e6,
-           bench_series_median(&destroy) / 1e6);
+    printf("  of which create %.2f ms, destroy %.2f ms (medians)\n",
+           bench_series_median(&create) / 1e6, bench_series_median(&destroy) / 1e6);
 }
 
 /* ---- the run ------------------------------------------------------------------------------ */
@@ -520,7 +519,8 @@ static struct results {
 
 /* One enclave: its empty ECALLs and OCALLs, and the 1 MiB ECALL when buffers is not NULL. */
 static void measure_enclave(cella_backend_t backend, int64_t spin, struct bench_series *ecalls,
-                            struct bench_series *ocalls, struct bench_series *buffers, uint8_t *buffer)
+                            struct bench_series *ocalls, struct bench_series *buffers,
+                            uint8_t *buffer)
 {
     cella_enclave_t *enclave = create_or_fail(BENCH_SMALL_ENCLAVE, backend, spin);
     struct calls calls = {cella_enclave_get_id(enclave), 0, buffer, BUFFER_BYTES};
@@ -564,8 +564,8 @@ static void pause_step(void *context)
 
 /* The three spin modes of one kind of call; in_process: the same call on the sim backend. */
 static void report_calls(const char *kind, struct bench_series *always, struct bench_series *never,
-                         struct bench_series *spin_default, struct bench_series *in_process, double spin_floor,
-                         double futex_floor)
+                         struct bench_series *spin_default, struct bench_series *in_process,
+                         double spin_floor, double futex_floor)
 {
     char what[64];
     double always_ns = bench_series_median(always), never_ns = bench_series_median(never);

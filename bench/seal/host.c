@@ -113,7 +113,6 @@ static void make_state_dir(void)
 
 /* ---- samples ------------------------------------------------------------------------------ */
 
-
 /* Does one operation count times: one ECALL that repeats it, or a loop on the host. */
 typedef void (*work_fn)(void *context, uint64_t count);
 
@@ -387,8 +386,9 @@ static void report(const char *backend)
                 bench_series_median(&small->encrypt));
     report_rate("unseal 4 KiB", SMALL_BYTES, bench_series_median(&small->unseal),
                 "OpenSSL AES-128-GCM decrypt+tag", bench_series_median(&small->decrypt));
-    double seal_rate = report_rate("seal 1 MiB", LARGE_BYTES, seal_large_ns,
-                                   "OpenSSL AES-128-GCM encrypt", bench_series_median(&large->encrypt));
+    double seal_rate =
+        report_rate("seal 1 MiB", LARGE_BYTES, seal_large_ns, "OpenSSL AES-128-GCM encrypt",
+                    bench_series_median(&large->encrypt));
     bench_report_goal(GOAL, seal_rate >= GOAL_MB_S);
     double unseal_rate =
         report_rate("unseal 1 MiB", LARGE_BYTES, bench_series_median(&large->unseal),
@@ -397,15 +397,16 @@ static void report(const char *backend)
 
     printf("\nsplit of 1 MiB: the enclave's parts under a fixed key, no key round trip:\n");
     report_rate("  GCM encrypt (sgx_rijndael128GCM_encrypt)", LARGE_BYTES, gcm_large_ns,
-                "OpenSSL AES-128-GCM encrypt", bench_series_median(&results.part_baseline[PART_GCM]));
+                "OpenSSL AES-128-GCM encrypt",
+                bench_series_median(&results.part_baseline[PART_GCM]));
     report_rate("  copy + CTR (sgx_aes_ctr_encrypt)", LARGE_BYTES,
                 bench_series_median(&results.part[PART_CTR]), "OpenSSL AES-128-CTR",
                 bench_series_median(&results.part_baseline[PART_CTR]));
     report_rate("  GHASH (GCM of 1 MiB additional data)", LARGE_BYTES,
                 bench_series_median(&results.part[PART_GHASH]), "OpenSSL GMAC, the same",
                 bench_series_median(&results.part_baseline[PART_GHASH]));
-    report_rate("  memcpy", LARGE_BYTES, bench_series_median(&results.part[PART_COPY]), "host memcpy",
-                bench_series_median(&results.part_baseline[PART_COPY]));
+    report_rate("  memcpy", LARGE_BYTES, bench_series_median(&results.part[PART_COPY]),
+                "host memcpy", bench_series_median(&results.part_baseline[PART_COPY]));
     printf("  one seal of 1 MiB %.1f µs: its key %.1f µs, GCM under a fixed key %.1f µs\n",
            seal_large_ns / 1e3, key_ns / 1e3, gcm_large_ns / 1e3);
 }

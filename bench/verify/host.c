@@ -44,9 +44,8 @@ struct file {
 static bool load(const char *name, struct file *f)
 {
     char path[1024];
-    snprintf(path, sizeof(path), "%s/vectors/%s", getenv("CELLA_SHARED_DIR") != NULL
-                                                      ? getenv("CELLA_SHARED_DIR")
-                                                      : CELLA_SHARED_DIR,
+    snprintf(path, sizeof(path), "%s/vectors/%s",
+             getenv("CELLA_SHARED_DIR") != NULL ? getenv("CELLA_SHARED_DIR") : CELLA_SHARED_DIR,
              name);
     FILE *file = fopen(path, "rb");
     if (file == NULL) {

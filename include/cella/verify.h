@@ -20,9 +20,11 @@ CELLA_EXTERN_C_BEGIN
  * "CELLA-SOFT-TEE-1". A verifier accepts them only from a root added as
  * CELLA_VERIFY_ROOT_SOFTWARE_TEE.
  */
-#define CELLA_VERIFY_SOFTWARE_TEE_QE_VENDOR_ID                                                 \
-    {0x43, 0x45, 0x4c, 0x4c, 0x41, 0x2d, 0x53, 0x4f, 0x46, 0x54, 0x2d, 0x54, 0x45, 0x45, 0x2d, \
-     0x31}
+#define CELLA_VERIFY_SOFTWARE_TEE_QE_VENDOR_ID                                                    \
+    {                                                                                             \
+        0x43, 0x45, 0x4c, 0x4c, 0x41, 0x2d, 0x53, 0x4f, 0x46, 0x54, 0x2d, 0x54, 0x45, 0x45, 0x2d, \
+            0x31                                                                                  \
+    }
 
 /* A verifier: the roots it trusts and its options. Create once, use from many threads. */
 typedef struct cella_verifier cella_verifier_t;
@@ -38,16 +40,16 @@ typedef enum cella_verify_root_kind {
 /* The check that refused a quote. */
 typedef enum cella_verify_failure {
     CELLA_VERIFY_OK = 0,
-    CELLA_VERIFY_QUOTE_FORMAT,         /* the quote does not parse (cella_quote_parse()) */
-    CELLA_VERIFY_QE_VENDOR,            /* a QE vendor no trusted root certifies */
-    CELLA_VERIFY_CERTIFICATION_DATA,   /* no usable PCK certificate chain */
-    CELLA_VERIFY_PCK_CHAIN,            /* the PCK chain does not lead to a trusted root at that time */
-    CELLA_VERIFY_PCK_REVOKED,          /* a CRL revokes the PCK certificate or its CA */
-    CELLA_VERIFY_PCK_EXTENSION,        /* the PCK certificate's SGX extension is missing or bad */
-    CELLA_VERIFY_CRL,                  /* a CRL is missing, malformed, badly signed or expired */
-    CELLA_VERIFY_TCB_INFO,             /* TCB Info: format, issuer chain, signature, dates, type */
-    CELLA_VERIFY_QE_IDENTITY,          /* QE Identity: format, issuer chain, signature, dates */
-    CELLA_VERIFY_FMSPC_MISMATCH,       /* the PCK's FMSPC or PCE-ID is not the TCB Info's */
+    CELLA_VERIFY_QUOTE_FORMAT,       /* the quote does not parse (cella_quote_parse()) */
+    CELLA_VERIFY_QE_VENDOR,          /* a QE vendor no trusted root certifies */
+    CELLA_VERIFY_CERTIFICATION_DATA, /* no usable PCK certificate chain */
+    CELLA_VERIFY_PCK_CHAIN,      /* the PCK chain does not lead to a trusted root at that time */
+    CELLA_VERIFY_PCK_REVOKED,    /* a CRL revokes the PCK certificate or its CA */
+    CELLA_VERIFY_PCK_EXTENSION,  /* the PCK certificate's SGX extension is missing or bad */
+    CELLA_VERIFY_CRL,            /* a CRL is missing, malformed, badly signed or expired */
+    CELLA_VERIFY_TCB_INFO,       /* TCB Info: format, issuer chain, signature, dates, type */
+    CELLA_VERIFY_QE_IDENTITY,    /* QE Identity: format, issuer chain, signature, dates */
+    CELLA_VERIFY_FMSPC_MISMATCH, /* the PCK's FMSPC or PCE-ID is not the TCB Info's */
     CELLA_VERIFY_QE_REPORT_SIGNATURE,  /* the PCK key did not sign the QE report */
     CELLA_VERIFY_QE_REPORT_DATA,       /* the QE report does not bind the attestation key */
     CELLA_VERIFY_QE_IDENTITY_MISMATCH, /* the QE is not the one the QE Identity describes */
@@ -66,17 +68,17 @@ CELLA_API const char *cella_verify_failure_str(cella_verify_failure_t failure);
  * but what the verifier's cache keeps by content.
  */
 typedef struct cella_verify_collateral {
-    const char *tcb_info;              /* TCB Info JSON for the quote's FMSPC */
+    const char *tcb_info; /* TCB Info JSON for the quote's FMSPC */
     size_t tcb_info_size;
     const char *tcb_info_issuer_chain; /* PEM: TCB Signing certificate, then the root */
     size_t tcb_info_issuer_chain_size;
-    const char *qe_identity;           /* QE Identity JSON */
+    const char *qe_identity; /* QE Identity JSON */
     size_t qe_identity_size;
     const char *qe_identity_issuer_chain; /* PEM: TCB Signing certificate, then the root */
     size_t qe_identity_issuer_chain_size;
-    const uint8_t *root_ca_crl;        /* the root CA's CRL, DER or PEM */
+    const uint8_t *root_ca_crl; /* the root CA's CRL, DER or PEM */
     size_t root_ca_crl_size;
-    const uint8_t *pck_crl;            /* the PCK CA's CRL, DER or PEM */
+    const uint8_t *pck_crl; /* the PCK CA's CRL, DER or PEM */
     size_t pck_crl_size;
     /*
      * PEM: the PCK certificate, its CA and the root, for quotes whose certification data is
@@ -86,32 +88,32 @@ typedef struct cella_verify_collateral {
     size_t pck_certificate_chain_size;
 } cella_verify_collateral_t;
 
-#define CELLA_VERIFY_ADVISORIES_MAX 32
+#define CELLA_VERIFY_ADVISORIES_MAX   32
 #define CELLA_VERIFY_REASON_MAX_BYTES 256
 
 /* The verdict, and what was verified. */
 typedef struct cella_verify_result {
-    cella_verify_failure_t failure;              /* CELLA_VERIFY_OK when the quote verified */
-    char reason[CELLA_VERIFY_REASON_MAX_BYTES];  /* what failed, in one line; "" on success */
+    cella_verify_failure_t failure;             /* CELLA_VERIFY_OK when the quote verified */
+    char reason[CELLA_VERIFY_REASON_MAX_BYTES]; /* what failed, in one line; "" on success */
     /*
      * False when verified without collateral: signatures, key binding and the PCK chain were
      * checked, TCB and QE identity were not, and the status fields mean nothing.
      */
     bool tcb_evaluated;
-    bool software_tee;                           /* certified by a software-TEE root */
-    cella_tcb_status_t tcb_status;               /* platform and QE combined, Intel's rule */
+    bool software_tee;             /* certified by a software-TEE root */
+    cella_tcb_status_t tcb_status; /* platform and QE combined, Intel's rule */
     cella_tcb_status_t platform_tcb_status;
     cella_tcb_status_t qe_tcb_status;
-    int64_t tcb_date;                            /* of the platform's TCB level */
+    int64_t tcb_date; /* of the platform's TCB level */
     uint32_t tcb_evaluation_data_number;
     /* The earliest end of validity of anything used (certificates, CRLs, TCB Info,
      * QE Identity): the verdict holds until then. */
     int64_t collateral_expiration;
-    size_t advisory_count;                       /* platform and QE advisories, each once */
+    size_t advisory_count; /* platform and QE advisories, each once */
     char advisory_ids[CELLA_VERIFY_ADVISORIES_MAX][CELLA_ADVISORY_ID_MAX_BYTES];
-    sgx_quote_header_t header;                   /* the quote's header */
-    sgx_report_body_t isv_report;                /* the attested enclave: check it against policy */
-    uint8_t fmspc[6];                            /* from the PCK certificate */
+    sgx_quote_header_t header;    /* the quote's header */
+    sgx_report_body_t isv_report; /* the attested enclave: check it against policy */
+    uint8_t fmspc[6];             /* from the PCK certificate */
     uint8_t pce_id[2];
     uint8_t pck_tcb_components[CELLA_TCB_COMPONENT_COUNT]; /* the certified TCB */
     uint16_t pck_pce_svn;
@@ -186,8 +188,8 @@ typedef struct cella_collateral_source cella_collateral_source_t;
  * CELLA_ERR_NOT_FOUND (no such directory); CELLA_ERR_INVALID_ARGUMENT;
  * CELLA_ERR_OUT_OF_MEMORY.
  */
-CELLA_API CELLA_MUST_CHECK cella_result_t cella_collateral_source_open_dir(
-    const char *dir, cella_collateral_source_t **out);
+CELLA_API CELLA_MUST_CHECK cella_result_t
+cella_collateral_source_open_dir(const char *dir, cella_collateral_source_t **out);
 
 /*
  * A source fetching from Intel's PCS or a PCCS-compatible service at base_url (http:// or
@@ -205,8 +207,8 @@ CELLA_API CELLA_MUST_CHECK cella_result_t cella_collateral_source_open_dir(
  * not such a URL); CELLA_ERR_OUT_OF_MEMORY; CELLA_ERR_UNEXPECTED (libcurl did not start).
  * Nothing is fetched before the first cella_collateral_source_get().
  */
-CELLA_API CELLA_MUST_CHECK cella_result_t cella_collateral_source_open_pccs(
-    const char *base_url, cella_collateral_source_t **out);
+CELLA_API CELLA_MUST_CHECK cella_result_t
+cella_collateral_source_open_pccs(const char *base_url, cella_collateral_source_t **out);
 CELLA_API void cella_collateral_source_destroy(cella_collateral_source_t *source);
 
 /*
@@ -216,9 +218,9 @@ CELLA_API void cella_collateral_source_destroy(cella_collateral_source_t *source
  * CELLA_OK; CELLA_ERR_NOT_FOUND (a required document is missing: the log names it);
  * CELLA_ERR_IO; CELLA_ERR_INVALID_ARGUMENT; CELLA_ERR_OUT_OF_MEMORY.
  */
-CELLA_API CELLA_MUST_CHECK cella_result_t cella_collateral_source_get(
-    cella_collateral_source_t *source, const uint8_t fmspc[6], const char *pck_ca,
-    cella_verify_collateral_t *collateral);
+CELLA_API CELLA_MUST_CHECK cella_result_t
+cella_collateral_source_get(cella_collateral_source_t *source, const uint8_t fmspc[6],
+                            const char *pck_ca, cella_verify_collateral_t *collateral);
 
 /*
  * cella_verifier_verify() with the collateral from source, chosen by the quote's own PCK

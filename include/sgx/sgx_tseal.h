@@ -130,12 +130,11 @@ sgx_status_t sgx_mac_aadata(const uint32_t additional_MACtext_length,
 sgx_status_t sgx_mac_aadata_ex(const uint16_t key_policy, const sgx_attributes_t attribute_mask,
                                const sgx_misc_select_t misc_mask,
                                const uint32_t additional_MACtext_length,
-                               const uint8_t *p_additional_MACtext,
-                               const uint32_t sealed_data_size, sgx_sealed_data_t *p_sealed_data);
+                               const uint8_t *p_additional_MACtext, const uint32_t sealed_data_size,
+                               sgx_sealed_data_t *p_sealed_data);
 
 /* Checks a blob of sgx_mac_aadata and copies its text out, as sgx_unseal_data. */
-sgx_status_t sgx_unmac_aadata(const sgx_sealed_data_t *p_sealed_data,
-                              uint8_t *p_additional_MACtext,
+sgx_status_t sgx_unmac_aadata(const sgx_sealed_data_t *p_sealed_data, uint8_t *p_additional_MACtext,
                               uint32_t *p_additional_MACtext_length);
 
 CELLA_EXTERN_C_END

@@ -86,9 +86,8 @@ int vault_show_masked(const uint8_t *blob, size_t blob_size, char *masked, size_
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_status_t status = sgx_unseal_data(sealed, (uint8_t *)seen_label, &label_size,
                                           (uint8_t *)digits, &digits_size);
-    if (status == SGX_SUCCESS &&
-        (label_size != sizeof(label) || memcmp(seen_label, label, sizeof(label)) != 0 ||
-         digits_size < 4))
+    if (status == SGX_SUCCESS && (label_size != sizeof(label) ||
+                                  memcmp(seen_label, label, sizeof(label)) != 0 || digits_size < 4))
         status = SGX_ERROR_INVALID_PARAMETER; /* a blob of something else */
     if (status == SGX_SUCCESS && vault_version > 0) {
         memcpy(masked, "**** **** **** ", 15);

@@ -189,8 +189,8 @@ static int parse_arguments(int argc, char **argv, struct options *o, bool *help)
             o->warn_user_check = true;
         } else if (strcasecmp(arg, "--trusted-dir") == 0 ||
                    strcasecmp(arg, "--untrusted-dir") == 0 ||
-                   strcasecmp(arg, "--search-path") == 0 ||
-                   strcasecmp(arg, "--depfile") == 0 || strcmp(arg, "-D") == 0) {
+                   strcasecmp(arg, "--search-path") == 0 || strcasecmp(arg, "--depfile") == 0 ||
+                   strcmp(arg, "-D") == 0) {
             if (value == NULL || value[0] == '\0') {
                 fprintf(stderr, "%s: option %s needs a value; '%s --help' lists the options\n",
                         program, arg, program);
@@ -446,8 +446,8 @@ struct read_files {
     bool out_of_memory;
 };
 
-static cella_result_t recording_read(void *context, const char *path, size_t max_size,
-                                     char **data, size_t *size, char **identity)
+static cella_result_t recording_read(void *context, const char *path, size_t max_size, char **data,
+                                     size_t *size, char **identity)
 {
     struct read_files *files = context;
     cella_result_t r = cella_edl_file_reader.read(cella_edl_file_reader.context, path, max_size,
@@ -610,8 +610,8 @@ int edger8r_main(int argc, char **argv)
     }
     if (!write_outputs(&o, outputs, output_count))
         goto out;
-    if (o.depfile != NULL &&
-        (read_files.out_of_memory || !write_depfile(o.depfile, outputs, output_count, &read_files))) {
+    if (o.depfile != NULL && (read_files.out_of_memory ||
+                              !write_depfile(o.depfile, outputs, output_count, &read_files))) {
         fprintf(stderr, "%s: cannot write the dependency file %s\n", program, o.depfile);
         goto out;
     }

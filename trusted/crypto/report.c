@@ -28,7 +28,8 @@ sgx_status_t sgx_verify_report(const sgx_report_t *report)
     status = sgx_get_key(&request, &key);
     if (status != SGX_SUCCESS)
         goto out;
-    status = sgx_rijndael128_cmac_msg((const sgx_cmac_128bit_key_t *)&key, (const uint8_t *)&copy.body, sizeof(copy.body), &mac);
+    status = sgx_rijndael128_cmac_msg((const sgx_cmac_128bit_key_t *)&key,
+                                      (const uint8_t *)&copy.body, sizeof(copy.body), &mac);
     if (status != SGX_SUCCESS)
         goto out;
     status = tcrypto_equal_ct(mac, copy.mac, sizeof(mac)) ? SGX_SUCCESS : SGX_ERROR_MAC_MISMATCH;

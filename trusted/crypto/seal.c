@@ -25,10 +25,10 @@
 
 #define SEAL_HEADER_BYTES ((uint32_t)sizeof(sgx_sealed_data_t))
 
-#define KEY_POLICY_KSS (SGX_KEYPOLICY_CONFIGID | SGX_KEYPOLICY_ISVFAMILYID | SGX_KEYPOLICY_ISVEXTPRODID)
-#define KEY_POLICY_ALL                                                                 \
-    (SGX_KEYPOLICY_MRENCLAVE | SGX_KEYPOLICY_MRSIGNER | SGX_KEYPOLICY_NOISVPRODID | \
-     KEY_POLICY_KSS)
+#define KEY_POLICY_KSS \
+    (SGX_KEYPOLICY_CONFIGID | SGX_KEYPOLICY_ISVFAMILYID | SGX_KEYPOLICY_ISVEXTPRODID)
+#define KEY_POLICY_ALL \
+    (SGX_KEYPOLICY_MRENCLAVE | SGX_KEYPOLICY_MRSIGNER | SGX_KEYPOLICY_NOISVPRODID | KEY_POLICY_KSS)
 
 static const uint8_t zero_iv[SGX_SEAL_IV_SIZE];
 
@@ -124,8 +124,8 @@ static sgx_status_t seal(uint16_t key_policy, sgx_attributes_t attribute_mask,
      * outside the enclave may change while it is being sealed. */
     if (add_size > 0)
         memcpy(payload + enc_size, add, add_size);
-    status = sgx_rijndael128GCM_encrypt((const sgx_aes_gcm_128bit_key_t *)&key, enc, enc_size, enc_size > 0 ? payload : NULL,
-                                        zero_iv, sizeof(zero_iv),
+    status = sgx_rijndael128GCM_encrypt((const sgx_aes_gcm_128bit_key_t *)&key, enc, enc_size,
+                                        enc_size > 0 ? payload : NULL, zero_iv, sizeof(zero_iv),
                                         add_size > 0 ? payload + enc_size : NULL, add_size, &tag);
     if (status != SGX_SUCCESS) {
         memset(blob, 0, blob_size);
@@ -199,10 +199,11 @@ static sgx_status_t unseal(const sgx_sealed_data_t *blob, bool mac_only, uint8_t
         goto out;
     }
     const uint8_t *payload = blob->aes_data.payload;
-    status = sgx_rijndael128GCM_decrypt((const sgx_aes_gcm_128bit_key_t *)&key, enc_size > 0 ? payload : NULL, enc_size,
-                                        enc_size > 0 ? dec : NULL, zero_iv, sizeof(zero_iv),
-                                        add_size > 0 ? payload + enc_size : NULL, add_size,
-                                        (const sgx_aes_gcm_128bit_tag_t *)header.aes_data.payload_tag);
+    status = sgx_rijndael128GCM_decrypt(
+        (const sgx_aes_gcm_128bit_key_t *)&key, enc_size > 0 ? payload : NULL, enc_size,
+        enc_size > 0 ? dec : NULL, zero_iv, sizeof(zero_iv),
+        add_size > 0 ? payload + enc_size : NULL, add_size,
+        (const sgx_aes_gcm_128bit_tag_t *)header.aes_data.payload_tag);
     if (status != SGX_SUCCESS) {
         status = SGX_ERROR_MAC_MISMATCH;
         goto out;
@@ -282,8 +283,8 @@ sgx_status_t sgx_mac_aadata(const uint32_t additional_MACtext_length,
 sgx_status_t sgx_mac_aadata_ex(const uint16_t key_policy, const sgx_attributes_t attribute_mask,
                                const sgx_misc_select_t misc_mask,
                                const uint32_t additional_MACtext_length,
-                               const uint8_t *p_additional_MACtext,
-                               const uint32_t sealed_data_size, sgx_sealed_data_t *p_sealed_data)
+                               const uint8_t *p_additional_MACtext, const uint32_t sealed_data_size,
+                               sgx_sealed_data_t *p_sealed_data)
 {
     if (additional_MACtext_length == 0 || p_additional_MACtext == NULL)
         return SGX_ERROR_INVALID_PARAMETER;
@@ -291,8 +292,7 @@ sgx_status_t sgx_mac_aadata_ex(const uint16_t key_policy, const sgx_attributes_t
                 p_additional_MACtext, 0, NULL, sealed_data_size, p_sealed_data);
 }
 
-sgx_status_t sgx_unmac_aadata(const sgx_sealed_data_t *p_sealed_data,
-                              uint8_t *p_additional_MACtext,
+sgx_status_t sgx_unmac_aadata(const sgx_sealed_data_t *p_sealed_data, uint8_t *p_additional_MACtext,
                               uint32_t *p_additional_MACtext_length)
 {
     return unseal(p_sealed_data, true, p_additional_MACtext, p_additional_MACtext_length, NULL,

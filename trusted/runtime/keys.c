@@ -24,8 +24,7 @@ static int32_t platform(uint32_t request, const void *in, size_t in_size, void *
         return SGX_ERROR_UNEXPECTED;
     return (int32_t)(uint32_t)cella_trts_call_out((uintptr_t)thread->ops.platform,
                                                   (uintptr_t)thread->context, request,
-                                                  (uintptr_t)in, in_size, (uintptr_t)out,
-                                                  out_size);
+                                                  (uintptr_t)in, in_size, (uintptr_t)out, out_size);
 }
 
 static void wipe(void *p, size_t size)
@@ -45,8 +44,8 @@ sgx_status_t sgx_get_key(const sgx_key_request_t *key_request, sgx_key_128bit_t 
         return SGX_ERROR_INVALID_PARAMETER;
     memcpy(&request, key_request, sizeof(request));
     memset(derived, 0, sizeof(derived));
-    sgx_status_t status = (sgx_status_t)platform(CELLA_PLATFORM_GET_KEY, &request,
-                                                 sizeof(request), derived, sizeof(derived));
+    sgx_status_t status = (sgx_status_t)platform(CELLA_PLATFORM_GET_KEY, &request, sizeof(request),
+                                                 derived, sizeof(derived));
     if (status == SGX_SUCCESS)
         memcpy(*key, derived, sizeof(derived));
     wipe(derived, sizeof(derived));
@@ -68,8 +67,8 @@ sgx_status_t sgx_create_report(const sgx_target_info_t *target_info,
         memcpy(in.target_info, target_info, sizeof(in.target_info));
     if (report_data != NULL)
         memcpy(in.report_data, report_data, sizeof(in.report_data));
-    sgx_status_t status = (sgx_status_t)platform(CELLA_PLATFORM_CREATE_REPORT, &in, sizeof(in),
-                                                 &out, sizeof(out));
+    sgx_status_t status =
+        (sgx_status_t)platform(CELLA_PLATFORM_CREATE_REPORT, &in, sizeof(in), &out, sizeof(out));
     if (status != SGX_SUCCESS)
         return status;
     memcpy(report, &out, sizeof(out));

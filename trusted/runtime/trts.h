@@ -25,15 +25,15 @@ struct trts_ocalloc {
  */
 struct trts_thread {
     int errno_value;
-    uint32_t is_set_up;    /* the thread's first entry has run */
-    uint32_t ecall_depth;  /* entries in progress on this thread (nested ones count) */
-    uint32_t ocall_depth;  /* OCALLs in progress on this thread */
-    uint32_t ocall_index;  /* the innermost OCALL, while ocall_depth > 0 */
+    uint32_t is_set_up;   /* the thread's first entry has run */
+    uint32_t ecall_depth; /* entries in progress on this thread (nested ones count) */
+    uint32_t ocall_depth; /* OCALLs in progress on this thread */
+    uint32_t ocall_index; /* the innermost OCALL, while ocall_depth > 0 */
     uint32_t reserved;
     cella_entry_ops_t ops; /* of the innermost entry, copied and checked */
     void *context;         /* of the innermost entry */
     struct trts_ocalloc *ocalloc;
-    uintptr_t wait_next;   /* the next thread on the sgx_thread queue this one waits in */
+    uintptr_t wait_next; /* the next thread on the sgx_thread queue this one waits in */
     uint8_t scratch[CELLA_TRTS_SCRATCH_BYTES] __attribute__((aligned(16)));
 };
 

@@ -118,8 +118,7 @@ static int unload(void **state)
     return 0;
 }
 
-static int32_t enter(struct loaded *l, void *thread_data, void *fs, uint32_t command,
-                     int *sum)
+static int32_t enter(struct loaded *l, void *thread_data, void *fs, uint32_t command, int *sum)
 {
     static int pair[2] = {20, 22};
     cella_entry_request_t request = {
@@ -217,8 +216,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(init_with_thread_data_forged_outside_the_enclave_is_refused,
                                         load, unload),
-        cmocka_unit_test_setup_teardown(ecall_with_thread_data_forged_outside_the_enclave_is_refused,
-                                        load, unload),
+        cmocka_unit_test_setup_teardown(
+            ecall_with_thread_data_forged_outside_the_enclave_is_refused, load, unload),
         cmocka_unit_test_setup_teardown(ecall_with_a_thread_data_copy_inside_the_enclave_is_refused,
                                         load, unload),
         cmocka_unit_test_setup_teardown(ecall_whose_fs_is_not_its_thread_data_is_refused, load,

@@ -206,8 +206,7 @@ static uint64_t checksum(const uint8_t *data, size_t size)
     return sum;
 }
 
-static int32_t ecall_double_fetch(const uint8_t *in, size_t in_size, uint8_t *out,
-                                  size_t out_size)
+static int32_t ecall_double_fetch(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
 {
     uint64_t address;
     int32_t result[2] = {1, 0};
@@ -240,8 +239,26 @@ static const cella_ecall_entry_t ecalls[] = {
     {ecall_double_fetch, 0, 0},
 };
 /* Two OCALLs; OCALL 0 may call ECALLs 0 and 1 (nested calls, to any depth). */
-static const uint8_t allow[2 * 10] = {1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
-                                      /* OCALL 1: */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+static const uint8_t allow[2 * 10] = {1,
+                                      1,
+                                      0,
+                                      0,
+                                      0,
+                                      0,
+                                      0,
+                                      0,
+                                      0,
+                                      0,
+                                      /* OCALL 1: */ 0,
+                                      0,
+                                      0,
+                                      0,
+                                      0,
+                                      0,
+                                      0,
+                                      0,
+                                      0,
+                                      0};
 
 const cella_ecall_table_t cella_bridge_ecall_table = {
     .ecall_count = 10,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* tests/enclave/sandbox/seeded_secret.h: a secret both sides can recognise without a copy in the host. */
+/* tests/enclave/sandbox/seeded_secret.h: a secret both sides can recognise without a copy in the
+ * host. */
 #ifndef CELLA_TEST_SEEDED_SECRET_H
 #define CELLA_TEST_SEEDED_SECRET_H
 

@@ -41,8 +41,8 @@ int ecall_unseal(const uint8_t *blob, size_t blob_size, uint8_t *text, size_t te
     (void)blob_size;
     *text_size = (uint32_t)text_capacity;
     *aad_size = (uint32_t)aad_capacity;
-    return sgx_unseal_data((const sgx_sealed_data_t *)blob, aad_capacity > 0 ? aad : NULL,
-                           aad_size, text, text_size);
+    return sgx_unseal_data((const sgx_sealed_data_t *)blob, aad_capacity > 0 ? aad : NULL, aad_size,
+                           text, text_size);
 }
 
 int ecall_get_key(const uint8_t *request, uint8_t *key)
@@ -122,8 +122,8 @@ static int sealing_checks(void)
                          secret_text, 576, sealed) != SGX_ERROR_INVALID_PARAMETER)
         return 4;
 
-    if (sgx_seal_data(sizeof(mac_text), mac_text, sizeof(secret_text), secret_text, size,
-                      sealed) != SGX_SUCCESS)
+    if (sgx_seal_data(sizeof(mac_text), mac_text, sizeof(secret_text), secret_text, size, sealed) !=
+        SGX_SUCCESS)
         return 5;
     if (sgx_get_encrypt_txt_len(sealed) != sizeof(secret_text) ||
         sgx_get_add_mac_txt_len(sealed) != sizeof(mac_text) ||
@@ -210,8 +210,8 @@ static int report_and_key_checks(void)
     request.key_name = SGX_KEYSELECT_SEAL;
     request.key_policy = SGX_KEYPOLICY_MRENCLAVE;
     request.key_id.id[0] = 1;
-    if (sgx_get_key(&request, &key) != SGX_SUCCESS || sgx_get_key(&request, &again) != SGX_SUCCESS ||
-        memcmp(key, again, sizeof(key)) != 0)
+    if (sgx_get_key(&request, &key) != SGX_SUCCESS ||
+        sgx_get_key(&request, &again) != SGX_SUCCESS || memcmp(key, again, sizeof(key)) != 0)
         return 25;
     request.key_id.id[0] = 2;
     if (sgx_get_key(&request, &again) != SGX_SUCCESS || memcmp(key, again, sizeof(key)) == 0)

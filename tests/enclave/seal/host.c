@@ -97,8 +97,8 @@ static int unseal_in(sgx_enclave_id_t id, const struct blob *blob)
     int status = -1;
 
     memset(out, 0, sizeof(out));
-    assert_int_equal(ecall_unseal(id, &status, blob->bytes, blob->size, out, sizeof(out),
-                                  &out_size, out_aad, sizeof(out_aad), &out_aad_size),
+    assert_int_equal(ecall_unseal(id, &status, blob->bytes, blob->size, out, sizeof(out), &out_size,
+                                  out_aad, sizeof(out_aad), &out_aad_size),
                      SGX_SUCCESS);
     if (status == SGX_SUCCESS) {
         assert_int_equal(out_size, sizeof(text));
@@ -243,8 +243,9 @@ static void wrong_sized_buffers_are_refused(void **state)
     sgx_enclave_id_t id = create(SEAL_A);
     uint32_t size = sealed_size(sizeof(aad), sizeof(text));
 
-    assert_int_equal(ecall_seal(id, &status, 0, text, sizeof(text), aad, sizeof(aad), blob, size + 8),
-                     SGX_SUCCESS);
+    assert_int_equal(
+        ecall_seal(id, &status, 0, text, sizeof(text), aad, sizeof(aad), blob, size + 8),
+        SGX_SUCCESS);
     assert_int_equal(status, SGX_ERROR_INVALID_PARAMETER);
     assert_int_equal(ecall_seal(id, &status, 0, text, sizeof(text), aad, sizeof(aad), blob, size),
                      SGX_SUCCESS);

@@ -343,9 +343,8 @@ static void the_depfile_names_the_outputs_and_every_edl_file_read(void **state)
              realdir, realdir);
     assert_string_equal(read_file(s, "root.d"), expected);
     /* A depfile that cannot be written is an error. */
-    assert_int_not_equal(run(s, (const char *[]){"--depfile", "/nonexistent/dir/x.d", "root.edl",
-                                                 NULL}),
-                         0);
+    assert_int_not_equal(
+        run(s, (const char *[]){"--depfile", "/nonexistent/dir/x.d", "root.edl", NULL}), 0);
 }
 
 static void defines_and_the_user_check_warning_reach_the_front_end(void **state)

@@ -178,9 +178,9 @@ static bool exists(const char *path)
 static void fix_checksum(uint8_t file[FILE_BYTES])
 {
     unsigned int size = 0;
-    assert_int_equal(EVP_Digest(file, FILE_CHECK_OFFSET, file + FILE_CHECK_OFFSET, &size,
-                                EVP_sha256(), NULL),
-                     1);
+    assert_int_equal(
+        EVP_Digest(file, FILE_CHECK_OFFSET, file + FILE_CHECK_OFFSET, &size, EVP_sha256(), NULL),
+        1);
     assert_int_equal(size, 32);
 }
 
@@ -720,8 +720,7 @@ static void identity_init_takes_the_measured_values(void **state)
 
     cella_keys_identity_init(&info, true, &identity);
     assert_int_equal(identity.attributes.flags, SGX_FLAGS_INITTED | SGX_FLAGS_DEBUG |
-                                                    SGX_FLAGS_MODE64BIT |
-                                                    SGX_FLAGS_PROVISION_KEY);
+                                                    SGX_FLAGS_MODE64BIT | SGX_FLAGS_PROVISION_KEY);
 }
 
 /* ---- EGETKEY: refusals ------------------------------------------------------------------ */
@@ -880,8 +879,9 @@ static void get_key_gives_attribute_keys_to_enclaves_with_the_attribute(void **s
 
     /* KSS policies with KSS. */
     identity.attributes.flags |= SGX_FLAGS_KSS;
-    make_seal_request(&identity, SGX_KEYPOLICY_MRSIGNER | SGX_KEYPOLICY_CONFIGID |
-                                     SGX_KEYPOLICY_ISVFAMILYID | SGX_KEYPOLICY_ISVEXTPRODID,
+    make_seal_request(&identity,
+                      SGX_KEYPOLICY_MRSIGNER | SGX_KEYPOLICY_CONFIGID | SGX_KEYPOLICY_ISVFAMILYID |
+                          SGX_KEYPOLICY_ISVEXTPRODID,
                       &request);
     get_key(secrets, &identity, &request, seal);
     cella_keys_secrets_destroy(secrets);
@@ -928,7 +928,7 @@ enum change {
     CHANGE_KEY_ID,
     CHANGE_REQUESTED_ISVSVN,
     CHANGE_REQUESTED_CPUSVN,
-    CHANGE_ENCLAVE_ISVSVN,   /* a newer enclave asking for the same (older) ISVSVN */
+    CHANGE_ENCLAVE_ISVSVN, /* a newer enclave asking for the same (older) ISVSVN */
     CHANGE_DEBUG,
     CHANGE_FLAG_OUTSIDE_MASK, /* PROVISION_KEY: not in the default mask */
     CHANGE_FLAG_INSIDE_MASK,  /* PROVISION_KEY with the mask extended to it */
@@ -955,21 +955,19 @@ static const struct {
      false},
     {"key changes with the requested CPUSVN", SGX_KEYPOLICY_MRSIGNER, CHANGE_REQUESTED_CPUSVN,
      false},
-    {"a newer enclave gets the older version's key", SGX_KEYPOLICY_MRSIGNER,
-     CHANGE_ENCLAVE_ISVSVN, true},
-    {"key changes with DEBUG", SGX_KEYPOLICY_MRSIGNER, CHANGE_DEBUG, false},
-    {"key ignores a flag outside the mask", SGX_KEYPOLICY_MRSIGNER, CHANGE_FLAG_OUTSIDE_MASK,
+    {"a newer enclave gets the older version's key", SGX_KEYPOLICY_MRSIGNER, CHANGE_ENCLAVE_ISVSVN,
      true},
+    {"key changes with DEBUG", SGX_KEYPOLICY_MRSIGNER, CHANGE_DEBUG, false},
+    {"key ignores a flag outside the mask", SGX_KEYPOLICY_MRSIGNER, CHANGE_FLAG_OUTSIDE_MASK, true},
     {"key changes with a flag inside the mask", SGX_KEYPOLICY_MRSIGNER, CHANGE_FLAG_INSIDE_MASK,
      false},
-    {"key ignores XFRM outside the mask", SGX_KEYPOLICY_MRSIGNER, CHANGE_XFRM_OUTSIDE_MASK,
-     true},
+    {"key ignores XFRM outside the mask", SGX_KEYPOLICY_MRSIGNER, CHANGE_XFRM_OUTSIDE_MASK, true},
     {"key changes with XFRM inside the mask", SGX_KEYPOLICY_MRSIGNER, CHANGE_XFRM_INSIDE_MASK,
      false},
     {"key ignores MISCSELECT outside the mask", SGX_KEYPOLICY_MRSIGNER, CHANGE_MISC_OUTSIDE_MASK,
      true},
-    {"key changes with MISCSELECT inside the mask", SGX_KEYPOLICY_MRSIGNER,
-     CHANGE_MISC_INSIDE_MASK, false},
+    {"key changes with MISCSELECT inside the mask", SGX_KEYPOLICY_MRSIGNER, CHANGE_MISC_INSIDE_MASK,
+     false},
     {"key binds DEBUG even outside the mask", SGX_KEYPOLICY_MRSIGNER,
      CHANGE_DEBUG_MASK_WITHOUT_DEBUG, false},
     {"MRENCLAVE key ignores MRSIGNER", SGX_KEYPOLICY_MRENCLAVE, CHANGE_MRSIGNER, true},
@@ -1089,9 +1087,8 @@ static void a_report_verifies_only_for_its_target(void **state)
     make_identity(&target_identity, 0x33, 0x44);
     target_of(&target_identity, &target);
     memset(report_data.d, 0x7e, sizeof(report_data.d));
-    assert_int_equal(
-        cella_keys_create_report(secrets, &reporter, &target, &report_data, &report),
-        SGX_SUCCESS);
+    assert_int_equal(cella_keys_create_report(secrets, &reporter, &target, &report_data, &report),
+                     SGX_SUCCESS);
 
     /* The body is the reporter's identity with the report data. */
     sgx_report_body_t expected = reporter;
@@ -1201,8 +1198,8 @@ static void serve_answers_key_and_report_requests(void **state)
     memset(&report_in, 0, sizeof(report_in));
     memcpy(report_in.target_info, &target, sizeof(target));
     memset(report_in.report_data, 0x42, sizeof(report_in.report_data));
-    assert_int_equal(cella_keys_serve(secrets, &identity, CELLA_PLATFORM_CREATE_REPORT,
-                                      &report_in, sizeof(report_in), &report, sizeof(report)),
+    assert_int_equal(cella_keys_serve(secrets, &identity, CELLA_PLATFORM_CREATE_REPORT, &report_in,
+                                      sizeof(report_in), &report, sizeof(report)),
                      SGX_SUCCESS);
     assert_memory_equal(report.body.report_data.d, report_in.report_data,
                         sizeof(report_in.report_data));
@@ -1266,8 +1263,8 @@ static void serve_refuses_wrong_sizes_and_unknown_requests(void **state)
     /* Without secrets, key and report requests fail. */
     make_seal_request(&identity, SGX_KEYPOLICY_MRSIGNER, &request);
     memcpy(in, &request, sizeof(request));
-    assert_int_equal(cella_keys_serve(NULL, &identity, CELLA_PLATFORM_GET_KEY, in,
-                                      sizeof(request), out, sizeof(sgx_key_128bit_t)),
+    assert_int_equal(cella_keys_serve(NULL, &identity, CELLA_PLATFORM_GET_KEY, in, sizeof(request),
+                                      out, sizeof(sgx_key_128bit_t)),
                      SGX_ERROR_UNEXPECTED);
     memset(in, 0, sizeof(in));
     assert_int_equal(cella_keys_serve(NULL, &identity, CELLA_PLATFORM_CREATE_REPORT, in,
@@ -1278,7 +1275,7 @@ static void serve_refuses_wrong_sizes_and_unknown_requests(void **state)
     cella_keys_secrets_destroy(secrets);
 }
 
-#define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define TEST(name)     cmocka_unit_test_setup_teardown(name, setup, teardown)
 #define ENV_TEST(name) cmocka_unit_test_setup_teardown(name, save_environment, restore_environment)
 
 int main(void)

@@ -844,7 +844,8 @@ static void collateral_create_refuses_bad_arguments(void **state)
     (void)state;
     cella_quoting_collateral_t *c = NULL;
 
-    assert_int_equal(cella_quoting_collateral_create(NULL, NOW, false, &c), CELLA_ERR_INVALID_ARGUMENT);
+    assert_int_equal(cella_quoting_collateral_create(NULL, NOW, false, &c),
+                     CELLA_ERR_INVALID_ARGUMENT);
     assert_int_equal(cella_quoting_collateral_create(platforms.a, -1, false, &c),
                      CELLA_ERR_INVALID_ARGUMENT);
     assert_int_equal(cella_quoting_collateral_create(platforms.a, INT64_MAX, false, &c),

@@ -54,8 +54,7 @@ static int set_up(void **state)
         cella_quoting_create(platform.secrets, &platform.quoting) != CELLA_OK ||
         cella_quoting_collateral_create(platform.quoting, NOW, false, &platform.collateral) !=
             CELLA_OK ||
-        cella_quoting_collateral_create(platform.quoting, NOW, true, &platform.revoked) !=
-            CELLA_OK)
+        cella_quoting_collateral_create(platform.quoting, NOW, true, &platform.revoked) != CELLA_OK)
         return -1;
     memset(&identity, 0, sizeof(identity));
     identity.attributes.flags = SGX_FLAGS_INITTED | SGX_FLAGS_MODE64BIT;
@@ -124,9 +123,8 @@ static cella_verifier_t *verifier_trusting(int kind)
     return verifier;
 }
 
-static cella_verify_failure_t verify(cella_verifier_t *verifier, const uint8_t *quote,
-                                     size_t size, const cella_verify_collateral_t *collateral,
-                                     int64_t now)
+static cella_verify_failure_t verify(cella_verifier_t *verifier, const uint8_t *quote, size_t size,
+                                     const cella_verify_collateral_t *collateral, int64_t now)
 {
     cella_verify_result_t result;
     cella_result_t r = cella_verifier_verify(verifier, quote, size, collateral, now, &result);
@@ -150,8 +148,7 @@ static void a_software_tee_quote_verifies_with_its_root_and_collateral(void **st
     assert_int_equal(result.isv_report.isv_prod_id, 5);
     assert_int_equal(result.isv_report.isv_svn, 2);
     assert_int_equal(result.isv_report.report_data.d[63], 0x33);
-    assert_int_equal(result.collateral_expiration,
-                     NOW + CELLA_QUOTING_COLLATERAL_VALIDITY_SECONDS);
+    assert_int_equal(result.collateral_expiration, NOW + CELLA_QUOTING_COLLATERAL_VALIDITY_SECONDS);
     cella_verifier_destroy(verifier);
 }
 
@@ -248,17 +245,17 @@ static void every_bound_field_and_every_certificate_of_the_quote_is_checked(void
         size_t offset;
         cella_verify_failure_t failure;
     } cases[] = {
-        {2, CELLA_VERIFY_QUOTE_FORMAT},               /* the key type */
-        {10, CELLA_VERIFY_ISV_SIGNATURE},             /* pce_svn */
-        {20, CELLA_VERIFY_QE_VENDOR},                 /* the QE vendor */
-        {40, CELLA_VERIFY_ISV_SIGNATURE},             /* user data */
-        {48 + 128, CELLA_VERIFY_ISV_SIGNATURE},       /* the ISV report's MRSIGNER */
-        {48 + 256, CELLA_VERIFY_ISV_SIGNATURE},       /* its ISVPRODID */
-        {470, CELLA_VERIFY_ISV_SIGNATURE},            /* the ISV signature */
-        {530, CELLA_VERIFY_QE_REPORT_DATA},           /* the attestation key */
+        {2, CELLA_VERIFY_QUOTE_FORMAT},                /* the key type */
+        {10, CELLA_VERIFY_ISV_SIGNATURE},              /* pce_svn */
+        {20, CELLA_VERIFY_QE_VENDOR},                  /* the QE vendor */
+        {40, CELLA_VERIFY_ISV_SIGNATURE},              /* user data */
+        {48 + 128, CELLA_VERIFY_ISV_SIGNATURE},        /* the ISV report's MRSIGNER */
+        {48 + 256, CELLA_VERIFY_ISV_SIGNATURE},        /* its ISVPRODID */
+        {470, CELLA_VERIFY_ISV_SIGNATURE},             /* the ISV signature */
+        {530, CELLA_VERIFY_QE_REPORT_DATA},            /* the attestation key */
         {564 + 128, CELLA_VERIFY_QE_REPORT_SIGNATURE}, /* the QE report's MRSIGNER */
-        {980, CELLA_VERIFY_QE_REPORT_SIGNATURE},      /* the QE signature */
-        {1030, CELLA_VERIFY_QE_REPORT_DATA},          /* the QE auth data */
+        {980, CELLA_VERIFY_QE_REPORT_SIGNATURE},       /* the QE signature */
+        {1030, CELLA_VERIFY_QE_REPORT_DATA},           /* the QE auth data */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         memcpy(copy, platform.quote, platform.quote_size);

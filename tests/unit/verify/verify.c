@@ -231,20 +231,20 @@ static void every_signed_or_bound_part_of_a_real_quote_is_checked(void **state)
         size_t offset;
         cella_verify_failure_t failure;
     } cases[] = {
-        {0, CELLA_VERIFY_QUOTE_FORMAT},           /* version */
-        {8, CELLA_VERIFY_ISV_SIGNATURE},          /* qe_svn: the header is signed */
-        {12, CELLA_VERIFY_QE_VENDOR},             /* the QE vendor */
-        {30, CELLA_VERIFY_ISV_SIGNATURE},         /* user data */
-        {48 + 64, CELLA_VERIFY_ISV_SIGNATURE},    /* the ISV report's MRENCLAVE */
-        {48 + 320, CELLA_VERIFY_ISV_SIGNATURE},   /* its report data */
-        {432, CELLA_VERIFY_QUOTE_FORMAT},         /* signature_data_len */
-        {436, CELLA_VERIFY_ISV_SIGNATURE},        /* the ISV signature */
-        {500, CELLA_VERIFY_QE_REPORT_DATA},       /* the attestation key */
-        {564 + 64, CELLA_VERIFY_QE_REPORT_SIGNATURE}, /* the QE report */
+        {0, CELLA_VERIFY_QUOTE_FORMAT},                /* version */
+        {8, CELLA_VERIFY_ISV_SIGNATURE},               /* qe_svn: the header is signed */
+        {12, CELLA_VERIFY_QE_VENDOR},                  /* the QE vendor */
+        {30, CELLA_VERIFY_ISV_SIGNATURE},              /* user data */
+        {48 + 64, CELLA_VERIFY_ISV_SIGNATURE},         /* the ISV report's MRENCLAVE */
+        {48 + 320, CELLA_VERIFY_ISV_SIGNATURE},        /* its report data */
+        {432, CELLA_VERIFY_QUOTE_FORMAT},              /* signature_data_len */
+        {436, CELLA_VERIFY_ISV_SIGNATURE},             /* the ISV signature */
+        {500, CELLA_VERIFY_QE_REPORT_DATA},            /* the attestation key */
+        {564 + 64, CELLA_VERIFY_QE_REPORT_SIGNATURE},  /* the QE report */
         {564 + 320, CELLA_VERIFY_QE_REPORT_SIGNATURE}, /* its report data */
-        {948, CELLA_VERIFY_QE_REPORT_SIGNATURE},  /* the QE signature */
-        {1014, CELLA_VERIFY_QE_REPORT_DATA},      /* the QE auth data */
-        {1046, CELLA_VERIFY_CERTIFICATION_DATA},  /* the type: 5 becomes 4, a leaf alone */
+        {948, CELLA_VERIFY_QE_REPORT_SIGNATURE},       /* the QE signature */
+        {1014, CELLA_VERIFY_QE_REPORT_DATA},           /* the QE auth data */
+        {1046, CELLA_VERIFY_CERTIFICATION_DATA},       /* the type: 5 becomes 4, a leaf alone */
         {1052 + 200, CELLA_VERIFY_CERTIFICATION_DATA}, /* inside the leaf's PEM */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -257,9 +257,9 @@ static void every_signed_or_bound_part_of_a_real_quote_is_checked(void **state)
                      cella_verify_failure_str(cases[i].failure));
     }
     /* Truncated and with a byte too many. */
-    assert_int_equal(failure_of(verifier, &o, o.quote.bytes, o.quote.size - 1, &o.collateral,
-                                OASIS_NOW),
-                     CELLA_VERIFY_QUOTE_FORMAT);
+    assert_int_equal(
+        failure_of(verifier, &o, o.quote.bytes, o.quote.size - 1, &o.collateral, OASIS_NOW),
+        CELLA_VERIFY_QUOTE_FORMAT);
     uint8_t *longer = calloc(1, o.quote.size + 1);
     assert_non_null(longer);
     memcpy(longer, o.quote.bytes, o.quote.size);
@@ -304,16 +304,16 @@ static void changed_or_stale_collateral_is_refused(void **state)
     free(qe);
 
     /* After the QE Identity's next update, and before the TCB Info was issued. */
-    assert_int_equal(failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral,
-                                1673786736 + 1),
-                     CELLA_VERIFY_QE_IDENTITY);
-    assert_int_equal(failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral,
-                                1671440410 - 1),
-                     CELLA_VERIFY_TCB_INFO);
+    assert_int_equal(
+        failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral, 1673786736 + 1),
+        CELLA_VERIFY_QE_IDENTITY);
+    assert_int_equal(
+        failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral, 1671440410 - 1),
+        CELLA_VERIFY_TCB_INFO);
     /* Long after: the TCB Signing certificate itself has expired (2025-05-21). */
-    assert_int_equal(failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral,
-                                1767225600),
-                     CELLA_VERIFY_TCB_INFO);
+    assert_int_equal(
+        failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral, 1767225600),
+        CELLA_VERIFY_TCB_INFO);
     /* Missing pieces. */
     collateral = o.collateral;
     collateral.tcb_info_issuer_chain = NULL;
@@ -359,25 +359,25 @@ static void what_a_verifier_keeps_never_outlives_its_window(void **state)
         return;
     cella_verifier_t *verifier = verifier_without_crls();
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(cella_verifier_verify(verifier, o.quote.bytes, o.quote.size,
-                                               &o.collateral, OASIS_NOW, &result),
+        assert_int_equal(cella_verifier_verify(verifier, o.quote.bytes, o.quote.size, &o.collateral,
+                                               OASIS_NOW, &result),
                          CELLA_OK);
         assert_int_equal(result.tcb_status, CELLA_TCB_STATUS_SW_HARDENING_NEEDED);
         assert_int_equal(result.collateral_expiration, 1673786736);
         /* After the QE Identity's next update, and before the PCK certificate was issued. */
-        assert_int_equal(failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral,
-                                    1673786737),
-                         CELLA_VERIFY_QE_IDENTITY);
-        assert_int_equal(failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral,
-                                    1670238721 - 1),
-                         CELLA_VERIFY_PCK_CHAIN);
+        assert_int_equal(
+            failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral, 1673786737),
+            CELLA_VERIFY_QE_IDENTITY);
+        assert_int_equal(
+            failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral, 1670238721 - 1),
+            CELLA_VERIFY_PCK_CHAIN);
     }
     /* The same quote and collateral with CRLs now required: the proof without them is not
      * reused. */
     cella_verifier_set_crls_required(verifier, true);
-    assert_int_equal(failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral,
-                                OASIS_NOW),
-                     CELLA_VERIFY_CRL);
+    assert_int_equal(
+        failure_of(verifier, &o, o.quote.bytes, o.quote.size, &o.collateral, OASIS_NOW),
+        CELLA_VERIFY_CRL);
     cella_verifier_destroy(verifier);
     oasis_free(&o);
 }
@@ -468,9 +468,9 @@ static bool qvl_load(struct qvl *q)
 
 static void qvl_free(struct qvl *q)
 {
-    struct file *files[] = {&q->quote, &q->pck, &q->pck_chain, &q->root, &q->tcb_info,
-                            &q->tcb_chain, &q->qe_identity, &q->root_crl, &q->pck_crl,
-                            &q->pck_full};
+    struct file *files[] = {&q->quote,    &q->pck,       &q->pck_chain,   &q->root,
+                            &q->tcb_info, &q->tcb_chain, &q->qe_identity, &q->root_crl,
+                            &q->pck_crl,  &q->pck_full};
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
         free(files[i]->bytes);
 }
@@ -542,9 +542,9 @@ static void a_quote_without_a_pck_chain_needs_one_from_the_collateral(void **sta
     cella_verify_collateral_t collateral = q.collateral;
     collateral.pck_certificate_chain = NULL;
     collateral.pck_certificate_chain_size = 0;
-    assert_int_equal(cella_verifier_verify(verifier, q.quote.bytes, q.quote.size, &collateral,
-                                           QVL_NOW, &result),
-                     CELLA_ERR_VERIFY_FAILED);
+    assert_int_equal(
+        cella_verifier_verify(verifier, q.quote.bytes, q.quote.size, &collateral, QVL_NOW, &result),
+        CELLA_ERR_VERIFY_FAILED);
     assert_int_equal(result.failure, CELLA_VERIFY_CERTIFICATION_DATA);
     /* The CRLs must be current: the PCK CA's runs to 2029-09-05. */
     assert_int_equal(cella_verifier_verify(verifier, q.quote.bytes, q.quote.size, &q.collateral,
@@ -555,17 +555,17 @@ static void a_quote_without_a_pck_chain_needs_one_from_the_collateral(void **sta
     collateral = q.collateral;
     collateral.pck_crl = q.root.bytes;
     collateral.pck_crl_size = q.root.size;
-    assert_int_equal(cella_verifier_verify(verifier, q.quote.bytes, q.quote.size, &collateral,
-                                           QVL_NOW, &result),
-                     CELLA_ERR_VERIFY_FAILED);
+    assert_int_equal(
+        cella_verifier_verify(verifier, q.quote.bytes, q.quote.size, &collateral, QVL_NOW, &result),
+        CELLA_ERR_VERIFY_FAILED);
     assert_int_equal(result.failure, CELLA_VERIFY_CRL);
     /* The root's CRL offered as the PCK CA's: the leaf has no CRL from its issuer. */
     collateral = q.collateral;
     collateral.pck_crl = q.root_crl.bytes;
     collateral.pck_crl_size = q.root_crl.size;
-    assert_int_equal(cella_verifier_verify(verifier, q.quote.bytes, q.quote.size, &collateral,
-                                           QVL_NOW, &result),
-                     CELLA_ERR_VERIFY_FAILED);
+    assert_int_equal(
+        cella_verifier_verify(verifier, q.quote.bytes, q.quote.size, &collateral, QVL_NOW, &result),
+        CELLA_ERR_VERIFY_FAILED);
     assert_int_equal(result.failure, CELLA_VERIFY_CRL);
     cella_verifier_destroy(verifier);
     qvl_free(&q);
@@ -614,7 +614,8 @@ static void verify_azure(const struct azure_case *cases, size_t count, bool oe_r
         const uint8_t *quote = bytes;
         size_t quote_size = size;
         if (oe_report)
-            assert_int_equal(cella_quote_from_oe_report(bytes, size, &quote, &quote_size), CELLA_OK);
+            assert_int_equal(cella_quote_from_oe_report(bytes, size, &quote, &quote_size),
+                             CELLA_OK);
         cella_verify_result_t result;
         assert_int_equal(cella_verifier_verify(verifier, quote, quote_size, NULL, QVL_NOW, &result),
                          CELLA_OK);
@@ -645,7 +646,8 @@ static void four_real_sdk_quotes_verify_to_the_stated_identities(void **state)
          "d37d983a85d63fb49649610e2eba0930ecdbff6d113aca3ff3fc7261696c0134", 1, 8888, 0x05},
     };
     (void)state;
-    verify_azure(cases, 4, false, "feb995eb86c349ac98e5afbbb5732ca7376ec9979002702ea17ad476e0853a04");
+    verify_azure(cases, 4, false,
+                 "feb995eb86c349ac98e5afbbb5732ca7376ec9979002702ea17ad476e0853a04");
 }
 
 static void four_real_open_enclave_reports_verify_under_the_older_root_certificate(void **state)
@@ -661,7 +663,8 @@ static void four_real_open_enclave_reports_verify_under_the_older_root_certifica
          "6f4efcdb4e6ca3e9a6c340db202300afcc13d58aa7bbcb8afe4a6471eaf076e4", 1, 8888, 0x05},
     };
     (void)state;
-    verify_azure(cases, 4, true, "62ba6bcab59700c340bdbcd36bf74c6e0d6892cdf91671dca93bcbfff81ef9f2");
+    verify_azure(cases, 4, true,
+                 "62ba6bcab59700c340bdbcd36bf74c6e0d6892cdf91671dca93bcbfff81ef9f2");
 }
 
 static void a_tdx_quote_is_refused_as_unsupported(void **state)
@@ -693,9 +696,9 @@ static void arguments_and_roots_are_checked(void **state)
     assert_int_equal(cella_verifier_verify(verifier, "x", 1, NULL, 0, &result),
                      CELLA_ERR_VERIFY_FAILED);
     assert_int_equal(result.failure, CELLA_VERIFY_QUOTE_FORMAT);
-    assert_int_equal(cella_verifier_add_root(verifier, "not a certificate", 17,
-                                             CELLA_VERIFY_ROOT_INTEL),
-                     CELLA_ERR_INVALID_FORMAT);
+    assert_int_equal(
+        cella_verifier_add_root(verifier, "not a certificate", 17, CELLA_VERIFY_ROOT_INTEL),
+        CELLA_ERR_INVALID_FORMAT);
     assert_int_equal(cella_verifier_add_root(verifier, "x", 1, (cella_verify_root_kind_t)7),
                      CELLA_ERR_INVALID_ARGUMENT);
     assert_string_equal(cella_verify_failure_str(CELLA_VERIFY_PCK_REVOKED), "pck-revoked");
