@@ -77,7 +77,8 @@ typedef struct cella_bridge_call {
 
 /*
  * A trusted ECALL bridge. `in` is the enclave's private copy of the input; `out` is a
- * private, zeroed buffer of exactly `out_size` bytes. Returns SGX_SUCCESS, or
+ * private buffer of exactly `out_size` bytes, zeroed by the runtime unless the entry says the
+ * bridge writes all of it (writes_output). Returns SGX_SUCCESS, or
  * SGX_ERROR_INVALID_PARAMETER when the input does not validate (nothing is called then), or
  * SGX_ERROR_OUT_OF_MEMORY. The status type is int32_t here so this header needs no SGX
  * header; its values are sgx_status_t's.
@@ -89,6 +90,12 @@ typedef struct cella_ecall_entry {
     cella_ecall_bridge_t bridge;
     uint8_t is_private;    /* callable only from an OCALL whose allow() names it */
     uint8_t is_switchless; /* declared transition_using_threads */
+    /* 1: on success the bridge has written every byte of out, so the runtime does not zero
+     * it first (generated bridges; a hand-written one leaves this 0). */
+    uint8_t writes_output;
+    /* 1: the function never gets a pointer into in, so nothing it wrote can be left there and
+     * the runtime does not wipe in after the call ([in, out] and [out] buffers only). */
+    uint8_t input_unexposed;
 } cella_ecall_entry_t;
 
 /* The ECALL table of an enclave, generated into <Name>_t.c. */

@@ -423,15 +423,22 @@ static void emit_ecall_table(struct cg_text *t, const cella_edl_program_t *progr
     size_t ecalls = program->ecall_count;
     size_t ocalls = program->ocall_count;
     if (ecalls > 0) {
-        cg_line(t, 0, "/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless. */");
+        cg_line(t, 0,
+                "/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless, "
+                "writes_output, input_unexposed. */");
         cg_line(t, 0, "static const cella_ecall_entry_t cella_ecalls[%zu] = {", ecalls);
         for (size_t e = 0; e < ecalls; e++) {
             const cella_edl_function_t *fn = program->ecalls[e];
+            bool failed = false;
+            struct cg_param *params = cg_plan_function(fn, &failed);
+            /* Without a plan, say the input is exposed: the runtime then wipes it. */
+            bool exposes = failed || cg_function_exposes_input(fn, params);
+            cella_edl_free(params);
             cg_indent(t, 1);
             cg_put(t, "{");
             cg_put_ecall_bridge_name(t, fn);
-            cg_putf(t, ", %d, %d}, /* %zu */\n", fn->is_public ? 0 : 1, fn->is_switchless ? 1 : 0,
-                    e);
+            cg_putf(t, ", %d, %d, 1, %d}, /* %zu */\n", fn->is_public ? 0 : 1,
+                    fn->is_switchless ? 1 : 0, exposes ? 0 : 1, e);
         }
         cg_line(t, 0, "};");
         cg_blank(t);

@@ -81,6 +81,33 @@ static bool receiver_uses_out(const cella_edl_function_t *fn, const struct cg_pa
     return false;
 }
 
+/*
+ * The receiver zeroes only the gaps around its [in, out] buffers: it has some, and none is
+ * deep-copied (a deep copy places its members' buffers in the output after the copy).
+ */
+static bool receiver_zeroes_gaps(const cella_edl_function_t *fn, const struct cg_param *params)
+{
+    bool any = false;
+    for (size_t i = 0; i < fn->param_count; i++) {
+        const struct cg_param *p = &params[i];
+        if (!is_pointer(p) || !p->in || !p->out)
+            continue;
+        if (p->deep != NULL)
+            return false;
+        any = true;
+    }
+    return any;
+}
+
+bool cg_function_exposes_input(const cella_edl_function_t *fn, const struct cg_param *params)
+{
+    for (size_t i = 0; i < fn->param_count; i++) {
+        if (is_pointer(&params[i]) && params[i].in && !params[i].out)
+            return true;
+    }
+    return false;
+}
+
 static void put_call_arguments(struct cg_text *t, const cella_edl_function_t *fn,
                                const struct cg_param *params)
 {
@@ -278,9 +305,17 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
     cg_line(t, 2, FAIL_INVALID);
     if (trusted && (has_input || has_output))
         cg_line(t, 1, "sgx_lfence(); /* no speculation past the checks (A6) */");
-    else if (uses_out) {
+
+    /*
+     * The receiver writes every byte of the output itself (the trusted runtime does not zero
+     * it first): [out] buffers, the result and padding start zeroed, and [in, out] data is
+     * copied in. With plain [in, out] buffers only the gaps between them are zeroed, so a
+     * large [in, out] buffer is written once, not twice.
+     */
+    bool gaps = receiver_zeroes_gaps(fn, params);
+    if (uses_out && !gaps) {
         cg_line(t, 1, "if (out_size != 0)");
-        cg_line(t, 2, "memset(out, 0, out_size); /* [out] buffers start zeroed */");
+        cg_line(t, 2, "memset(out, 0, out_size); /* [out] buffers and padding start zeroed */");
     }
 
     /* Output buffers, and [in, out] data moved into them */
@@ -292,6 +327,8 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
         if (!blank) {
             cg_blank(t);
             blank = true;
+            if (gaps)
+                cg_line(t, 1, "size_t _zeroed = 0; /* out is zeroed or copied up to here */");
         }
         if (!p->in) {
             cg_line(t, 1, "if (_out_%s != SIZE_MAX)", p->name);
@@ -300,6 +337,11 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
         }
         cg_line(t, 1, "if (_in_%s != NULL) {", p->name);
         cg_line(t, 2, "_p_%s = out + _out_%s;", p->name, p->name);
+        if (gaps) {
+            cg_line(t, 2, "if (_out_%s > _zeroed)", p->name);
+            cg_line(t, 3, "memset(out + _zeroed, 0, _out_%s - _zeroed);", p->name);
+            cg_line(t, 2, "_zeroed = _out_%s + _len_%s;", p->name, p->name);
+        }
         cg_line(t, 2, "memcpy(_p_%s, _in_%s, _len_%s);", p->name, p->name, p->name);
         if (p->deep != NULL) {
             deep_use(cg, p)->copy_to_out = true;
@@ -309,6 +351,11 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
             cg_line(t, 3, FAIL_INVALID);
         }
         cg_line(t, 1, "}");
+    }
+
+    if (gaps) {
+        cg_line(t, 1, "if (out_size > _zeroed)");
+        cg_line(t, 2, "memset(out + _zeroed, 0, out_size - _zeroed);");
     }
 
     /* The call */

@@ -83,6 +83,9 @@ void cg_param_plan(const cella_edl_decl_t *decl, struct cg_param *param);
 struct cg_param *cg_plan_function(const cella_edl_function_t *fn, bool *failed);
 
 bool cg_function_has_input(const cella_edl_function_t *fn);
+/* The function gets a pointer into the receiver's input ([in] buffers, strings, structs):
+ * what it writes there may be secret, so the trusted runtime wipes the input after the call. */
+bool cg_function_exposes_input(const cella_edl_function_t *fn, const struct cg_param *params);
 /* A bool by value (one byte that must be 0 or 1), and a buffer of bools. */
 bool cg_is_bool_value(const cella_edl_type_t *type);
 bool cg_is_bool_buffer(const struct cg_param *param);

@@ -378,7 +378,7 @@ static int32_t dispatch_ecall(struct trts_thread *thread, const cella_entry_requ
     /* The single fetch of the input: everything the bridge validates is this copy. */
     if (request->in_size != 0)
         memcpy(in.data, request->in, request->in_size);
-    if (request->out_size != 0)
+    if (request->out_size != 0 && !entry->writes_output)
         memset(out.data, 0, request->out_size);
 
     status = entry->bridge(in.data, request->in_size, out.data, request->out_size);
@@ -386,11 +386,11 @@ static int32_t dispatch_ecall(struct trts_thread *thread, const cella_entry_requ
         memcpy(request->out, out.data, request->out_size);
 out:
     /*
-     * The input copy may hold secrets the function wrote into its [in] buffers; the output
-     * copy, once copied out, holds only what the host has now anyway, so it is wiped only
-     * when the call failed before that.
+     * The input copy may hold secrets the function wrote into its [in] buffers (unless the
+     * bridge gave it none); the output copy, once copied out, holds only what the host has
+     * now anyway, so it is wiped only when the call failed before that.
      */
-    private_buffer_release(&in, request->in_size, true);
+    private_buffer_release(&in, request->in_size, !entry->input_unexposed);
     private_buffer_release(&out, request->out_size, status != SGX_SUCCESS);
     return status;
 }

@@ -163,8 +163,10 @@ int32_t trusted_double_ecall(uint32_t index, const uint8_t *in, size_t in_size, 
     /* The single fetch of the input; the bridge validates this copy. */
     if (in_size != 0)
         memcpy(private_in, in, in_size);
+    /* As the runtime: zeroed, unless the bridge says it writes every byte itself; then the
+     * buffer holds a stand-in for what an earlier call left, which must never reach the host. */
     if (out_size != 0)
-        memset(private_out, 0, out_size);
+        memset(private_out, entry->writes_output ? 0xa5 : 0, out_size);
     ecall_depth++;
     status = entry->bridge(private_in, in_size, private_out, out_size);
     ecall_depth--;

@@ -837,6 +837,8 @@ static int32_t cella_ecall_ecall_scalars(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int64_t _retval = ecall_scalars(ms.ms_c, ms.ms_uc, ms.ms_s, ms.ms_us, ms.ms_i, ms.ms_u, ms.ms_l, ms.ms_ul, ms.ms_ll, ms.ms_ull, ms.ms_i8, ms.ms_i16, ms.ms_i32, ms.ms_i64, ms.ms_u8, ms.ms_u16, ms.ms_u32, ms.ms_u64, ms.ms_z, ms.ms_w, ms.ms_flag, ms.ms_color);
     memcpy(out + offsetof(ms_ecall_scalars_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -860,6 +862,8 @@ static int32_t cella_ecall_ecall_floats(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     double _retval = ecall_floats(ms.ms_f, ms.ms_d, ms.ms_ld);
     memcpy(out + offsetof(ms_ecall_floats_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -883,6 +887,8 @@ static int32_t cella_ecall_ecall_struct_by_value(const uint8_t *in, size_t in_si
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     struct point_t _retval = ecall_struct_by_value(ms.ms_p, ms.ms_n);
     /* member by member: the padding stays in the enclave (B9) */
@@ -951,6 +957,8 @@ static int32_t cella_ecall_ecall_in(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     uint64_t _retval = ecall_in(_in_one, _in_many, ms.ms_n, _in_bytes, ms.ms_len);
     memcpy(out + offsetof(ms_ecall_in_out__t, ms_retval), &_retval, sizeof(_retval));
@@ -1006,6 +1014,8 @@ static int32_t cella_ecall_ecall_out(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_out_one != SIZE_MAX)
         _p_one = out + _out_one;
@@ -1066,14 +1076,23 @@ static int32_t cella_ecall_ecall_in_out(const uint8_t *in, size_t in_size,
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_one != NULL) {
         _p_one = out + _out_one;
+        if (_out_one > _zeroed)
+            memset(out + _zeroed, 0, _out_one - _zeroed);
+        _zeroed = _out_one + _len_one;
         memcpy(_p_one, _in_one, _len_one);
     }
     if (_in_many != NULL) {
         _p_many = out + _out_many;
+        if (_out_many > _zeroed)
+            memset(out + _zeroed, 0, _out_many - _zeroed);
+        _zeroed = _out_many + _len_many;
         memcpy(_p_many, _in_many, _len_many);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     int _retval = ecall_in_out(_p_one, _p_many, ms.ms_n);
     memcpy(out + offsetof(ms_ecall_in_out_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1126,10 +1145,16 @@ static int32_t cella_ecall_ecall_strings(const uint8_t *in, size_t in_size,
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_upper != NULL) {
         _p_upper = out + _out_upper;
+        if (_out_upper > _zeroed)
+            memset(out + _zeroed, 0, _out_upper - _zeroed);
+        _zeroed = _out_upper + _len_upper;
         memcpy(_p_upper, _in_upper, _len_upper);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     size_t _retval = ecall_strings(_in_s, _p_upper, _in_u);
     if (_p_upper != NULL) /* the callee may have removed the terminator */
@@ -1177,10 +1202,16 @@ static int32_t cella_ecall_ecall_wstrings(const uint8_t *in, size_t in_size,
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_reversed != NULL) {
         _p_reversed = out + _out_reversed;
+        if (_out_reversed > _zeroed)
+            memset(out + _zeroed, 0, _out_reversed - _zeroed);
+        _zeroed = _out_reversed + _len_reversed;
         memcpy(_p_reversed, _in_reversed, _len_reversed);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     size_t _retval = ecall_wstrings(_in_s, _p_reversed);
     if (_p_reversed != NULL) /* the callee may have removed the terminator */
@@ -1234,10 +1265,16 @@ static int32_t cella_ecall_ecall_size_count(const uint8_t *in, size_t in_size,
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_pair != NULL) {
         _p_pair = out + _out_pair;
+        if (_out_pair > _zeroed)
+            memset(out + _zeroed, 0, _out_pair - _zeroed);
+        _zeroed = _out_pair + _len_pair;
         memcpy(_p_pair, _in_pair, _len_pair);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     uint64_t _retval = ecall_size_count(_in_items, ms.ms_elem, ms.ms_n, _p_pair);
     memcpy(out + offsetof(ms_ecall_size_count_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1297,12 +1334,18 @@ static int32_t cella_ecall_ecall_arrays(const uint8_t *in, size_t in_size,
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_out_b != SIZE_MAX)
         _p_b = out + _out_b;
     if (_in_c != NULL) {
         _p_c = out + _out_c;
+        if (_out_c > _zeroed)
+            memset(out + _zeroed, 0, _out_c - _zeroed);
+        _zeroed = _out_c + _len_c;
         memcpy(_p_c, _in_c, _len_c);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_arrays(_in_a, _p_b, _p_c);
     return SGX_SUCCESS;
@@ -1365,10 +1408,16 @@ static int32_t cella_ecall_ecall_foreign(const uint8_t *in, size_t in_size,
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_handle != NULL) {
         _p_handle = out + _out_handle;
+        if (_out_handle > _zeroed)
+            memset(out + _zeroed, 0, _out_handle - _zeroed);
+        _zeroed = _out_handle + _len_handle;
         memcpy(_p_handle, _in_handle, _len_handle);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     int _retval = ecall_foreign(_in_quad, _p_handle, _in_ro, _in_opaque);
     memcpy(out + offsetof(ms_ecall_foreign_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1407,6 +1456,8 @@ static int32_t cella_ecall_ecall_deep_in(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     uint64_t _retval = ecall_deep_in(_in_blobs, ms.ms_n);
     memcpy(out + offsetof(ms_ecall_deep_in_out__t, ms_retval), &_retval, sizeof(_retval));
@@ -1455,6 +1506,8 @@ static int32_t cella_ecall_ecall_deep_in_out(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_in_blob != NULL) {
         _p_blob = out + _out_blob;
@@ -1495,6 +1548,8 @@ static int32_t cella_ecall_ecall_user_check(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     uint64_t _retval = ecall_user_check((void *)(uintptr_t)ms.ms_p);
     memcpy(out + offsetof(ms_ecall_user_check_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1567,12 +1622,18 @@ static int32_t cella_ecall_ecall_nulls(const uint8_t *in, size_t in_size,
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_out_b != SIZE_MAX)
         _p_b = out + _out_b;
     if (_in_c != NULL) {
         _p_c = out + _out_c;
+        if (_out_c > _zeroed)
+            memset(out + _zeroed, 0, _out_c - _zeroed);
+        _zeroed = _out_c + _len_c;
         memcpy(_p_c, _in_c, _len_c);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     int _retval = ecall_nulls(_in_a, _p_b, _p_c, _in_s, _in_d, ms.ms_n);
     memcpy(out + offsetof(ms_ecall_nulls_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1596,6 +1657,8 @@ static int32_t cella_ecall_ecall_make_ocalls(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ecall_make_ocalls(ms.ms_x);
     memcpy(out + offsetof(ms_ecall_make_ocalls_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1619,6 +1682,8 @@ static int32_t cella_ecall_ecall_nested(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ecall_nested(ms.ms_x);
     memcpy(out + offsetof(ms_ecall_nested_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1642,6 +1707,8 @@ static int32_t cella_ecall_ecall_private(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ecall_private(ms.ms_x);
     memcpy(out + offsetof(ms_ecall_private_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1689,6 +1756,8 @@ static int32_t cella_ecall_ecall_errno(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ecall_errno(ms.ms_e);
     memcpy(out + offsetof(ms_ecall_errno_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1737,6 +1806,8 @@ static int32_t cella_ecall_ecall_deep_in_out_grow(const uint8_t *in, size_t in_s
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_in_blob != NULL) {
         _p_blob = out + _out_blob;
@@ -1782,6 +1853,8 @@ static int32_t cella_ecall_ecall_partial(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int32_t _retval = ecall_partial(_in_values, ms.ms_len);
     memcpy(out + offsetof(ms_ecall_partial_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1816,6 +1889,8 @@ static int32_t cella_ecall_ecall_bools(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ecall_bools(_in_flags, ms.ms_n);
     memcpy(out + offsetof(ms_ecall_bools_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1850,6 +1925,8 @@ static int32_t cella_ecall_ecall_padded(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_out_filled != SIZE_MAX)
         _p_filled = out + _out_filled;
@@ -1862,33 +1939,33 @@ static int32_t cella_ecall_ecall_padded(const uint8_t *in, size_t in_size,
     return SGX_SUCCESS;
 }
 
-/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless. */
+/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless, writes_output, input_unexposed. */
 static const cella_ecall_entry_t cella_ecalls[25] = {
-    {cella_ecall_ecall_scalars, 0, 0}, /* 0 */
-    {cella_ecall_ecall_floats, 0, 0}, /* 1 */
-    {cella_ecall_ecall_struct_by_value, 0, 0}, /* 2 */
-    {cella_ecall_ecall_void, 0, 0}, /* 3 */
-    {cella_ecall_ecall_in, 0, 0}, /* 4 */
-    {cella_ecall_ecall_out, 0, 0}, /* 5 */
-    {cella_ecall_ecall_in_out, 0, 0}, /* 6 */
-    {cella_ecall_ecall_strings, 0, 0}, /* 7 */
-    {cella_ecall_ecall_wstrings, 0, 0}, /* 8 */
-    {cella_ecall_ecall_size_count, 0, 0}, /* 9 */
-    {cella_ecall_ecall_arrays, 0, 0}, /* 10 */
-    {cella_ecall_ecall_foreign, 0, 0}, /* 11 */
-    {cella_ecall_ecall_deep_in, 0, 0}, /* 12 */
-    {cella_ecall_ecall_deep_in_out, 0, 0}, /* 13 */
-    {cella_ecall_ecall_user_check, 0, 0}, /* 14 */
-    {cella_ecall_ecall_nulls, 0, 0}, /* 15 */
-    {cella_ecall_ecall_make_ocalls, 0, 0}, /* 16 */
-    {cella_ecall_ecall_nested, 0, 0}, /* 17 */
-    {cella_ecall_ecall_private, 1, 0}, /* 18 */
-    {cella_ecall_ecall_switchless, 0, 1}, /* 19 */
-    {cella_ecall_ecall_errno, 0, 0}, /* 20 */
-    {cella_ecall_ecall_deep_in_out_grow, 0, 0}, /* 21 */
-    {cella_ecall_ecall_partial, 0, 0}, /* 22 */
-    {cella_ecall_ecall_bools, 0, 0}, /* 23 */
-    {cella_ecall_ecall_padded, 0, 0}, /* 24 */
+    {cella_ecall_ecall_scalars, 0, 0, 1, 1}, /* 0 */
+    {cella_ecall_ecall_floats, 0, 0, 1, 1}, /* 1 */
+    {cella_ecall_ecall_struct_by_value, 0, 0, 1, 1}, /* 2 */
+    {cella_ecall_ecall_void, 0, 0, 1, 1}, /* 3 */
+    {cella_ecall_ecall_in, 0, 0, 1, 0}, /* 4 */
+    {cella_ecall_ecall_out, 0, 0, 1, 1}, /* 5 */
+    {cella_ecall_ecall_in_out, 0, 0, 1, 1}, /* 6 */
+    {cella_ecall_ecall_strings, 0, 0, 1, 0}, /* 7 */
+    {cella_ecall_ecall_wstrings, 0, 0, 1, 0}, /* 8 */
+    {cella_ecall_ecall_size_count, 0, 0, 1, 0}, /* 9 */
+    {cella_ecall_ecall_arrays, 0, 0, 1, 0}, /* 10 */
+    {cella_ecall_ecall_foreign, 0, 0, 1, 0}, /* 11 */
+    {cella_ecall_ecall_deep_in, 0, 0, 1, 0}, /* 12 */
+    {cella_ecall_ecall_deep_in_out, 0, 0, 1, 1}, /* 13 */
+    {cella_ecall_ecall_user_check, 0, 0, 1, 1}, /* 14 */
+    {cella_ecall_ecall_nulls, 0, 0, 1, 0}, /* 15 */
+    {cella_ecall_ecall_make_ocalls, 0, 0, 1, 1}, /* 16 */
+    {cella_ecall_ecall_nested, 0, 0, 1, 1}, /* 17 */
+    {cella_ecall_ecall_private, 1, 0, 1, 1}, /* 18 */
+    {cella_ecall_ecall_switchless, 0, 1, 1, 1}, /* 19 */
+    {cella_ecall_ecall_errno, 0, 0, 1, 1}, /* 20 */
+    {cella_ecall_ecall_deep_in_out_grow, 0, 0, 1, 1}, /* 21 */
+    {cella_ecall_ecall_partial, 0, 0, 1, 0}, /* 22 */
+    {cella_ecall_ecall_bools, 0, 0, 1, 0}, /* 23 */
+    {cella_ecall_ecall_padded, 0, 0, 1, 1}, /* 24 */
 };
 
 /* allow[o * 25 + e] = 1: ECALL e may run while OCALL o is in progress (allow). */

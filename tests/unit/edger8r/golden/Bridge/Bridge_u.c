@@ -669,7 +669,7 @@ static int32_t Bridge_ocall_scalars(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ocall_scalars(ms.ms_a, ms.ms_b, ms.ms_p);
     memcpy(out + offsetof(ms_ocall_scalars_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -762,7 +762,7 @@ static int32_t Bridge_ocall_out(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_out_v != SIZE_MAX)
         _p_v = out + _out_v;
@@ -830,21 +830,31 @@ static int32_t Bridge_ocall_in_out(const uint8_t *in, size_t in_size,
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_s != NULL) {
         _p_s = out + _out_s;
+        if (_out_s > _zeroed)
+            memset(out + _zeroed, 0, _out_s - _zeroed);
+        _zeroed = _out_s + _len_s;
         memcpy(_p_s, _in_s, _len_s);
     }
     if (_in_p != NULL) {
         _p_p = out + _out_p;
+        if (_out_p > _zeroed)
+            memset(out + _zeroed, 0, _out_p - _zeroed);
+        _zeroed = _out_p + _len_p;
         memcpy(_p_p, _in_p, _len_p);
     }
     if (_in_pair != NULL) {
         _p_pair = out + _out_pair;
+        if (_out_pair > _zeroed)
+            memset(out + _zeroed, 0, _out_pair - _zeroed);
+        _zeroed = _out_pair + _len_pair;
         memcpy(_p_pair, _in_pair, _len_pair);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     int _retval = ocall_in_out(_p_s, _p_p, _p_pair);
     if (_p_s != NULL) /* the callee may have removed the terminator */
@@ -870,7 +880,7 @@ static int32_t Bridge_ocall_errno(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ocall_errno(ms.ms_e);
     int _errno = errno;
@@ -896,7 +906,7 @@ static int32_t Bridge_ocall_nested(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ocall_nested(ms.ms_x);
     memcpy(out + offsetof(ms_ocall_nested_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -935,7 +945,7 @@ static int32_t Bridge_ocall_deep_in(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     uint64_t _retval = ocall_deep_in(_in_blobs, ms.ms_n);
     memcpy(out + offsetof(ms_ocall_deep_in_out__t, ms_retval), &_retval, sizeof(_retval));
@@ -984,7 +994,7 @@ static int32_t Bridge_ocall_deep_in_out(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_in_blob != NULL) {
         _p_blob = out + _out_blob;
@@ -1030,13 +1040,17 @@ static int32_t Bridge_ocall_wstring(const uint8_t *in, size_t in_size,
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_s != NULL) {
         _p_s = out + _out_s;
+        if (_out_s > _zeroed)
+            memset(out + _zeroed, 0, _out_s - _zeroed);
+        _zeroed = _out_s + _len_s;
         memcpy(_p_s, _in_s, _len_s);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ocall_wstring(_p_s);
     if (_p_s != NULL) /* the callee may have removed the terminator */
@@ -1061,7 +1075,7 @@ static int32_t Bridge_ocall_user_check(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     uint64_t _retval = ocall_user_check((void *)(uintptr_t)ms.ms_p);
     memcpy(out + offsetof(ms_ocall_user_check_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1125,7 +1139,7 @@ static int32_t Bridge_ocall_arrays(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_out_b != SIZE_MAX)
         _p_b = out + _out_b;
@@ -1163,7 +1177,7 @@ static int32_t Bridge_ocall_bools(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_out_flags != SIZE_MAX)
         _p_flags = out + _out_flags;
@@ -1190,7 +1204,7 @@ static int32_t Bridge_ocall_pointer(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     char* _retval = ocall_pointer(ms.ms_n);
     memcpy(out + offsetof(ms_ocall_pointer_out_t, ms_retval), &_retval, sizeof(_retval));

@@ -430,6 +430,8 @@ static int32_t cella_ecall_ecall_deep_in_out(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_in_buf != NULL) {
         _p_buf = out + _out_buf;
@@ -518,12 +520,12 @@ static int32_t cella_ecall_ecall_shallow_pointer(const uint8_t *in, size_t in_si
     return SGX_SUCCESS;
 }
 
-/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless. */
+/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless, writes_output, input_unexposed. */
 static const cella_ecall_entry_t cella_ecalls[4] = {
-    {cella_ecall_ecall_deep_in, 0, 0}, /* 0 */
-    {cella_ecall_ecall_deep_in_out, 0, 0}, /* 1 */
-    {cella_ecall_ecall_deep_many, 0, 0}, /* 2 */
-    {cella_ecall_ecall_shallow_pointer, 0, 0}, /* 3 */
+    {cella_ecall_ecall_deep_in, 0, 0, 1, 0}, /* 0 */
+    {cella_ecall_ecall_deep_in_out, 0, 0, 1, 1}, /* 1 */
+    {cella_ecall_ecall_deep_many, 0, 0, 1, 0}, /* 2 */
+    {cella_ecall_ecall_shallow_pointer, 0, 0, 1, 0}, /* 3 */
 };
 
 /* allow[o * 4 + e] = 1: ECALL e may run while OCALL o is in progress (allow). */

@@ -135,13 +135,13 @@ static int32_t cella_ecall_right_ecall(const uint8_t *in, size_t in_size,
     return SGX_SUCCESS;
 }
 
-/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless. */
+/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless, writes_output, input_unexposed. */
 static const cella_ecall_entry_t cella_ecalls[5] = {
-    {cella_ecall_root_ecall, 0, 0}, /* 0 */
-    {cella_ecall_left_ecall, 0, 0}, /* 1 */
-    {cella_ecall_bottom_ecall_a, 0, 0}, /* 2 */
-    {cella_ecall_bottom_ecall_b, 0, 0}, /* 3 */
-    {cella_ecall_right_ecall, 0, 0}, /* 4 */
+    {cella_ecall_root_ecall, 0, 0, 1, 1}, /* 0 */
+    {cella_ecall_left_ecall, 0, 0, 1, 1}, /* 1 */
+    {cella_ecall_bottom_ecall_a, 0, 0, 1, 1}, /* 2 */
+    {cella_ecall_bottom_ecall_b, 0, 0, 1, 0}, /* 3 */
+    {cella_ecall_right_ecall, 0, 0, 1, 1}, /* 4 */
 };
 
 /* allow[o * 5 + e] = 1: ECALL e may run while OCALL o is in progress (allow). */

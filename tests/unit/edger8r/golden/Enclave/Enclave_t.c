@@ -845,6 +845,8 @@ static int32_t cella_ecall_ecall_main(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ecall_main(_in_name, ms.ms_count);
     memcpy(out + offsetof(ms_ecall_main_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1506,6 +1508,8 @@ static int32_t cella_ecall_ecall_returns_size(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     size_t _retval = ecall_returns_size();
     memcpy(out + offsetof(ms_ecall_returns_size_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1526,6 +1530,8 @@ static int32_t cella_ecall_ecall_returns_struct(const uint8_t *in, size_t in_siz
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     struct struct_foo_t _retval = ecall_returns_struct();
     /* member by member: the padding stays in the enclave (B9) */
@@ -1547,6 +1553,8 @@ static int32_t cella_ecall_ecall_returns_pointer(const uint8_t *in, size_t in_si
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     void* _retval = ecall_returns_pointer();
     memcpy(out + offsetof(ms_ecall_returns_pointer_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -1643,6 +1651,8 @@ static int32_t cella_ecall_ecall_pointer_out(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_out_val != SIZE_MAX)
         _p_val = out + _out_val;
@@ -1684,10 +1694,16 @@ static int32_t cella_ecall_ecall_pointer_in_out(const uint8_t *in, size_t in_siz
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_val != NULL) {
         _p_val = out + _out_val;
+        if (_out_val > _zeroed)
+            memset(out + _zeroed, 0, _out_val - _zeroed);
+        _zeroed = _out_val + _len_val;
         memcpy(_p_val, _in_val, _len_val);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_pointer_in_out(_p_val);
     return SGX_SUCCESS;
@@ -1726,10 +1742,16 @@ static int32_t cella_ecall_ecall_pointer_out_in(const uint8_t *in, size_t in_siz
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_val != NULL) {
         _p_val = out + _out_val;
+        if (_out_val > _zeroed)
+            memset(out + _zeroed, 0, _out_val - _zeroed);
+        _zeroed = _out_val + _len_val;
         memcpy(_p_val, _in_val, _len_val);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_pointer_out_in(_p_val);
     return SGX_SUCCESS;
@@ -1767,10 +1789,16 @@ static int32_t cella_ecall_ecall_pointer_string(const uint8_t *in, size_t in_siz
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_str != NULL) {
         _p_str = out + _out_str;
+        if (_out_str > _zeroed)
+            memset(out + _zeroed, 0, _out_str - _zeroed);
+        _zeroed = _out_str + _len_str;
         memcpy(_p_str, _in_str, _len_str);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_pointer_string(_p_str);
     if (_p_str != NULL) /* the callee may have removed the terminator */
@@ -1904,10 +1932,16 @@ static int32_t cella_ecall_ecall_pointer_size(const uint8_t *in, size_t in_size,
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_ptr != NULL) {
         _p_ptr = out + _out_ptr;
+        if (_out_ptr > _zeroed)
+            memset(out + _zeroed, 0, _out_ptr - _zeroed);
+        _zeroed = _out_ptr + _len_ptr;
         memcpy(_p_ptr, _in_ptr, _len_ptr);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_pointer_size(_p_ptr, ms.ms_len);
     return SGX_SUCCESS;
@@ -1979,10 +2013,16 @@ static int32_t cella_ecall_ecall_pointer_count(const uint8_t *in, size_t in_size
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_arr != NULL) {
         _p_arr = out + _out_arr;
+        if (_out_arr > _zeroed)
+            memset(out + _zeroed, 0, _out_arr - _zeroed);
+        _zeroed = _out_arr + _len_arr;
         memcpy(_p_arr, _in_arr, _len_arr);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_pointer_count(_p_arr, ms.ms_cnt);
     return SGX_SUCCESS;
@@ -2017,6 +2057,8 @@ static int32_t cella_ecall_ecall_pointer_count_literal(const uint8_t *in, size_t
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_out_arr != SIZE_MAX)
         _p_arr = out + _out_arr;
@@ -2088,6 +2130,8 @@ static int32_t cella_ecall_ecall_pointer_size_first(const uint8_t *in, size_t in
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_out_buf != SIZE_MAX)
         _p_buf = out + _out_buf;
@@ -2161,10 +2205,16 @@ static int32_t cella_ecall_ecall_pointer_isptr(const uint8_t *in, size_t in_size
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_handle != NULL) {
         _p_handle = out + _out_handle;
+        if (_out_handle > _zeroed)
+            memset(out + _zeroed, 0, _out_handle - _zeroed);
+        _zeroed = _out_handle + _len_handle;
         memcpy(_p_handle, _in_handle, _len_handle);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_pointer_isptr(_p_handle, ms.ms_len);
     return SGX_SUCCESS;
@@ -2332,10 +2382,16 @@ static int32_t cella_ecall_ecall_pointer_struct(const uint8_t *in, size_t in_siz
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_s != NULL) {
         _p_s = out + _out_s;
+        if (_out_s > _zeroed)
+            memset(out + _zeroed, 0, _out_s - _zeroed);
+        _zeroed = _out_s + _len_s;
         memcpy(_p_s, _in_s, _len_s);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_pointer_struct(_p_s);
     if (_p_s != NULL) /* the callee's padding stays inside (B9) */
@@ -2407,10 +2463,16 @@ static int32_t cella_ecall_ecall_array_in_out(const uint8_t *in, size_t in_size,
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_arr != NULL) {
         _p_arr = out + _out_arr;
+        if (_out_arr > _zeroed)
+            memset(out + _zeroed, 0, _out_arr - _zeroed);
+        _zeroed = _out_arr + _len_arr;
         memcpy(_p_arr, _in_arr, _len_arr);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_array_in_out(_p_arr);
     return SGX_SUCCESS;
@@ -2502,6 +2564,8 @@ static int32_t cella_ecall_ecall_function_private_b(const uint8_t *in, size_t in
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ecall_function_private_b(_in_s);
     memcpy(out + offsetof(ms_ecall_function_private_b_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -2589,6 +2653,8 @@ static int32_t cella_ecall_ecall_deep_in_out(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_in_buf != NULL) {
         _p_buf = out + _out_buf;
@@ -2746,6 +2812,8 @@ static int32_t cella_ecall_ecall_defined_on_command_line(const uint8_t *in, size
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ecall_defined_on_command_line(ms.ms_value);
     memcpy(out + offsetof(ms_ecall_defined_on_command_line_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -2801,6 +2869,8 @@ static int32_t cella_ecall_ecall_from_included_fragment(const uint8_t *in, size_
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_out_out != SIZE_MAX)
         _p_out = out + _out_out;
@@ -2809,76 +2879,76 @@ static int32_t cella_ecall_ecall_from_included_fragment(const uint8_t *in, size_
     return SGX_SUCCESS;
 }
 
-/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless. */
+/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless, writes_output, input_unexposed. */
 static const cella_ecall_entry_t cella_ecalls[68] = {
-    {cella_ecall_ecall_main, 0, 0}, /* 0 */
-    {cella_ecall_ecall_private_helper, 1, 0}, /* 1 */
-    {cella_ecall_ecall_second_block, 0, 0}, /* 2 */
-    {cella_ecall_ecall_type_char, 0, 0}, /* 3 */
-    {cella_ecall_ecall_type_unsigned_char, 0, 0}, /* 4 */
-    {cella_ecall_ecall_type_wchar, 0, 0}, /* 5 */
-    {cella_ecall_ecall_type_short, 0, 0}, /* 6 */
-    {cella_ecall_ecall_type_short_int, 0, 0}, /* 7 */
-    {cella_ecall_ecall_type_unsigned_short, 0, 0}, /* 8 */
-    {cella_ecall_ecall_type_unsigned_short_int, 0, 0}, /* 9 */
-    {cella_ecall_ecall_type_int, 0, 0}, /* 10 */
-    {cella_ecall_ecall_type_unsigned, 0, 0}, /* 11 */
-    {cella_ecall_ecall_type_unsigned_int, 0, 0}, /* 12 */
-    {cella_ecall_ecall_type_long, 0, 0}, /* 13 */
-    {cella_ecall_ecall_type_long_int, 0, 0}, /* 14 */
-    {cella_ecall_ecall_type_unsigned_long, 0, 0}, /* 15 */
-    {cella_ecall_ecall_type_unsigned_long_int, 0, 0}, /* 16 */
-    {cella_ecall_ecall_type_long_long, 0, 0}, /* 17 */
-    {cella_ecall_ecall_type_unsigned_long_long, 0, 0}, /* 18 */
-    {cella_ecall_ecall_type_float, 0, 0}, /* 19 */
-    {cella_ecall_ecall_type_double, 0, 0}, /* 20 */
-    {cella_ecall_ecall_type_long_double, 0, 0}, /* 21 */
-    {cella_ecall_ecall_type_size_t, 0, 0}, /* 22 */
-    {cella_ecall_ecall_type_fixed, 0, 0}, /* 23 */
-    {cella_ecall_ecall_type_foreign, 0, 0}, /* 24 */
-    {cella_ecall_ecall_type_enum, 0, 0}, /* 25 */
-    {cella_ecall_ecall_type_struct, 0, 0}, /* 26 */
-    {cella_ecall_ecall_type_union, 0, 0}, /* 27 */
-    {cella_ecall_ecall_returns_size, 0, 0}, /* 28 */
-    {cella_ecall_ecall_returns_struct, 0, 0}, /* 29 */
-    {cella_ecall_ecall_returns_pointer, 0, 0}, /* 30 */
-    {cella_ecall_ecall_pointer_user_check, 0, 0}, /* 31 */
-    {cella_ecall_ecall_pointer_in, 0, 0}, /* 32 */
-    {cella_ecall_ecall_pointer_out, 0, 0}, /* 33 */
-    {cella_ecall_ecall_pointer_in_out, 0, 0}, /* 34 */
-    {cella_ecall_ecall_pointer_out_in, 0, 0}, /* 35 */
-    {cella_ecall_ecall_pointer_string, 0, 0}, /* 36 */
-    {cella_ecall_ecall_pointer_string_const, 0, 0}, /* 37 */
-    {cella_ecall_ecall_pointer_unsigned_string, 0, 0}, /* 38 */
-    {cella_ecall_ecall_pointer_wstring, 0, 0}, /* 39 */
-    {cella_ecall_ecall_pointer_size, 0, 0}, /* 40 */
-    {cella_ecall_ecall_pointer_size_literal, 0, 0}, /* 41 */
-    {cella_ecall_ecall_pointer_count, 0, 0}, /* 42 */
-    {cella_ecall_ecall_pointer_count_literal, 0, 0}, /* 43 */
-    {cella_ecall_ecall_pointer_size_and_count, 0, 0}, /* 44 */
-    {cella_ecall_ecall_pointer_size_first, 0, 0}, /* 45 */
-    {cella_ecall_ecall_pointer_isptr_readonly, 0, 0}, /* 46 */
-    {cella_ecall_ecall_pointer_isptr, 0, 0}, /* 47 */
-    {cella_ecall_ecall_pointer_foreign, 0, 0}, /* 48 */
-    {cella_ecall_ecall_pointer_double, 0, 0}, /* 49 */
-    {cella_ecall_ecall_pointer_const_void, 0, 0}, /* 50 */
-    {cella_ecall_ecall_pointer_enum, 0, 0}, /* 51 */
-    {cella_ecall_ecall_pointer_struct, 0, 0}, /* 52 */
-    {cella_ecall_ecall_array_user_check, 0, 0}, /* 53 */
-    {cella_ecall_ecall_array_in_out, 0, 0}, /* 54 */
-    {cella_ecall_ecall_switchless, 0, 1}, /* 55 */
-    {cella_ecall_ecall_function_calling_convs, 0, 0}, /* 56 */
-    {cella_ecall_ecall_function_private_a, 1, 0}, /* 57 */
-    {cella_ecall_ecall_function_private_b, 1, 0}, /* 58 */
-    {cella_ecall_ecall_deep_in, 0, 0}, /* 59 */
-    {cella_ecall_ecall_deep_in_out, 0, 0}, /* 60 */
-    {cella_ecall_ecall_deep_many, 0, 0}, /* 61 */
-    {cella_ecall_ecall_shallow_pointer, 0, 0}, /* 62 */
-    {cella_ecall_ecall_macro_long_names, 0, 0}, /* 63 */
-    {cella_ecall_ecall_pasted, 0, 0}, /* 64 */
-    {cella_ecall_ecall_defined_on_command_line, 0, 0}, /* 65 */
-    {cella_ecall_ecall_value_three, 0, 0}, /* 66 */
-    {cella_ecall_ecall_from_included_fragment, 0, 0}, /* 67 */
+    {cella_ecall_ecall_main, 0, 0, 1, 0}, /* 0 */
+    {cella_ecall_ecall_private_helper, 1, 0, 1, 1}, /* 1 */
+    {cella_ecall_ecall_second_block, 0, 0, 1, 1}, /* 2 */
+    {cella_ecall_ecall_type_char, 0, 0, 1, 1}, /* 3 */
+    {cella_ecall_ecall_type_unsigned_char, 0, 0, 1, 1}, /* 4 */
+    {cella_ecall_ecall_type_wchar, 0, 0, 1, 1}, /* 5 */
+    {cella_ecall_ecall_type_short, 0, 0, 1, 1}, /* 6 */
+    {cella_ecall_ecall_type_short_int, 0, 0, 1, 1}, /* 7 */
+    {cella_ecall_ecall_type_unsigned_short, 0, 0, 1, 1}, /* 8 */
+    {cella_ecall_ecall_type_unsigned_short_int, 0, 0, 1, 1}, /* 9 */
+    {cella_ecall_ecall_type_int, 0, 0, 1, 1}, /* 10 */
+    {cella_ecall_ecall_type_unsigned, 0, 0, 1, 1}, /* 11 */
+    {cella_ecall_ecall_type_unsigned_int, 0, 0, 1, 1}, /* 12 */
+    {cella_ecall_ecall_type_long, 0, 0, 1, 1}, /* 13 */
+    {cella_ecall_ecall_type_long_int, 0, 0, 1, 1}, /* 14 */
+    {cella_ecall_ecall_type_unsigned_long, 0, 0, 1, 1}, /* 15 */
+    {cella_ecall_ecall_type_unsigned_long_int, 0, 0, 1, 1}, /* 16 */
+    {cella_ecall_ecall_type_long_long, 0, 0, 1, 1}, /* 17 */
+    {cella_ecall_ecall_type_unsigned_long_long, 0, 0, 1, 1}, /* 18 */
+    {cella_ecall_ecall_type_float, 0, 0, 1, 1}, /* 19 */
+    {cella_ecall_ecall_type_double, 0, 0, 1, 1}, /* 20 */
+    {cella_ecall_ecall_type_long_double, 0, 0, 1, 1}, /* 21 */
+    {cella_ecall_ecall_type_size_t, 0, 0, 1, 1}, /* 22 */
+    {cella_ecall_ecall_type_fixed, 0, 0, 1, 1}, /* 23 */
+    {cella_ecall_ecall_type_foreign, 0, 0, 1, 1}, /* 24 */
+    {cella_ecall_ecall_type_enum, 0, 0, 1, 1}, /* 25 */
+    {cella_ecall_ecall_type_struct, 0, 0, 1, 1}, /* 26 */
+    {cella_ecall_ecall_type_union, 0, 0, 1, 1}, /* 27 */
+    {cella_ecall_ecall_returns_size, 0, 0, 1, 1}, /* 28 */
+    {cella_ecall_ecall_returns_struct, 0, 0, 1, 1}, /* 29 */
+    {cella_ecall_ecall_returns_pointer, 0, 0, 1, 1}, /* 30 */
+    {cella_ecall_ecall_pointer_user_check, 0, 0, 1, 1}, /* 31 */
+    {cella_ecall_ecall_pointer_in, 0, 0, 1, 0}, /* 32 */
+    {cella_ecall_ecall_pointer_out, 0, 0, 1, 1}, /* 33 */
+    {cella_ecall_ecall_pointer_in_out, 0, 0, 1, 1}, /* 34 */
+    {cella_ecall_ecall_pointer_out_in, 0, 0, 1, 1}, /* 35 */
+    {cella_ecall_ecall_pointer_string, 0, 0, 1, 1}, /* 36 */
+    {cella_ecall_ecall_pointer_string_const, 0, 0, 1, 0}, /* 37 */
+    {cella_ecall_ecall_pointer_unsigned_string, 0, 0, 1, 0}, /* 38 */
+    {cella_ecall_ecall_pointer_wstring, 0, 0, 1, 0}, /* 39 */
+    {cella_ecall_ecall_pointer_size, 0, 0, 1, 1}, /* 40 */
+    {cella_ecall_ecall_pointer_size_literal, 0, 0, 1, 0}, /* 41 */
+    {cella_ecall_ecall_pointer_count, 0, 0, 1, 1}, /* 42 */
+    {cella_ecall_ecall_pointer_count_literal, 0, 0, 1, 1}, /* 43 */
+    {cella_ecall_ecall_pointer_size_and_count, 0, 0, 1, 0}, /* 44 */
+    {cella_ecall_ecall_pointer_size_first, 0, 0, 1, 1}, /* 45 */
+    {cella_ecall_ecall_pointer_isptr_readonly, 0, 0, 1, 0}, /* 46 */
+    {cella_ecall_ecall_pointer_isptr, 0, 0, 1, 1}, /* 47 */
+    {cella_ecall_ecall_pointer_foreign, 0, 0, 1, 0}, /* 48 */
+    {cella_ecall_ecall_pointer_double, 0, 0, 1, 0}, /* 49 */
+    {cella_ecall_ecall_pointer_const_void, 0, 0, 1, 0}, /* 50 */
+    {cella_ecall_ecall_pointer_enum, 0, 0, 1, 0}, /* 51 */
+    {cella_ecall_ecall_pointer_struct, 0, 0, 1, 1}, /* 52 */
+    {cella_ecall_ecall_array_user_check, 0, 0, 1, 1}, /* 53 */
+    {cella_ecall_ecall_array_in_out, 0, 0, 1, 1}, /* 54 */
+    {cella_ecall_ecall_switchless, 0, 1, 1, 1}, /* 55 */
+    {cella_ecall_ecall_function_calling_convs, 0, 0, 1, 1}, /* 56 */
+    {cella_ecall_ecall_function_private_a, 1, 0, 1, 1}, /* 57 */
+    {cella_ecall_ecall_function_private_b, 1, 0, 1, 0}, /* 58 */
+    {cella_ecall_ecall_deep_in, 0, 0, 1, 0}, /* 59 */
+    {cella_ecall_ecall_deep_in_out, 0, 0, 1, 1}, /* 60 */
+    {cella_ecall_ecall_deep_many, 0, 0, 1, 0}, /* 61 */
+    {cella_ecall_ecall_shallow_pointer, 0, 0, 1, 0}, /* 62 */
+    {cella_ecall_ecall_macro_long_names, 0, 0, 1, 0}, /* 63 */
+    {cella_ecall_ecall_pasted, 0, 0, 1, 1}, /* 64 */
+    {cella_ecall_ecall_defined_on_command_line, 0, 0, 1, 1}, /* 65 */
+    {cella_ecall_ecall_value_three, 0, 0, 1, 1}, /* 66 */
+    {cella_ecall_ecall_from_included_fragment, 0, 0, 1, 1}, /* 67 */
 };
 
 /* allow[o * 68 + e] = 1: ECALL e may run while OCALL o is in progress (allow). */

@@ -765,7 +765,7 @@ static int32_t Enclave_ocall_callback(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ocall_callback(ms.ms_value);
     memcpy(out + offsetof(ms_ocall_callback_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -801,7 +801,7 @@ static int32_t Enclave_sgx_oc_cpuidex(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_out_cpuinfo != SIZE_MAX)
         _p_cpuinfo = out + _out_cpuinfo;
@@ -827,7 +827,7 @@ static int32_t Enclave_sgx_thread_wait_untrusted_event_ocall(const uint8_t *in, 
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = sgx_thread_wait_untrusted_event_ocall((void *)(uintptr_t)ms.ms_self);
     memcpy(out + offsetof(ms_sgx_thread_wait_untrusted_event_ocall_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -851,7 +851,7 @@ static int32_t Enclave_sgx_thread_set_untrusted_event_ocall(const uint8_t *in, s
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = sgx_thread_set_untrusted_event_ocall((void *)(uintptr_t)ms.ms_waiter);
     memcpy(out + offsetof(ms_sgx_thread_set_untrusted_event_ocall_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -875,7 +875,7 @@ static int32_t Enclave_sgx_thread_setwait_untrusted_events_ocall(const uint8_t *
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = sgx_thread_setwait_untrusted_events_ocall((void *)(uintptr_t)ms.ms_waiter, (void *)(uintptr_t)ms.ms_self);
     memcpy(out + offsetof(ms_sgx_thread_setwait_untrusted_events_ocall_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -908,7 +908,7 @@ static int32_t Enclave_sgx_thread_set_multiple_untrusted_events_ocall(const uint
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = sgx_thread_set_multiple_untrusted_events_ocall(_in_waiters, ms.ms_total);
     memcpy(out + offsetof(ms_sgx_thread_set_multiple_untrusted_events_ocall_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -963,15 +963,19 @@ static int32_t Enclave_ocall_pointer_attr(const uint8_t *in, size_t in_size,
     /* Every byte of both buffers is accounted for. */
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
-    if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_out_out_val != SIZE_MAX)
         _p_out_val = out + _out_out_val;
     if (_in_in_out_val != NULL) {
         _p_in_out_val = out + _out_in_out_val;
+        if (_out_in_out_val > _zeroed)
+            memset(out + _zeroed, 0, _out_in_out_val - _zeroed);
+        _zeroed = _out_in_out_val + _len_in_out_val;
         memcpy(_p_in_out_val, _in_in_out_val, _len_in_out_val);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ocall_pointer_attr((void *)(uintptr_t)ms.ms_val, _in_in_val, _p_out_val, _p_in_out_val);
     return SGX_SUCCESS;
@@ -1005,7 +1009,7 @@ static int32_t Enclave_ocall_stdcall(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_out_buf != SIZE_MAX)
         _p_buf = out + _out_buf;
@@ -1080,7 +1084,7 @@ static int32_t Enclave_ocall_errno(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ocall_errno(ms.ms_fd);
     int _errno = errno;
@@ -1106,7 +1110,7 @@ static int32_t Enclave_ocall_errno_switchless(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ocall_errno_switchless(ms.ms_fd);
     int _errno = errno;
@@ -1132,7 +1136,7 @@ static int32_t Enclave_ocall_switchless_errno(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     int _retval = ocall_switchless_errno(ms.ms_fd);
     int _errno = errno;
@@ -1155,7 +1159,7 @@ static int32_t Enclave_ocall_allow_errno(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     if (out_size != 0)
-        memset(out, 0, out_size); /* [out] buffers start zeroed */
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     ocall_allow_errno();
     int _errno = errno;

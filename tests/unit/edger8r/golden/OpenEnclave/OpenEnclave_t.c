@@ -110,6 +110,8 @@ static int32_t cella_ecall_ecall_oe_bool(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     bool _retval = ecall_oe_bool(ms.ms_value, _in_values, ms.ms_n);
     memcpy(out + offsetof(ms_ecall_oe_bool_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -241,6 +243,8 @@ static int32_t cella_ecall_ecall_array_out(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     if (_out_arr != SIZE_MAX)
         _p_arr = out + _out_arr;
@@ -283,10 +287,16 @@ static int32_t cella_ecall_ecall_array_in_out(const uint8_t *in, size_t in_size,
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_arr != NULL) {
         _p_arr = out + _out_arr;
+        if (_out_arr > _zeroed)
+            memset(out + _zeroed, 0, _out_arr - _zeroed);
+        _zeroed = _out_arr + _len_arr;
         memcpy(_p_arr, _in_arr, _len_arr);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_array_in_out(_p_arr);
     return SGX_SUCCESS;
@@ -421,27 +431,33 @@ static int32_t cella_ecall_ecall_array_of_structs(const uint8_t *in, size_t in_s
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_items != NULL) {
         _p_items = out + _out_items;
+        if (_out_items > _zeroed)
+            memset(out + _zeroed, 0, _out_items - _zeroed);
+        _zeroed = _out_items + _len_items;
         memcpy(_p_items, _in_items, _len_items);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_array_of_structs(_p_items);
     return SGX_SUCCESS;
 }
 
-/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless. */
+/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless, writes_output, input_unexposed. */
 static const cella_ecall_entry_t cella_ecalls[10] = {
-    {cella_ecall_ecall_oe_bool, 0, 0}, /* 0 */
-    {cella_ecall_ecall_oe_dimension, 0, 0}, /* 1 */
-    {cella_ecall_ecall_array_user_check, 0, 0}, /* 2 */
-    {cella_ecall_ecall_array_in, 0, 0}, /* 3 */
-    {cella_ecall_ecall_array_out, 0, 0}, /* 4 */
-    {cella_ecall_ecall_array_in_out, 0, 0}, /* 5 */
-    {cella_ecall_ecall_array_multi, 0, 0}, /* 6 */
-    {cella_ecall_ecall_array_isary, 0, 0}, /* 7 */
-    {cella_ecall_ecall_array_isary_user_check, 0, 0}, /* 8 */
-    {cella_ecall_ecall_array_of_structs, 0, 0}, /* 9 */
+    {cella_ecall_ecall_oe_bool, 0, 0, 1, 0}, /* 0 */
+    {cella_ecall_ecall_oe_dimension, 0, 0, 1, 0}, /* 1 */
+    {cella_ecall_ecall_array_user_check, 0, 0, 1, 1}, /* 2 */
+    {cella_ecall_ecall_array_in, 0, 0, 1, 0}, /* 3 */
+    {cella_ecall_ecall_array_out, 0, 0, 1, 1}, /* 4 */
+    {cella_ecall_ecall_array_in_out, 0, 0, 1, 1}, /* 5 */
+    {cella_ecall_ecall_array_multi, 0, 0, 1, 0}, /* 6 */
+    {cella_ecall_ecall_array_isary, 0, 0, 1, 0}, /* 7 */
+    {cella_ecall_ecall_array_isary_user_check, 0, 0, 1, 1}, /* 8 */
+    {cella_ecall_ecall_array_of_structs, 0, 0, 1, 1}, /* 9 */
 };
 
 /* What the trusted runtime dispatches ECALLs on. */

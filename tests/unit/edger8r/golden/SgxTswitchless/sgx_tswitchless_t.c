@@ -60,6 +60,8 @@ static int32_t cella_ecall_sl_init_switchless(const uint8_t *in, size_t in_size,
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     sgx_status_t _retval = sl_init_switchless((void *)(uintptr_t)ms.ms_sl_data);
     memcpy(out + offsetof(ms_sl_init_switchless_out_t, ms_retval), &_retval, sizeof(_retval));
@@ -80,16 +82,18 @@ static int32_t cella_ecall_sl_run_switchless_tworker(const uint8_t *in, size_t i
     if (_input_end != in_size || _output_end != out_size)
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
+    if (out_size != 0)
+        memset(out, 0, out_size); /* [out] buffers and padding start zeroed */
 
     sgx_status_t _retval = sl_run_switchless_tworker();
     memcpy(out + offsetof(ms_sl_run_switchless_tworker_out_t, ms_retval), &_retval, sizeof(_retval));
     return SGX_SUCCESS;
 }
 
-/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless. */
+/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless, writes_output, input_unexposed. */
 static const cella_ecall_entry_t cella_ecalls[2] = {
-    {cella_ecall_sl_init_switchless, 0, 0}, /* 0 */
-    {cella_ecall_sl_run_switchless_tworker, 0, 0}, /* 1 */
+    {cella_ecall_sl_init_switchless, 0, 0, 1, 1}, /* 0 */
+    {cella_ecall_sl_run_switchless_tworker, 0, 0, 1, 1}, /* 1 */
 };
 
 /* What the trusted runtime dispatches ECALLs on. */

@@ -119,10 +119,16 @@ static int32_t cella_ecall_ecall_const_void(const uint8_t *in, size_t in_size,
         return SGX_ERROR_INVALID_PARAMETER;
     sgx_lfence(); /* no speculation past the checks (A6) */
 
+    size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_p != NULL) {
         _p_p = out + _out_p;
+        if (_out_p > _zeroed)
+            memset(out + _zeroed, 0, _out_p - _zeroed);
+        _zeroed = _out_p + _len_p;
         memcpy(_p_p, _in_p, _len_p);
     }
+    if (out_size > _zeroed)
+        memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_const_void(_p_p, ms.ms_n);
     return SGX_SUCCESS;
@@ -147,12 +153,12 @@ static int32_t cella_ecall_ecall_orphan(const uint8_t *in, size_t in_size,
     return SGX_SUCCESS;
 }
 
-/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless. */
+/* The ECALLs in Intel's numbering: bridge, is_private, is_switchless, writes_output, input_unexposed. */
 static const cella_ecall_entry_t cella_ecalls[4] = {
-    {cella_ecall_ecall_bare_name, 0, 0}, /* 0 */
-    {cella_ecall_ecall_by_value, 0, 0}, /* 1 */
-    {cella_ecall_ecall_const_void, 0, 0}, /* 2 */
-    {cella_ecall_ecall_orphan, 1, 0}, /* 3 */
+    {cella_ecall_ecall_bare_name, 0, 0, 1, 1}, /* 0 */
+    {cella_ecall_ecall_by_value, 0, 0, 1, 1}, /* 1 */
+    {cella_ecall_ecall_const_void, 0, 0, 1, 1}, /* 2 */
+    {cella_ecall_ecall_orphan, 1, 0, 1, 1}, /* 3 */
 };
 
 /* What the trusted runtime dispatches ECALLs on. */
