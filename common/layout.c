@@ -365,6 +365,26 @@ static cella_result_t segment_page(const cella_layout_t *layout, const cella_ima
     return CELLA_OK;
 }
 
+bool cella_layout_range_is_zero(const cella_layout_range_t *range)
+{
+    if (range == NULL)
+        return false;
+    switch (range->kind) {
+    case CELLA_LAYOUT_KIND_HEAP:
+    case CELLA_LAYOUT_KIND_STACK:
+    case CELLA_LAYOUT_KIND_SSA:
+    case CELLA_LAYOUT_KIND_TLS:
+        return range->is_added;
+    case CELLA_LAYOUT_KIND_CODE:
+    case CELLA_LAYOUT_KIND_DATA:
+    case CELLA_LAYOUT_KIND_TCS:
+    case CELLA_LAYOUT_KIND_THREAD_DATA:
+    case CELLA_LAYOUT_KIND_GUARD:
+        return false;
+    }
+    return false;
+}
+
 cella_result_t cella_layout_get_page(const cella_layout_t *layout, const cella_image_t *image,
                                      const cella_layout_range_t *range, uint64_t page_index,
                                      void *page, size_t page_size)

@@ -201,6 +201,9 @@ cella_result_t cella_image_verify_signed(const void *file, size_t file_size,
     return verify(file, file_size, false, info, failed_check);
 }
 
+/* The content of every zero page, measured in place of one the destination already holds. */
+static const uint8_t zeros[CELLA_PAGE_BYTES];
+
 cella_result_t cella_image_load(cella_image_info_t *info, uint8_t *destination,
                                 cella_image_check_t *failed_check)
 {
@@ -228,6 +231,7 @@ cella_result_t cella_image_load(cella_image_info_t *info, uint8_t *destination,
             goto out;
         if (!range.is_added)
             continue;
+        bool zero = cella_layout_range_is_zero(&range);
         for (uint64_t page = 0; page < range.page_count; page++) {
             uint64_t offset = range.offset + page * CELLA_PAGE_BYTES;
             uint8_t *target = destination + offset;
@@ -237,11 +241,18 @@ cella_result_t cella_image_load(cella_image_info_t *info, uint8_t *destination,
             /* Unmeasured pages (the heap) start as the destination's zeros. */
             if (!range.is_measured)
                 continue;
-            r = cella_layout_get_page(layout, &info->image, &range, page, target, CELLA_PAGE_BYTES);
-            if (r != CELLA_OK)
-                goto out;
-            /* Measure the bytes where they now are: what runs is what was measured. */
-            r = cella_measure_extend_page(&measure, offset, target, CELLA_PAGE_BYTES);
+            /* Zero pages (stacks, SSA, TLS) are the destination's zeros already: measuring
+             * zeros from here leaves them untouched, so they cost no memory until used. */
+            const uint8_t *measured = zeros;
+            if (!zero) {
+                r = cella_layout_get_page(layout, &info->image, &range, page, target,
+                                          CELLA_PAGE_BYTES);
+                if (r != CELLA_OK)
+                    goto out;
+                /* Measure the bytes where they now are: what runs is what was measured. */
+                measured = target;
+            }
+            r = cella_measure_extend_page(&measure, offset, measured, CELLA_PAGE_BYTES);
             if (r != CELLA_OK)
                 goto out;
         }

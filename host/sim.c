@@ -347,8 +347,9 @@ static sgx_status_t map_pages(struct sim_state *state, cella_image_info_t *info)
         if (mprotect(start, bytes, PROT_READ | PROT_WRITE) != 0)
             return SGX_ERROR_OUT_OF_MEMORY;
         /* Pages about to be written: fault them in with one call rather than one fault
-         * each (Linux 5.14+; harmless to skip where unsupported). The heap stays lazy. */
-        if (range.is_measured)
+         * each (Linux 5.14+; harmless to skip where unsupported). Zero pages (heap, stacks,
+         * SSA, TLS) are not written, so they stay lazy. */
+        if (range.is_measured && !cella_layout_range_is_zero(&range))
             (void)madvise(start, bytes, MADV_POPULATE_WRITE);
     }
     if (cella_image_load(info, state->base, &check) != CELLA_OK) {

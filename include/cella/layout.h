@@ -231,6 +231,13 @@ CELLA_API CELLA_MUST_CHECK cella_result_t cella_layout_get_range(const cella_lay
                                                                  cella_layout_range_t *range);
 
 /*
+ * True when every page of range starts as zeros (HEAP, STACK, SSA, TLS): a loader whose fresh
+ * memory is zero-filled need not write them, and cella_layout_get_page() would give zeros.
+ * Thread safe; usable in trusted code.
+ */
+CELLA_API bool cella_layout_range_is_zero(const cella_layout_range_t *range);
+
+/*
  * The initial content of page page_index of range (a range of this layout) into the
  * page_size bytes at page: segment bytes and zeros for CODE and DATA, the TCS for TCS, the
  * thread data for THREAD_DATA, zeros for the rest. Signer and loader call this to get

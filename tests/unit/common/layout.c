@@ -294,6 +294,42 @@ static void get_page_gives_the_tcs_and_thread_data_structures(void **state)
         assert_int_equal(page[i], 0);
 }
 
+/* A loader skips the ranges said to be zero: each of their pages must really be zeros, and
+ * every other added range must hold something a skipped write would lose. */
+static void range_is_zero_exactly_for_ranges_whose_pages_are_zeros(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t page[CELLA_PAGE_BYTES];
+    size_t zero_ranges = 0;
+
+    for (size_t i = 0; i < f->layout.range_count; i++) {
+        cella_layout_range_t range;
+        bool any_nonzero = false;
+        assert_int_equal(cella_layout_get_range(&f->layout, i, &range), CELLA_OK);
+        if (!range.is_added) {
+            assert_false(cella_layout_range_is_zero(&range));
+            continue;
+        }
+        for (uint64_t p = 0; p < range.page_count; p++) {
+            memset(page, 0xcc, sizeof(page));
+            assert_int_equal(
+                cella_layout_get_page(&f->layout, &f->image, &range, p, page, sizeof(page)),
+                CELLA_OK);
+            for (size_t b = 0; b < sizeof(page); b++)
+                any_nonzero |= page[b] != 0;
+        }
+        if (cella_layout_range_is_zero(&range)) {
+            zero_ranges++;
+            assert_false(any_nonzero);
+        } else {
+            assert_true(any_nonzero);
+        }
+    }
+    /* heap, and per thread a stack and an SSA range */
+    assert_true(zero_ranges >= 1 + 2 * f->config.tcs_count);
+    assert_false(cella_layout_range_is_zero(NULL));
+}
+
 static void get_page_rejects_guards_bad_indexes_and_foreign_ranges(void **state)
 {
     struct fixture *f = *state;
@@ -417,6 +453,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(get_page_gives_segment_bytes_then_zeros, setup, teardown),
         cmocka_unit_test_setup_teardown(get_page_gives_the_tcs_and_thread_data_structures, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(range_is_zero_exactly_for_ranges_whose_pages_are_zeros,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(get_page_rejects_guards_bad_indexes_and_foreign_ranges,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(layout_table_holds_what_the_runtime_checks_threads_against,
