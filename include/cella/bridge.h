@@ -90,8 +90,9 @@ typedef struct cella_ecall_entry {
     cella_ecall_bridge_t bridge;
     uint8_t is_private;    /* callable only from an OCALL whose allow() names it */
     uint8_t is_switchless; /* declared transition_using_threads */
-    /* 1: on success the bridge has written every byte of out, so the runtime does not zero
-     * it first (generated bridges; a hand-written one leaves this 0). */
+    /* 1: on success the bridge has written every byte of out it did not alias (see
+     * cella_bridge_output_alias()), so the runtime does not zero it first (generated bridges;
+     * a hand-written one leaves this 0). */
     uint8_t writes_output;
     /* 1: the function never gets a pointer into in, so nothing it wrote can be left there and
      * the runtime does not wipe in after the call ([in, out] and [out] buffers only). */
@@ -109,6 +110,16 @@ typedef struct cella_ecall_table {
 
 /* The table generated into the enclave's trusted bridge; the trusted runtime dispatches on it. */
 extern const cella_ecall_table_t cella_bridge_ecall_table;
+
+/*
+ * Trusted bridges, after the function returned: output bytes [offset, offset + size) of
+ * `out` (the bridge's output buffer) are the `size` bytes at `data`, an [in, out] payload the
+ * function worked on in place in the input copy. The runtime then copies those bytes out
+ * from there, and the bridge leaves that range of `out` alone, so the payload is not copied
+ * once more inside the enclave. Calls come in ascending, non-overlapping order. Returns 0,
+ * or -1 when the runtime takes no more (the bridge then copies the bytes into `out`).
+ */
+int cella_bridge_output_alias(uint8_t *out, size_t offset, const void *data, size_t size);
 
 /*
  * Reserve shared buffers for an OCALL made from the current ECALL: `call->in` (in_size

@@ -313,6 +313,12 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
      * large [in, out] buffer is written once, not twice.
      */
     bool gaps = receiver_zeroes_gaps(fn, params);
+    /*
+     * In the enclave, plain [in, out] buffers are worked on where the input copy holds them,
+     * and the runtime copies them out from there (cella_bridge_output_alias()): a payload
+     * crosses into and out of the enclave and is copied nowhere else.
+     */
+    bool in_place = trusted && gaps;
     if (uses_out && !gaps) {
         cg_line(t, 1, "if (out_size != 0)");
         cg_line(t, 2, "memset(out, 0, out_size); /* [out] buffers and padding start zeroed */");
@@ -336,13 +342,19 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
             continue;
         }
         cg_line(t, 1, "if (_in_%s != NULL) {", p->name);
-        cg_line(t, 2, "_p_%s = out + _out_%s;", p->name, p->name);
+        if (in_place) {
+            cg_line(t, 2, "_p_%s = _in_%s; /* in place, in the enclave's input copy */", p->name,
+                    p->name);
+        } else {
+            cg_line(t, 2, "_p_%s = out + _out_%s;", p->name, p->name);
+        }
         if (gaps) {
             cg_line(t, 2, "if (_out_%s > _zeroed)", p->name);
             cg_line(t, 3, "memset(out + _zeroed, 0, _out_%s - _zeroed);", p->name);
             cg_line(t, 2, "_zeroed = _out_%s + _len_%s;", p->name, p->name);
         }
-        cg_line(t, 2, "memcpy(_p_%s, _in_%s, _len_%s);", p->name, p->name, p->name);
+        if (!in_place)
+            cg_line(t, 2, "memcpy(_p_%s, _in_%s, _len_%s);", p->name, p->name, p->name);
         if (p->deep != NULL) {
             deep_use(cg, p)->copy_to_out = true;
             cg_line(t, 2, "_end_%s = _out_%s + _len_%s;", p->name, p->name, p->name);
@@ -395,6 +407,15 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
             cg_line(t, 2, "cella_scrub_in_place_%s(_p_%s, _len_%s / sizeof(%s %s));", element->name,
                     p->name, p->name, cg_composite_keyword(element), element->name);
         }
+    }
+    for (size_t i = 0; in_place && i < fn->param_count; i++) {
+        const struct cg_param *p = &params[i];
+        if (!is_pointer(p) || !p->in || !p->out)
+            continue;
+        cg_line(t, 1, "if (_p_%s != NULL &&", p->name);
+        cg_line(t, 1, "    cella_bridge_output_alias(out, _out_%s, _p_%s, _len_%s) != 0)", p->name,
+                p->name, p->name);
+        cg_line(t, 2, "memcpy(out + _out_%s, _p_%s, _len_%s);", p->name, p->name, p->name);
     }
     const cella_edl_composite_t *result =
         cg_returns_value(fn) ? cg_scrubbed_composite(&fn->return_type, 0) : NULL;

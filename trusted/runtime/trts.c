@@ -336,6 +336,32 @@ static void private_buffer_release(struct private_buffer *buffer, size_t size, b
         free(buffer->data);
 }
 
+int cella_bridge_output_alias(uint8_t *out, size_t offset, const void *data, size_t size)
+{
+    struct trts_output *output = cella_trts_current()->output;
+
+    if (output == NULL || out != output->buffer || output->alias_count == CELLA_TRTS_OUTPUT_ALIASES ||
+        offset < output->end || offset > output->size || size > output->size - offset ||
+        size == 0 || !sgx_is_within_enclave(data, size))
+        return -1;
+    output->alias[output->alias_count++] = (struct trts_output_alias){offset, size, data};
+    output->end = offset + size;
+    return 0;
+}
+
+/* The output goes out: the private buffer, with the aliased ranges taken from where they are. */
+static void output_copy_out(uint8_t *to, const struct trts_output *output)
+{
+    size_t done = 0;
+    for (size_t i = 0; i < output->alias_count; i++) {
+        const struct trts_output_alias *alias = &output->alias[i];
+        memcpy(to + done, output->buffer + done, alias->offset - done);
+        memcpy(to + alias->offset, alias->data, alias->size);
+        done = alias->offset + alias->size;
+    }
+    memcpy(to + done, output->buffer + done, output->size - done);
+}
+
 static int32_t dispatch_ecall(struct trts_thread *thread, const cella_entry_request_t *request)
 {
     const cella_ecall_table_t *table = &cella_bridge_ecall_table;
@@ -381,9 +407,13 @@ static int32_t dispatch_ecall(struct trts_thread *thread, const cella_entry_requ
     if (request->out_size != 0 && !entry->writes_output)
         memset(out.data, 0, request->out_size);
 
+    struct trts_output output = {out.data, request->out_size, 0, 0, {{0, 0, NULL}}};
+    struct trts_output *outer_output = thread->output;
+    thread->output = &output;
     status = entry->bridge(in.data, request->in_size, out.data, request->out_size);
+    thread->output = outer_output;
     if (status == SGX_SUCCESS && request->out_size != 0)
-        memcpy(request->out, out.data, request->out_size);
+        output_copy_out(request->out, &output);
 out:
     /*
      * The input copy may hold secrets the function wrote into its [in] buffers (unless the

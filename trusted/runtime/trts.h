@@ -3,6 +3,7 @@
 #ifndef CELLA_TRTS_H
 #define CELLA_TRTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <cella/layout.h>
@@ -16,6 +17,24 @@
 struct trts_ocalloc {
     struct trts_ocalloc *next;
     void *block;
+};
+
+/* Output ranges a trusted bridge left where the function wrote them (cella_bridge_output_alias). */
+#define CELLA_TRTS_OUTPUT_ALIASES 8
+
+struct trts_output_alias {
+    size_t offset; /* in the output */
+    size_t size;
+    const uint8_t *data; /* enclave memory: the [in, out] payload in the input copy */
+};
+
+/* The output of one ECALL while its bridge runs. */
+struct trts_output {
+    uint8_t *buffer; /* the private output buffer the bridge got */
+    size_t size;
+    size_t end; /* aliases so far end here; the next starts at or after it */
+    size_t alias_count;
+    struct trts_output_alias alias[CELLA_TRTS_OUTPUT_ALIASES];
 };
 
 /*
@@ -34,6 +53,7 @@ struct trts_thread {
     void *context;         /* of the innermost entry */
     struct trts_ocalloc *ocalloc;
     uintptr_t wait_next; /* the next thread on the sgx_thread queue this one waits in */
+    struct trts_output *output; /* the innermost ECALL's output, while it runs */
     uint8_t scratch[CELLA_TRTS_SCRATCH_BYTES] __attribute__((aligned(16)));
 };
 

@@ -131,6 +131,37 @@ int sgx_is_outside_enclave(const void *addr, size_t size)
     return 1;
 }
 
+/*
+ * The output of the ECALL running now. The double takes one alias per call (the runtime
+ * takes several), so functions with two [in, out] buffers also run the bridge's fallback.
+ */
+struct double_output {
+    uint8_t *buffer;
+    size_t size;
+    const uint8_t *input; /* the private input copy aliases must point into */
+    size_t input_size;
+    size_t alias_offset, alias_size;
+    const uint8_t *alias_data; /* NULL: no alias */
+};
+static struct double_output *current_output;
+
+int cella_bridge_output_alias(uint8_t *out, size_t offset, const void *data, size_t size)
+{
+    struct double_output *o = current_output;
+    const uint8_t *d = data;
+
+    if (o == NULL || out != o->buffer || o->alias_data != NULL || offset > o->size ||
+        size > o->size - offset || size == 0)
+        return -1;
+    /* a trusted bridge aliases only [in, out] payloads of its own input copy */
+    if (d < o->input || size > o->input_size || (size_t)(d - o->input) > o->input_size - size)
+        abort();
+    o->alias_offset = offset;
+    o->alias_size = size;
+    o->alias_data = d;
+    return 0;
+}
+
 int32_t trusted_double_ecall(uint32_t index, const uint8_t *in, size_t in_size, uint8_t *out,
                              size_t out_size)
 {
@@ -167,11 +198,18 @@ int32_t trusted_double_ecall(uint32_t index, const uint8_t *in, size_t in_size, 
      * buffer holds a stand-in for what an earlier call left, which must never reach the host. */
     if (out_size != 0)
         memset(private_out, entry->writes_output ? 0xa5 : 0, out_size);
+    struct double_output output = {private_out, out_size, private_in, in_size, 0, 0, NULL};
+    struct double_output *outer_output = current_output;
+    current_output = &output;
     ecall_depth++;
     status = entry->bridge(private_in, in_size, private_out, out_size);
     ecall_depth--;
-    if (status == SGX_SUCCESS && out_size != 0)
+    current_output = outer_output;
+    if (status == SGX_SUCCESS && out_size != 0) {
         memcpy(out, private_out, out_size);
+        if (output.alias_data != NULL)
+            memcpy(out + output.alias_offset, output.alias_data, output.alias_size);
+    }
     memset(arena + mark, 0, arena_used - mark);
     arena_used = mark;
     return status;

@@ -1078,23 +1078,27 @@ static int32_t cella_ecall_ecall_in_out(const uint8_t *in, size_t in_size,
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_one != NULL) {
-        _p_one = out + _out_one;
+        _p_one = _in_one; /* in place, in the enclave's input copy */
         if (_out_one > _zeroed)
             memset(out + _zeroed, 0, _out_one - _zeroed);
         _zeroed = _out_one + _len_one;
-        memcpy(_p_one, _in_one, _len_one);
     }
     if (_in_many != NULL) {
-        _p_many = out + _out_many;
+        _p_many = _in_many; /* in place, in the enclave's input copy */
         if (_out_many > _zeroed)
             memset(out + _zeroed, 0, _out_many - _zeroed);
         _zeroed = _out_many + _len_many;
-        memcpy(_p_many, _in_many, _len_many);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     int _retval = ecall_in_out(_p_one, _p_many, ms.ms_n);
+    if (_p_one != NULL &&
+        cella_bridge_output_alias(out, _out_one, _p_one, _len_one) != 0)
+        memcpy(out + _out_one, _p_one, _len_one);
+    if (_p_many != NULL &&
+        cella_bridge_output_alias(out, _out_many, _p_many, _len_many) != 0)
+        memcpy(out + _out_many, _p_many, _len_many);
     memcpy(out + offsetof(ms_ecall_in_out_out_t, ms_retval), &_retval, sizeof(_retval));
     return SGX_SUCCESS;
 }
@@ -1147,11 +1151,10 @@ static int32_t cella_ecall_ecall_strings(const uint8_t *in, size_t in_size,
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_upper != NULL) {
-        _p_upper = out + _out_upper;
+        _p_upper = _in_upper; /* in place, in the enclave's input copy */
         if (_out_upper > _zeroed)
             memset(out + _zeroed, 0, _out_upper - _zeroed);
         _zeroed = _out_upper + _len_upper;
-        memcpy(_p_upper, _in_upper, _len_upper);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
@@ -1159,6 +1162,9 @@ static int32_t cella_ecall_ecall_strings(const uint8_t *in, size_t in_size,
     size_t _retval = ecall_strings(_in_s, _p_upper, _in_u);
     if (_p_upper != NULL) /* the callee may have removed the terminator */
         cella_bridge_terminate_string(_p_upper, _len_upper);
+    if (_p_upper != NULL &&
+        cella_bridge_output_alias(out, _out_upper, _p_upper, _len_upper) != 0)
+        memcpy(out + _out_upper, _p_upper, _len_upper);
     memcpy(out + offsetof(ms_ecall_strings_out_t, ms_retval), &_retval, sizeof(_retval));
     return SGX_SUCCESS;
 }
@@ -1204,11 +1210,10 @@ static int32_t cella_ecall_ecall_wstrings(const uint8_t *in, size_t in_size,
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_reversed != NULL) {
-        _p_reversed = out + _out_reversed;
+        _p_reversed = _in_reversed; /* in place, in the enclave's input copy */
         if (_out_reversed > _zeroed)
             memset(out + _zeroed, 0, _out_reversed - _zeroed);
         _zeroed = _out_reversed + _len_reversed;
-        memcpy(_p_reversed, _in_reversed, _len_reversed);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
@@ -1216,6 +1221,9 @@ static int32_t cella_ecall_ecall_wstrings(const uint8_t *in, size_t in_size,
     size_t _retval = ecall_wstrings(_in_s, _p_reversed);
     if (_p_reversed != NULL) /* the callee may have removed the terminator */
         cella_bridge_terminate_wstring(_p_reversed, _len_reversed);
+    if (_p_reversed != NULL &&
+        cella_bridge_output_alias(out, _out_reversed, _p_reversed, _len_reversed) != 0)
+        memcpy(out + _out_reversed, _p_reversed, _len_reversed);
     memcpy(out + offsetof(ms_ecall_wstrings_out_t, ms_retval), &_retval, sizeof(_retval));
     return SGX_SUCCESS;
 }
@@ -1267,16 +1275,18 @@ static int32_t cella_ecall_ecall_size_count(const uint8_t *in, size_t in_size,
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_pair != NULL) {
-        _p_pair = out + _out_pair;
+        _p_pair = _in_pair; /* in place, in the enclave's input copy */
         if (_out_pair > _zeroed)
             memset(out + _zeroed, 0, _out_pair - _zeroed);
         _zeroed = _out_pair + _len_pair;
-        memcpy(_p_pair, _in_pair, _len_pair);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     uint64_t _retval = ecall_size_count(_in_items, ms.ms_elem, ms.ms_n, _p_pair);
+    if (_p_pair != NULL &&
+        cella_bridge_output_alias(out, _out_pair, _p_pair, _len_pair) != 0)
+        memcpy(out + _out_pair, _p_pair, _len_pair);
     memcpy(out + offsetof(ms_ecall_size_count_out_t, ms_retval), &_retval, sizeof(_retval));
     return SGX_SUCCESS;
 }
@@ -1338,16 +1348,18 @@ static int32_t cella_ecall_ecall_arrays(const uint8_t *in, size_t in_size,
     if (_out_b != SIZE_MAX)
         _p_b = out + _out_b;
     if (_in_c != NULL) {
-        _p_c = out + _out_c;
+        _p_c = _in_c; /* in place, in the enclave's input copy */
         if (_out_c > _zeroed)
             memset(out + _zeroed, 0, _out_c - _zeroed);
         _zeroed = _out_c + _len_c;
-        memcpy(_p_c, _in_c, _len_c);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_arrays(_in_a, _p_b, _p_c);
+    if (_p_c != NULL &&
+        cella_bridge_output_alias(out, _out_c, _p_c, _len_c) != 0)
+        memcpy(out + _out_c, _p_c, _len_c);
     return SGX_SUCCESS;
 }
 
@@ -1410,16 +1422,18 @@ static int32_t cella_ecall_ecall_foreign(const uint8_t *in, size_t in_size,
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_handle != NULL) {
-        _p_handle = out + _out_handle;
+        _p_handle = _in_handle; /* in place, in the enclave's input copy */
         if (_out_handle > _zeroed)
             memset(out + _zeroed, 0, _out_handle - _zeroed);
         _zeroed = _out_handle + _len_handle;
-        memcpy(_p_handle, _in_handle, _len_handle);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     int _retval = ecall_foreign(_in_quad, _p_handle, _in_ro, _in_opaque);
+    if (_p_handle != NULL &&
+        cella_bridge_output_alias(out, _out_handle, _p_handle, _len_handle) != 0)
+        memcpy(out + _out_handle, _p_handle, _len_handle);
     memcpy(out + offsetof(ms_ecall_foreign_out_t, ms_retval), &_retval, sizeof(_retval));
     return SGX_SUCCESS;
 }
@@ -1626,16 +1640,18 @@ static int32_t cella_ecall_ecall_nulls(const uint8_t *in, size_t in_size,
     if (_out_b != SIZE_MAX)
         _p_b = out + _out_b;
     if (_in_c != NULL) {
-        _p_c = out + _out_c;
+        _p_c = _in_c; /* in place, in the enclave's input copy */
         if (_out_c > _zeroed)
             memset(out + _zeroed, 0, _out_c - _zeroed);
         _zeroed = _out_c + _len_c;
-        memcpy(_p_c, _in_c, _len_c);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     int _retval = ecall_nulls(_in_a, _p_b, _p_c, _in_s, _in_d, ms.ms_n);
+    if (_p_c != NULL &&
+        cella_bridge_output_alias(out, _out_c, _p_c, _len_c) != 0)
+        memcpy(out + _out_c, _p_c, _len_c);
     memcpy(out + offsetof(ms_ecall_nulls_out_t, ms_retval), &_retval, sizeof(_retval));
     return SGX_SUCCESS;
 }

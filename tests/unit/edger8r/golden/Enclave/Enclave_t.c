@@ -1696,16 +1696,18 @@ static int32_t cella_ecall_ecall_pointer_in_out(const uint8_t *in, size_t in_siz
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_val != NULL) {
-        _p_val = out + _out_val;
+        _p_val = _in_val; /* in place, in the enclave's input copy */
         if (_out_val > _zeroed)
             memset(out + _zeroed, 0, _out_val - _zeroed);
         _zeroed = _out_val + _len_val;
-        memcpy(_p_val, _in_val, _len_val);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_pointer_in_out(_p_val);
+    if (_p_val != NULL &&
+        cella_bridge_output_alias(out, _out_val, _p_val, _len_val) != 0)
+        memcpy(out + _out_val, _p_val, _len_val);
     return SGX_SUCCESS;
 }
 
@@ -1744,16 +1746,18 @@ static int32_t cella_ecall_ecall_pointer_out_in(const uint8_t *in, size_t in_siz
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_val != NULL) {
-        _p_val = out + _out_val;
+        _p_val = _in_val; /* in place, in the enclave's input copy */
         if (_out_val > _zeroed)
             memset(out + _zeroed, 0, _out_val - _zeroed);
         _zeroed = _out_val + _len_val;
-        memcpy(_p_val, _in_val, _len_val);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_pointer_out_in(_p_val);
+    if (_p_val != NULL &&
+        cella_bridge_output_alias(out, _out_val, _p_val, _len_val) != 0)
+        memcpy(out + _out_val, _p_val, _len_val);
     return SGX_SUCCESS;
 }
 
@@ -1791,11 +1795,10 @@ static int32_t cella_ecall_ecall_pointer_string(const uint8_t *in, size_t in_siz
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_str != NULL) {
-        _p_str = out + _out_str;
+        _p_str = _in_str; /* in place, in the enclave's input copy */
         if (_out_str > _zeroed)
             memset(out + _zeroed, 0, _out_str - _zeroed);
         _zeroed = _out_str + _len_str;
-        memcpy(_p_str, _in_str, _len_str);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
@@ -1803,6 +1806,9 @@ static int32_t cella_ecall_ecall_pointer_string(const uint8_t *in, size_t in_siz
     ecall_pointer_string(_p_str);
     if (_p_str != NULL) /* the callee may have removed the terminator */
         cella_bridge_terminate_string(_p_str, _len_str);
+    if (_p_str != NULL &&
+        cella_bridge_output_alias(out, _out_str, _p_str, _len_str) != 0)
+        memcpy(out + _out_str, _p_str, _len_str);
     return SGX_SUCCESS;
 }
 
@@ -1934,16 +1940,18 @@ static int32_t cella_ecall_ecall_pointer_size(const uint8_t *in, size_t in_size,
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_ptr != NULL) {
-        _p_ptr = out + _out_ptr;
+        _p_ptr = _in_ptr; /* in place, in the enclave's input copy */
         if (_out_ptr > _zeroed)
             memset(out + _zeroed, 0, _out_ptr - _zeroed);
         _zeroed = _out_ptr + _len_ptr;
-        memcpy(_p_ptr, _in_ptr, _len_ptr);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_pointer_size(_p_ptr, ms.ms_len);
+    if (_p_ptr != NULL &&
+        cella_bridge_output_alias(out, _out_ptr, _p_ptr, _len_ptr) != 0)
+        memcpy(out + _out_ptr, _p_ptr, _len_ptr);
     return SGX_SUCCESS;
 }
 
@@ -2015,16 +2023,18 @@ static int32_t cella_ecall_ecall_pointer_count(const uint8_t *in, size_t in_size
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_arr != NULL) {
-        _p_arr = out + _out_arr;
+        _p_arr = _in_arr; /* in place, in the enclave's input copy */
         if (_out_arr > _zeroed)
             memset(out + _zeroed, 0, _out_arr - _zeroed);
         _zeroed = _out_arr + _len_arr;
-        memcpy(_p_arr, _in_arr, _len_arr);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_pointer_count(_p_arr, ms.ms_cnt);
+    if (_p_arr != NULL &&
+        cella_bridge_output_alias(out, _out_arr, _p_arr, _len_arr) != 0)
+        memcpy(out + _out_arr, _p_arr, _len_arr);
     return SGX_SUCCESS;
 }
 
@@ -2207,16 +2217,18 @@ static int32_t cella_ecall_ecall_pointer_isptr(const uint8_t *in, size_t in_size
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_handle != NULL) {
-        _p_handle = out + _out_handle;
+        _p_handle = _in_handle; /* in place, in the enclave's input copy */
         if (_out_handle > _zeroed)
             memset(out + _zeroed, 0, _out_handle - _zeroed);
         _zeroed = _out_handle + _len_handle;
-        memcpy(_p_handle, _in_handle, _len_handle);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_pointer_isptr(_p_handle, ms.ms_len);
+    if (_p_handle != NULL &&
+        cella_bridge_output_alias(out, _out_handle, _p_handle, _len_handle) != 0)
+        memcpy(out + _out_handle, _p_handle, _len_handle);
     return SGX_SUCCESS;
 }
 
@@ -2384,11 +2396,10 @@ static int32_t cella_ecall_ecall_pointer_struct(const uint8_t *in, size_t in_siz
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_s != NULL) {
-        _p_s = out + _out_s;
+        _p_s = _in_s; /* in place, in the enclave's input copy */
         if (_out_s > _zeroed)
             memset(out + _zeroed, 0, _out_s - _zeroed);
         _zeroed = _out_s + _len_s;
-        memcpy(_p_s, _in_s, _len_s);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
@@ -2396,6 +2407,9 @@ static int32_t cella_ecall_ecall_pointer_struct(const uint8_t *in, size_t in_siz
     ecall_pointer_struct(_p_s);
     if (_p_s != NULL) /* the callee's padding stays inside (B9) */
         cella_scrub_in_place_struct_foo_t(_p_s, _len_s / sizeof(struct struct_foo_t));
+    if (_p_s != NULL &&
+        cella_bridge_output_alias(out, _out_s, _p_s, _len_s) != 0)
+        memcpy(out + _out_s, _p_s, _len_s);
     return SGX_SUCCESS;
 }
 
@@ -2465,16 +2479,18 @@ static int32_t cella_ecall_ecall_array_in_out(const uint8_t *in, size_t in_size,
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_arr != NULL) {
-        _p_arr = out + _out_arr;
+        _p_arr = _in_arr; /* in place, in the enclave's input copy */
         if (_out_arr > _zeroed)
             memset(out + _zeroed, 0, _out_arr - _zeroed);
         _zeroed = _out_arr + _len_arr;
-        memcpy(_p_arr, _in_arr, _len_arr);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_array_in_out(_p_arr);
+    if (_p_arr != NULL &&
+        cella_bridge_output_alias(out, _out_arr, _p_arr, _len_arr) != 0)
+        memcpy(out + _out_arr, _p_arr, _len_arr);
     return SGX_SUCCESS;
 }
 

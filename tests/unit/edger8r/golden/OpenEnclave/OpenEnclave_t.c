@@ -289,16 +289,18 @@ static int32_t cella_ecall_ecall_array_in_out(const uint8_t *in, size_t in_size,
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_arr != NULL) {
-        _p_arr = out + _out_arr;
+        _p_arr = _in_arr; /* in place, in the enclave's input copy */
         if (_out_arr > _zeroed)
             memset(out + _zeroed, 0, _out_arr - _zeroed);
         _zeroed = _out_arr + _len_arr;
-        memcpy(_p_arr, _in_arr, _len_arr);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_array_in_out(_p_arr);
+    if (_p_arr != NULL &&
+        cella_bridge_output_alias(out, _out_arr, _p_arr, _len_arr) != 0)
+        memcpy(out + _out_arr, _p_arr, _len_arr);
     return SGX_SUCCESS;
 }
 
@@ -433,16 +435,18 @@ static int32_t cella_ecall_ecall_array_of_structs(const uint8_t *in, size_t in_s
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_items != NULL) {
-        _p_items = out + _out_items;
+        _p_items = _in_items; /* in place, in the enclave's input copy */
         if (_out_items > _zeroed)
             memset(out + _zeroed, 0, _out_items - _zeroed);
         _zeroed = _out_items + _len_items;
-        memcpy(_p_items, _in_items, _len_items);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_array_of_structs(_p_items);
+    if (_p_items != NULL &&
+        cella_bridge_output_alias(out, _out_items, _p_items, _len_items) != 0)
+        memcpy(out + _out_items, _p_items, _len_items);
     return SGX_SUCCESS;
 }
 

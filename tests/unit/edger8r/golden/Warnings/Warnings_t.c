@@ -121,16 +121,18 @@ static int32_t cella_ecall_ecall_const_void(const uint8_t *in, size_t in_size,
 
     size_t _zeroed = 0; /* out is zeroed or copied up to here */
     if (_in_p != NULL) {
-        _p_p = out + _out_p;
+        _p_p = _in_p; /* in place, in the enclave's input copy */
         if (_out_p > _zeroed)
             memset(out + _zeroed, 0, _out_p - _zeroed);
         _zeroed = _out_p + _len_p;
-        memcpy(_p_p, _in_p, _len_p);
     }
     if (out_size > _zeroed)
         memset(out + _zeroed, 0, out_size - _zeroed);
 
     ecall_const_void(_p_p, ms.ms_n);
+    if (_p_p != NULL &&
+        cella_bridge_output_alias(out, _out_p, _p_p, _len_p) != 0)
+        memcpy(out + _out_p, _p_p, _len_p);
     return SGX_SUCCESS;
 }
 
