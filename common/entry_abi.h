@@ -25,6 +25,9 @@
  * the functions in cella_entry_ops_t, which run outside the enclave.
  */
 
+/* A streamed call's data moves in pieces of this size, and its progress after each. */
+#define CELLA_ENTRY_STREAM_CHUNK_BYTES (32u * 1024u)
+
 /* Commands of cella_entry_request_t. */
 #define CELLA_ENTRY_INIT  1u /* once per enclave, first: relocate the image, set up globals */
 #define CELLA_ENTRY_ECALL 2u /* run ECALL `index` of the bridge's table */
@@ -84,6 +87,14 @@ typedef struct cella_entry_request {
     size_t in_size;
     uint8_t *out; /* ECALL output, untrusted */
     size_t out_size;
+    /*
+     * CELLA_ENTRY_ECALL, sandbox only; NULL otherwise. in_ready: the input arrives while the
+     * call starts; this untrusted word says how many bytes of it, from the start, are in
+     * place (read with acquire; values past in_size count as in_size). out_ready: the runtime
+     * stores here, with release, how many bytes of the output it has written out so far.
+     */
+    const uint64_t *in_ready;
+    uint64_t *out_ready;
     const cella_entry_ops_t *ops; /* untrusted functions */
     void *context;                /* passed back to every ops function */
     /*

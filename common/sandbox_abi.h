@@ -60,6 +60,21 @@
 #define CELLA_SANDBOX_STATE_OCALL_DONE    4u /* host -> enclave: status is the OCALL's result */
 #define CELLA_SANDBOX_STATE_DEAD          0x80000000u /* host only: the enclave process is gone */
 
+/*
+ * Streamed ECALLs. A large payload is copied while the other side is already at work: with
+ * STREAM_IN the host posts ECALL_REQUEST before its large input payloads are in place and
+ * publishes in `in_ready` (release) how many bytes of the input, from the start, are written;
+ * the enclave copies them in as they come, never reads a byte twice and never past in_size,
+ * and runs the call once all in_size bytes are in. With STREAM_OUT the enclave publishes in
+ * `out_ready` how many bytes of the output it has written, so the host copies them to the
+ * caller while the rest follows; ECALL_DONE still ends the call. The host sets out_ready to 0
+ * before it posts ECALL_REQUEST or OCALL_DONE. Payloads of CELLA_SANDBOX_STREAM_MIN_BYTES and
+ * more stream, in pieces of CELLA_ENTRY_STREAM_CHUNK_BYTES (common/entry_abi.h).
+ */
+#define CELLA_SANDBOX_STREAM_IN        1u
+#define CELLA_SANDBOX_STREAM_OUT       2u
+#define CELLA_SANDBOX_STREAM_MIN_BYTES (64u * 1024u)
+
 /* The spin budget: pause iterations before sleeping; these two values are special. */
 #define CELLA_SANDBOX_SPIN_NEVER  0
 #define CELLA_SANDBOX_SPIN_ALWAYS (-1)
@@ -92,7 +107,12 @@ typedef struct cella_sandbox_slot {
     uint64_t in_size;
     uint64_t out;
     uint64_t out_size;
-    uint8_t reserved[CELLA_SANDBOX_SLOT_BYTES - 56];
+    uint32_t stream; /* ECALL_REQUEST: CELLA_SANDBOX_STREAM_* */
+    uint32_t reserved0;
+    /* Streamed ECALLs; on the slot's second cache line, away from the state word. */
+    uint64_t in_ready;  /* host -> enclave: bytes of the input written so far */
+    uint64_t out_ready; /* enclave -> host: bytes of the output written so far */
+    uint8_t reserved[CELLA_SANDBOX_SLOT_BYTES - 80];
 } cella_sandbox_slot_t;
 
 _Static_assert(sizeof(cella_sandbox_header_t) <= CELLA_SANDBOX_PAGE_BYTES,
@@ -100,5 +120,6 @@ _Static_assert(sizeof(cella_sandbox_header_t) <= CELLA_SANDBOX_PAGE_BYTES,
 _Static_assert(sizeof(cella_sandbox_slot_t) == CELLA_SANDBOX_SLOT_BYTES,
                "a sandbox slot is 128 bytes (two cache lines)");
 _Static_assert(offsetof(cella_sandbox_slot_t, in) == 24, "slot buffers at 24");
+_Static_assert(offsetof(cella_sandbox_slot_t, in_ready) == 64, "progress on the second line");
 
 #endif /* CELLA_COMMON_SANDBOX_ABI_H */

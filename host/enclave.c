@@ -5,12 +5,14 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cella/bridge_checks.h>
 #include <cella/host.h>
 #include <cella/image_verify.h>
 #include <cella/memory.h>
@@ -493,7 +495,8 @@ int32_t cella_ecall_begin(uint64_t enclave_id, cella_bridge_call_t *bridge_call,
             goto fail;
         }
         call = &tcs->root_call;
-        memset(call, 0, sizeof(*call));
+        /* The stream ranges count only up to their counts, which this clears. */
+        memset(call, 0, offsetof(struct host_call, stream_in));
         call->tcs = tcs;
     }
     call->enclave = e;
@@ -591,6 +594,40 @@ void cella_ecall_end(cella_bridge_call_t *bridge_call)
                               memory_order_release); /* record in the TCS: last */
     enclave_release(e);
     memset(bridge_call, 0, sizeof(*bridge_call));
+}
+
+int cella_ecall_put_payload(cella_bridge_call_t *bridge_call, size_t *written, size_t offset,
+                            const void *data, size_t size)
+{
+    struct host_call *call = bridge_call->runtime;
+    size_t minimum = call->enclave->backend->stream_min_bytes;
+
+    if (minimum == 0 || size < minimum || call->stream_in_count == HOST_STREAMS_MAX)
+        return cella_bridge_put(bridge_call->in, bridge_call->in_size, written, offset, data, size);
+    /* The checks and the gap of cella_bridge_put(), with the payload itself left for later. */
+    if (offset < *written || offset > bridge_call->in_size || size > bridge_call->in_size - offset)
+        return -1;
+    memset(bridge_call->in + *written, 0, offset - *written);
+    call->stream_in[call->stream_in_count++] =
+        (struct host_stream){.offset = offset, .size = size, .from = data};
+    *written = offset + size;
+    return 0;
+}
+
+int cella_ecall_get_payload(cella_bridge_call_t *bridge_call, size_t offset, void *to, size_t size)
+{
+    struct host_call *call = bridge_call->runtime;
+    size_t minimum = call->enclave->backend->stream_min_bytes;
+    uint32_t count = call->stream_out_count;
+
+    if (minimum == 0 || size < minimum || count == HOST_STREAMS_MAX ||
+        offset > bridge_call->out_size || size > bridge_call->out_size - offset ||
+        (count != 0 &&
+         offset < call->stream_out[count - 1].offset + call->stream_out[count - 1].size))
+        return 0;
+    call->stream_out[call->stream_out_count++] =
+        (struct host_stream){.offset = offset, .size = size, .to = to};
+    return 1;
 }
 
 /* ---- OCALLs --------------------------------------------------------------------------------- */

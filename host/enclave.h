@@ -35,7 +35,20 @@ struct host_backend {
     sgx_status_t (*buffer_get)(struct cella_enclave *e, struct host_call *call, size_t size);
     /* Releases what buffer_get gave; calls on a TCS release in the reverse order of get. */
     void (*buffer_release)(struct cella_enclave *e, struct host_call *call);
+    /* Payloads of at least this many bytes are streamed (host_call.stream_in/stream_out):
+     * the backend's ecall copies them while the enclave works; 0: never. */
+    size_t stream_min_bytes;
 };
+
+/* A payload the backend copies itself during the call, between the caller and the buffers. */
+struct host_stream {
+    size_t offset; /* in the input (stream_in) or the output (stream_out) */
+    size_t size;
+    const uint8_t *from; /* stream_in: the caller's payload */
+    uint8_t *to;         /* stream_out: the caller's buffer */
+};
+
+#define HOST_STREAMS_MAX 4
 
 extern const struct host_backend cella_host_backend_sim;
 extern const struct host_backend cella_host_backend_sandbox;
@@ -56,6 +69,11 @@ struct host_call {
     size_t out_size;
     size_t out_offset;
     size_t buffer_mark; /* the backend's bookkeeping for its buffers */
+    /* Streamed payloads in ascending offset order (cella_ecall_put_payload/get_payload). */
+    uint32_t stream_in_count;
+    uint32_t stream_out_count;
+    struct host_stream stream_in[HOST_STREAMS_MAX];
+    struct host_stream stream_out[HOST_STREAMS_MAX];
 };
 
 /* One TCS of an enclave, as the host sees it. */

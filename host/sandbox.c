@@ -140,8 +140,40 @@ static bool is_dead(struct sandbox_state *s, uint32_t state)
  * Waits until the slot's state is `first` or `second` (spinning first, then sleeping; see
  * common/sandbox_abi.h), or the enclave is gone: then returns CELLA_SANDBOX_STATE_DEAD.
  */
+/* A streamed output while the host waits: what the enclave has written is copied on. */
+struct out_progress {
+    const struct host_call *call;
+    const uint8_t *out;
+    size_t copied; /* output bytes copied to the caller's buffers (or not wanted there) */
+};
+
+/* Copies to the caller the parts of its buffers that lie in output bytes [copied, ready). */
+static void out_progress_copy(struct out_progress *p, size_t ready)
+{
+    for (uint32_t i = 0; i < p->call->stream_out_count; i++) {
+        const struct host_stream *range = &p->call->stream_out[i];
+        size_t start = range->offset > p->copied ? range->offset : p->copied;
+        size_t end = range->offset + range->size < ready ? range->offset + range->size : ready;
+        if (start < end)
+            memcpy(range->to + (start - range->offset), p->out + start, end - start);
+    }
+    p->copied = ready;
+}
+
+/* Spinning only: the enclave has written more of a streamed output; copy it on. */
+static bool out_progress_poll(struct out_progress *p, cella_sandbox_slot_t *slot)
+{
+    uint64_t ready = __atomic_load_n(&slot->out_ready, __ATOMIC_ACQUIRE);
+    if (ready > p->call->out_size)
+        ready = p->call->out_size;
+    if (ready <= p->copied)
+        return false;
+    out_progress_copy(p, (size_t)ready);
+    return true;
+}
+
 static uint32_t slot_wait(struct sandbox_state *s, cella_sandbox_slot_t *slot, uint32_t first,
-                          uint32_t second)
+                          uint32_t second, struct out_progress *progress)
 {
     uint32_t state;
 
@@ -151,6 +183,10 @@ static uint32_t slot_wait(struct sandbox_state *s, cella_sandbox_slot_t *slot, u
             return state;
         if (is_dead(s, state))
             return CELLA_SANDBOX_STATE_DEAD;
+        if (progress != NULL && out_progress_poll(progress, slot)) {
+            i = 0; /* the enclave is busy writing: the spin budget starts again */
+            continue;
+        }
         cpu_relax();
         if (s->spin == CELLA_SANDBOX_SPIN_ALWAYS && i % CELLA_SANDBOX_SPIN_YIELD_INTERVAL == 0) {
             /* More spinning threads than CPUs must still let the other side run. */
@@ -234,7 +270,29 @@ static void serve_ocall(struct sandbox_state *s, struct sandbox_tcs *tcs, struct
         call->in_ocall = false;
     }
     __atomic_store_n(&slot->status, status, __ATOMIC_RELAXED);
+    /* A nested ECALL may have streamed its output through this slot; the outer one has not. */
+    __atomic_store_n(&slot->out_ready, 0, __ATOMIC_RELAXED);
     slot_post(slot, CELLA_SANDBOX_STATE_OCALL_DONE);
+}
+
+/*
+ * Copies the streamed input payloads into the input buffer, publishing after each piece how
+ * much of the input, from its start, is in place (the rest was written before the post).
+ */
+static void stream_input(const struct host_call *call, cella_sandbox_slot_t *slot)
+{
+    for (uint32_t i = 0; i < call->stream_in_count; i++) {
+        const struct host_stream *range = &call->stream_in[i];
+        for (size_t done = 0; done < range->size;) {
+            size_t piece = range->size - done;
+            if (piece > CELLA_ENTRY_STREAM_CHUNK_BYTES)
+                piece = CELLA_ENTRY_STREAM_CHUNK_BYTES;
+            memcpy(call->buffer + range->offset + done, range->from + done, piece);
+            done += piece;
+            __atomic_store_n(&slot->in_ready, (uint64_t)(range->offset + done), __ATOMIC_RELEASE);
+        }
+    }
+    __atomic_store_n(&slot->in_ready, (uint64_t)call->in_size, __ATOMIC_RELEASE);
 }
 
 static sgx_status_t run_call(struct sandbox_state *s, struct host_call *call, uint32_t command,
@@ -257,14 +315,37 @@ static sgx_status_t run_call(struct sandbox_state *s, struct host_call *call, ui
     __atomic_store_n(&slot->in_size, (uint64_t)call->in_size, __ATOMIC_RELAXED);
     __atomic_store_n(&slot->out, out, __ATOMIC_RELAXED);
     __atomic_store_n(&slot->out_size, (uint64_t)call->out_size, __ATOMIC_RELAXED);
+
+    /* Streamed payloads: the input up to the first one is in place; the output not yet. */
+    uint32_t stream = 0;
+    uint64_t in_ready = call->in_size;
+    struct out_progress progress = {call, call->buffer + call->out_offset, 0};
+    if (call->stream_in_count != 0) {
+        stream |= CELLA_SANDBOX_STREAM_IN;
+        in_ready = call->stream_in[0].offset;
+    }
+    if (call->stream_out_count != 0)
+        stream |= CELLA_SANDBOX_STREAM_OUT;
+    __atomic_store_n(&slot->stream, stream, __ATOMIC_RELAXED);
+    __atomic_store_n(&slot->in_ready, in_ready, __ATOMIC_RELAXED);
+    __atomic_store_n(&slot->out_ready, 0, __ATOMIC_RELAXED);
     slot_post(slot, CELLA_SANDBOX_STATE_ECALL_REQUEST);
+    if (stream & CELLA_SANDBOX_STREAM_IN)
+        stream_input(call, slot);
+
     for (;;) {
         uint32_t state =
-            slot_wait(s, slot, CELLA_SANDBOX_STATE_ECALL_DONE, CELLA_SANDBOX_STATE_OCALL_REQUEST);
+            slot_wait(s, slot, CELLA_SANDBOX_STATE_ECALL_DONE, CELLA_SANDBOX_STATE_OCALL_REQUEST,
+                      (stream & CELLA_SANDBOX_STREAM_OUT) ? &progress : NULL);
         if (state == CELLA_SANDBOX_STATE_DEAD)
             return (sgx_status_t)atomic_load(&s->dead);
-        if (state == CELLA_SANDBOX_STATE_ECALL_DONE)
-            return (sgx_status_t)__atomic_load_n(&slot->status, __ATOMIC_RELAXED);
+        if (state == CELLA_SANDBOX_STATE_ECALL_DONE) {
+            sgx_status_t status = (sgx_status_t)__atomic_load_n(&slot->status, __ATOMIC_RELAXED);
+            /* All of the output is in place now: the rest goes to the caller. */
+            if (status == SGX_SUCCESS && (stream & CELLA_SANDBOX_STREAM_OUT))
+                out_progress_copy(&progress, call->out_size);
+            return status;
+        }
         serve_ocall(s, tcs, call);
     }
 }
@@ -921,4 +1002,5 @@ const struct host_backend cella_host_backend_sandbox = {
     .unload = unload,
     .buffer_get = buffer_get,
     .buffer_release = buffer_release,
+    .stream_min_bytes = CELLA_SANDBOX_STREAM_MIN_BYTES,
 };

@@ -234,6 +234,7 @@ static int32_t run_request(struct stub_thread *thread, bool nested)
     uint64_t in_size = __atomic_load_n(&slot->in_size, __ATOMIC_RELAXED);
     uint64_t out = __atomic_load_n(&slot->out, __ATOMIC_RELAXED);
     uint64_t out_size = __atomic_load_n(&slot->out_size, __ATOMIC_RELAXED);
+    uint32_t stream = __atomic_load_n(&slot->stream, __ATOMIC_RELAXED);
 
     if (command != CELLA_ENTRY_INIT && command != CELLA_ENTRY_ECALL)
         return SGX_ERROR_INVALID_FUNCTION;
@@ -247,6 +248,13 @@ static int32_t run_request(struct stub_thread *thread, bool nested)
     request->in_size = (size_t)in_size;
     request->out = out_size != 0 ? (uint8_t *)(uintptr_t)out : NULL;
     request->out_size = (size_t)out_size;
+    /* The progress words live in this thread's own slot, whatever the host wrote. */
+    request->in_ready = command == CELLA_ENTRY_ECALL && (stream & CELLA_SANDBOX_STREAM_IN) != 0
+                            ? &slot->in_ready
+                            : NULL;
+    request->out_ready = command == CELLA_ENTRY_ECALL && (stream & CELLA_SANDBOX_STREAM_OUT) != 0
+                             ? &slot->out_ready
+                             : NULL;
     request->ops = &stub_ops;
     request->context = thread;
     /* The enclave may hand only the shared region to code that takes host pointers. */

@@ -178,6 +178,27 @@ CELLA_API int32_t cella_ecall_invoke(cella_bridge_call_t *call, uint32_t index,
 /* Release the TCS and buffers of an ECALL. */
 CELLA_API void cella_ecall_end(cella_bridge_call_t *call);
 
+/*
+ * Between cella_ecall_begin and cella_ecall_invoke: the input payload `data` (`size` bytes)
+ * belongs at `offset` of the input. As cella_bridge_put(), the gap after *written is zeroed
+ * and *written moves past the payload; but a backend that streams (the sandbox, for large
+ * payloads) copies the payload itself during cella_ecall_invoke(), while the enclave is
+ * already taking in what precedes it, so `data` must stay valid until then. Returns 0, or -1
+ * when the payload does not fit after *written.
+ */
+CELLA_API int cella_ecall_put_payload(cella_bridge_call_t *call, size_t *written, size_t offset,
+                                      const void *data, size_t size);
+
+/*
+ * Before cella_ecall_invoke: output bytes [offset, offset + size) are for `to`. Returns 1 when
+ * the runtime copies them there itself during the call, as the enclave writes them (on
+ * success they are all there when cella_ecall_invoke returns; an enclave lost while it wrote
+ * them may leave part of them there, as on SGX), or 0 when the proxy copies them after a
+ * successful call.
+ */
+CELLA_API int cella_ecall_get_payload(cella_bridge_call_t *call, size_t offset, void *to,
+                                      size_t size);
+
 CELLA_EXTERN_C_END
 
 #endif /* CELLA_BRIDGE_H */

@@ -99,6 +99,13 @@ static bool receiver_zeroes_gaps(const cella_edl_function_t *fn, const struct cg
     return any;
 }
 
+/* An untrusted ECALL proxy's plain [out] or [in, out] payload: the runtime may copy it to
+ * the caller during the call (cella_ecall_get_payload()). */
+static bool streams_out(bool trusted, const struct cg_param *p)
+{
+    return !trusted && is_pointer(p) && p->out && p->deep == NULL;
+}
+
 bool cg_function_exposes_input(const cella_edl_function_t *fn, const struct cg_param *params)
 {
     for (size_t i = 0; i < fn->param_count; i++) {
@@ -523,6 +530,8 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
         cg_line(t, 1, "size_t _len_%s = 0;", p->name);
         if (p->out)
             cg_line(t, 1, "size_t _out_%s = 0;", p->name);
+        if (streams_out(trusted, p))
+            cg_line(t, 1, "int _streamed_%s = 0;", p->name);
         if (p->deep != NULL)
             cg_line(t, 1, "size_t _n_%s = 0;", p->name);
     }
@@ -689,6 +698,12 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
                 cg_line(t, 1, "%*s%s, _len_%s / sizeof(%s %s)) != 0)",
                         (int)strlen("    cella_scrub_put_(") + (int)strlen(c->name), "", p->name,
                         p->name, cg_composite_keyword(c), c->name);
+            } else if (!trusted) {
+                /* the runtime may copy it during the call, while the enclave takes it in */
+                cg_line(t, 1,
+                        "    cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_%s.offset,",
+                        p->name);
+                cg_line(t, 1, "                            %s, _len_%s) != 0)", p->name, p->name);
             } else {
                 cg_line(t, 1,
                         "    cella_bridge_put(_call.in, _call.in_size, &_written, "
@@ -701,6 +716,21 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
         cg_line(t, 1, "if (_written != _call.in_size)");
         cg_line(t, 2, "goto out;");
         needs_label = true;
+    }
+    /* Output payloads the runtime may copy to the caller as the enclave writes them */
+    for (size_t i = 0; i < fn->param_count; i++) {
+        const struct cg_param *p = &params[i];
+        if (!streams_out(trusted, p))
+            continue;
+        cg_line(t, 1, "if (ms.ms_%s.size != 0)", p->name);
+        if (p->decl->type.is_const)
+            cg_line(t, 2,
+                    "_streamed_%s = cella_ecall_get_payload(&_call, _out_%s, "
+                    "(void *)(uintptr_t)%s, _len_%s);",
+                    p->name, p->name, p->name, p->name);
+        else
+            cg_line(t, 2, "_streamed_%s = cella_ecall_get_payload(&_call, _out_%s, %s, _len_%s);",
+                    p->name, p->name, p->name, p->name);
     }
     if (trusted)
         cg_line(t, 1, "status = cella_ocall_invoke(&_call, %zu);", fn->index);
@@ -795,7 +825,10 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
             cg_line(t, 1, "}");
             continue;
         }
-        cg_line(t, 1, "if (ms.ms_%s.size != 0) {", p->name);
+        if (streams_out(trusted, p))
+            cg_line(t, 1, "if (ms.ms_%s.size != 0 && !_streamed_%s) {", p->name, p->name);
+        else
+            cg_line(t, 1, "if (ms.ms_%s.size != 0) {", p->name);
         if (p->decl->type.is_const) /* const void* with [in, out]: Intel writes back anyway */
             cg_line(t, 2, "memcpy((void *)(uintptr_t)%s, _call.out + _out_%s, _len_%s);", p->name,
                     p->name, p->name);

@@ -340,26 +340,68 @@ int cella_bridge_output_alias(uint8_t *out, size_t offset, const void *data, siz
 {
     struct trts_output *output = cella_trts_current()->output;
 
-    if (output == NULL || out != output->buffer || output->alias_count == CELLA_TRTS_OUTPUT_ALIASES ||
-        offset < output->end || offset > output->size || size > output->size - offset ||
-        size == 0 || !sgx_is_within_enclave(data, size))
+    if (output == NULL || out != output->buffer ||
+        output->alias_count == CELLA_TRTS_OUTPUT_ALIASES || offset < output->end ||
+        offset > output->size || size > output->size - offset || size == 0 ||
+        !sgx_is_within_enclave(data, size))
         return -1;
     output->alias[output->alias_count++] = (struct trts_output_alias){offset, size, data};
     output->end = offset + size;
     return 0;
 }
 
+/*
+ * Copies size bytes out to the host, publishing in *ready (when streaming) how far the
+ * output is written after every piece, so the host copies while the rest follows.
+ */
+static void put_out(uint8_t *to, const uint8_t *from, size_t size, size_t *done, uint64_t *ready)
+{
+    if (ready == NULL) {
+        memcpy(to + *done, from, size);
+        *done += size;
+        return;
+    }
+    while (size != 0) {
+        size_t piece =
+            size < CELLA_ENTRY_STREAM_CHUNK_BYTES ? size : CELLA_ENTRY_STREAM_CHUNK_BYTES;
+        memcpy(to + *done, from, piece);
+        from += piece;
+        size -= piece;
+        *done += piece;
+        __atomic_store_n(ready, (uint64_t)*done, __ATOMIC_RELEASE);
+    }
+}
+
 /* The output goes out: the private buffer, with the aliased ranges taken from where they are. */
-static void output_copy_out(uint8_t *to, const struct trts_output *output)
+static void output_copy_out(uint8_t *to, const struct trts_output *output, uint64_t *ready)
 {
     size_t done = 0;
     for (size_t i = 0; i < output->alias_count; i++) {
         const struct trts_output_alias *alias = &output->alias[i];
-        memcpy(to + done, output->buffer + done, alias->offset - done);
-        memcpy(to + alias->offset, alias->data, alias->size);
-        done = alias->offset + alias->size;
+        put_out(to, output->buffer + done, alias->offset - done, &done, ready);
+        put_out(to, alias->data, alias->size, &done, ready);
     }
-    memcpy(to + done, output->buffer + done, output->size - done);
+    put_out(to, output->buffer + done, output->size - done, &done, ready);
+}
+
+/*
+ * The single fetch of a streamed input: each byte is copied once, as soon as the host says it
+ * is in place. The host's word is read afresh each time and never trusted beyond size.
+ */
+static void fetch_streamed(uint8_t *to, const uint8_t *from, size_t size, const uint64_t *ready)
+{
+    size_t done = 0;
+    while (done < size) {
+        uint64_t now = __atomic_load_n(ready, __ATOMIC_ACQUIRE);
+        if (now > size)
+            now = size;
+        if (now <= done) {
+            __asm__ __volatile__("pause" ::: "memory");
+            continue;
+        }
+        memcpy(to + done, from + done, (size_t)now - done);
+        done = (size_t)now;
+    }
 }
 
 static int32_t dispatch_ecall(struct trts_thread *thread, const cella_entry_request_t *request)
@@ -395,6 +437,15 @@ static int32_t dispatch_ecall(struct trts_thread *thread, const cella_entry_requ
          (request->out == NULL || !sgx_is_outside_enclave(request->out, request->out_size))))
         return SGX_ERROR_INVALID_PARAMETER;
 
+    /* Progress words of a streamed call: whole, aligned words outside the enclave. */
+    if ((request->in_ready != NULL &&
+         (((uintptr_t)request->in_ready & 7u) != 0 ||
+          !sgx_is_outside_enclave(request->in_ready, sizeof(uint64_t)))) ||
+        (request->out_ready != NULL &&
+         (((uintptr_t)request->out_ready & 7u) != 0 ||
+          !sgx_is_outside_enclave(request->out_ready, sizeof(uint64_t)))))
+        return SGX_ERROR_INVALID_PARAMETER;
+
     status = private_buffer_get(thread, request->in_size, 0, &in);
     if (status == SGX_SUCCESS)
         status = private_buffer_get(thread, request->out_size, CELLA_TRTS_SCRATCH_BYTES / 2, &out);
@@ -402,18 +453,25 @@ static int32_t dispatch_ecall(struct trts_thread *thread, const cella_entry_requ
         goto out;
 
     /* The single fetch of the input: everything the bridge validates is this copy. */
-    if (request->in_size != 0)
+    if (request->in_size != 0 && request->in_ready != NULL)
+        fetch_streamed(in.data, request->in, request->in_size, request->in_ready);
+    else if (request->in_size != 0)
         memcpy(in.data, request->in, request->in_size);
     if (request->out_size != 0 && !entry->writes_output)
         memset(out.data, 0, request->out_size);
 
-    struct trts_output output = {out.data, request->out_size, 0, 0, {{0, 0, NULL}}};
+    /* Aliases count only up to alias_count: the array is left as it is. */
+    struct trts_output output;
+    output.buffer = out.data;
+    output.size = request->out_size;
+    output.end = 0;
+    output.alias_count = 0;
     struct trts_output *outer_output = thread->output;
     thread->output = &output;
     status = entry->bridge(in.data, request->in_size, out.data, request->out_size);
     thread->output = outer_output;
     if (status == SGX_SUCCESS && request->out_size != 0)
-        output_copy_out(request->out, &output);
+        output_copy_out(request->out, &output, request->out_ready);
 out:
     /*
      * The input copy may hold secrets the function wrote into its [in] buffers (unless the

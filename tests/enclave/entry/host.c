@@ -211,6 +211,60 @@ static void ecall_whose_fs_is_not_its_thread_data_is_refused(void **state)
     assert_int_equal(sum, 42);
 }
 
+static int32_t enter_streamed(struct loaded *l, const int *pair, const uint64_t *in_ready,
+                              uint64_t *out_ready, int *sum)
+{
+    cella_entry_request_t request = {
+        .command = CELLA_ENTRY_ECALL,
+        .index = 0,
+        .in = (const uint8_t *)pair,
+        .in_size = 2 * sizeof(int),
+        .out = (uint8_t *)sum,
+        .out_size = sizeof(*sum),
+        .in_ready = in_ready,
+        .out_ready = out_ready,
+        .ops = &ops,
+        .context = NULL,
+    };
+    return test_enter(l->entry, l->thread_data[0], &request, l->thread_data[0]);
+}
+
+/*
+ * A streamed call as a hostile host would make it: the input ends where an unmapped page
+ * begins, and its progress word claims far more than the input holds; the progress words
+ * must be the host's own, aligned.
+ */
+static void a_streamed_call_takes_no_byte_past_its_input_and_reports_its_output(void **state)
+{
+    struct loaded *l = *state;
+    uint64_t *in_ready = (uint64_t *)(void *)l->outside;
+    uint64_t *out_ready = in_ready + 1;
+    int *sum = (int *)(void *)(in_ready + 2);
+    int *pair = (int *)(void *)(l->outside + CELLA_PAGE_BYTES - 2 * sizeof(int));
+    uint64_t *inside = (uint64_t *)(void *)(l->base + l->info.layout.heap_offset);
+
+    assert_int_equal(enter(l, l->thread_data[0], l->thread_data[0], CELLA_ENTRY_INIT, sum),
+                     SGX_SUCCESS);
+    pair[0] = 40;
+    pair[1] = 2;
+    *in_ready = UINT64_MAX;
+    *out_ready = 0;
+    *sum = 0;
+    assert_int_equal(enter_streamed(l, pair, in_ready, out_ready, sum), SGX_SUCCESS);
+    assert_int_equal(*sum, 42);
+    assert_int_equal(*out_ready, sizeof(int));
+
+    *sum = 0;
+    assert_int_equal(
+        enter_streamed(l, pair, (const uint64_t *)(const void *)(l->outside + 1), NULL, sum),
+        SGX_ERROR_INVALID_PARAMETER);
+    assert_int_equal(enter_streamed(l, pair, inside, NULL, sum), SGX_ERROR_INVALID_PARAMETER);
+    *inside = 7;
+    assert_int_equal(enter_streamed(l, pair, NULL, inside, sum), SGX_ERROR_INVALID_PARAMETER);
+    assert_int_equal(*inside, 7);
+    assert_int_equal(*sum, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +276,8 @@ int main(void)
                                         load, unload),
         cmocka_unit_test_setup_teardown(ecall_whose_fs_is_not_its_thread_data_is_refused, load,
                                         unload),
+        cmocka_unit_test_setup_teardown(
+            a_streamed_call_takes_no_byte_past_its_input_and_reports_its_output, load, unload),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

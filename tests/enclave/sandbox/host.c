@@ -60,6 +60,7 @@ enum {
     ECALL_OVERFLOW_STACK,
     ECALL_PLANT_SEEDED,
     ECALL_DOUBLE_FETCH,
+    ECALL_TRANSFORM_AFTER_OCALL,
 };
 
 #define SECRET_BYTES     32
@@ -72,6 +73,8 @@ enum {
 #define KILL_MONITOR (-3) /* kill cella-monitor and wait until both are gone */
 #define NEST_FIRST   1000 /* 1000..1009: nested ECALL_CALL_HOST with x + 1 */
 #define NEST_LAST    1010 /* answers 0: the innermost level */
+#define STREAM_NESTED \
+    (-4) /* a nested, streamed ECALL_TRANSFORM; answers 1 when it came back right */
 
 static uint64_t current_id;
 static pthread_barrier_t *hold_barrier;
@@ -211,6 +214,8 @@ static sgx_status_t call_int(uint64_t id, uint32_t index, int x, int *result)
     return call(id, index, &x, sizeof(x), result, sizeof(*result));
 }
 
+static bool transform_streamed(uint64_t id, uint32_t index, size_t size, size_t *streamed_out);
+
 static int32_t ocall_zero(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
 {
     int x, answer;
@@ -237,6 +242,10 @@ static int32_t ocall_zero(const uint8_t *in, size_t in_size, uint8_t *out, size_
             answer = -(int)status;
     } else if (x == NEST_LAST) {
         answer = 0;
+    } else if (x == STREAM_NESTED) {
+        size_t streamed = 0;
+        answer = transform_streamed(current_id, ECALL_TRANSFORM, 256 * 1024 + 3, &streamed) &&
+                 streamed != 0;
     }
     memcpy(out, &answer, sizeof(answer));
     return SGX_SUCCESS;
@@ -305,6 +314,127 @@ static void destroy(cella_enclave_t *enclave)
 }
 
 /* ---- calls across the process boundary ----------------------------------------------------- */
+
+/*
+ * One ECALL that XORs `size` bytes with 0x5a (ECALL_TRANSFORM, or one that runs it after an
+ * OCALL), made as a generated proxy makes it: the input put piece by piece with gaps between
+ * some pieces, each output piece asked for with cella_ecall_get_payload() and copied by hand
+ * when the runtime does not take it. Small pieces, pieces of exactly the streaming minimum,
+ * and more large pieces than the runtime streams at once, so every path runs. Returns whether
+ * every byte came back right; *streamed_out: the output pieces the runtime copied itself.
+ */
+static bool transform_streamed(uint64_t id, uint32_t index, size_t size, size_t *streamed_out)
+{
+    static const size_t lengths[] = {100, 65536, 300000, 17, 200000, 70000, 90000, 5};
+    enum { PIECES = sizeof(lengths) / sizeof(lengths[0]), GAP = 16 };
+    size_t offset[PIECES + 1], length[PIECES + 1];
+    int taken[PIECES + 1] = {0};
+    size_t pieces = 0, at = 0;
+
+    /* The pieces, cut to `size`; every other one starts GAP bytes after the previous. */
+    for (size_t i = 0; i < PIECES && at < size; i++, pieces++) {
+        if (i % 2 == 1)
+            at = at + GAP < size ? at + GAP : size;
+        offset[i] = at;
+        length[i] = lengths[i] < size - at ? lengths[i] : size - at;
+        at += length[i];
+    }
+    if (at < size) {
+        offset[pieces] = at;
+        length[pieces++] = size - at;
+    }
+
+    uint8_t *in = malloc(size), *out = malloc(size), *expected = malloc(size);
+    assert_non_null(in);
+    assert_non_null(out);
+    assert_non_null(expected);
+    for (size_t i = 0; i < size; i++) {
+        in[i] = (uint8_t)(i * 31u + (i >> 11));
+        expected[i] = 0x5a; /* gap bytes go in as zeros */
+    }
+    for (size_t p = 0; p < pieces; p++) {
+        for (size_t i = offset[p]; i < offset[p] + length[p]; i++)
+            expected[i] = in[i] ^ 0x5a;
+    }
+    memset(out, 0xee, size);
+
+    cella_bridge_call_t bridge_call;
+    size_t written = 0;
+    bool right = false;
+    *streamed_out = 0;
+    int32_t status = cella_ecall_begin(id, &bridge_call, size, size);
+    if (status != SGX_SUCCESS)
+        goto done;
+    for (size_t p = 0; p < pieces; p++) {
+        assert_int_equal(
+            cella_ecall_put_payload(&bridge_call, &written, offset[p], in + offset[p], length[p]),
+            0);
+    }
+    assert_int_equal(written, size);
+    for (size_t p = 0; p < pieces; p++) {
+        taken[p] = cella_ecall_get_payload(&bridge_call, offset[p], out + offset[p], length[p]);
+        *streamed_out += (size_t)taken[p];
+    }
+    status = cella_ecall_invoke(&bridge_call, index, &ocall_table);
+    if (status == SGX_SUCCESS) {
+        for (size_t p = 0; p < pieces; p++) {
+            if (!taken[p])
+                memcpy(out + offset[p], bridge_call.out + offset[p], length[p]);
+        }
+    }
+    cella_ecall_end(&bridge_call);
+    right = status == SGX_SUCCESS;
+    for (size_t p = 0; right && p < pieces; p++)
+        right = memcmp(out + offset[p], expected + offset[p], length[p]) == 0;
+done:
+    free(in);
+    free(out);
+    free(expected);
+    return right;
+}
+
+static void streamed_payloads_arrive_whole_both_ways_in_every_spin_mode(void **state)
+{
+    (void)state;
+    static const int64_t modes[] = {CELLA_SPIN_NEVER, CELLA_SPIN_ALWAYS, CELLA_SPIN_DEFAULT};
+    /* the second piece of the first is exactly the streaming minimum */
+    static const size_t sizes[] = {64 * 1024 + 116, ONE_MIB + 4099, 3 * ONE_MIB / 2};
+    for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+        cella_enclave_t *enclave = create_with(modes[m], 4 * ONE_MIB);
+        for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+            size_t streamed = 0;
+            assert_true(transform_streamed(current_id, ECALL_TRANSFORM, sizes[i], &streamed));
+            /* at most four payloads each way stream; the rest take the proxy's way */
+            assert_true(streamed >= 1 && streamed <= 4);
+        }
+        destroy(enclave);
+    }
+}
+
+static void a_nested_streamed_ecall_inside_a_streamed_one_leaves_both_whole(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_with(CELLA_SPIN_ALWAYS, 4 * ONE_MIB);
+    size_t streamed = 0;
+    /* ECALL_TRANSFORM_AFTER_OCALL fails unless the nested call's bytes came back right */
+    assert_true(
+        transform_streamed(current_id, ECALL_TRANSFORM_AFTER_OCALL, ONE_MIB / 2 + 5, &streamed));
+    assert_true(streamed != 0);
+    destroy(enclave);
+}
+
+static void a_sim_enclave_takes_the_same_payloads_the_proxys_way(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = NULL;
+    size_t streamed = 1;
+    assert_int_equal(try_create(CELLA_BACKEND_SIM, CELLA_SPIN_DEFAULT, 4 * ONE_MIB, &enclave),
+                     CELLA_OK);
+    current_id = cella_enclave_get_id(enclave);
+    assert_true(transform_streamed(current_id, ECALL_TRANSFORM, ONE_MIB + 4099, &streamed));
+    assert_int_equal(streamed, 0);
+    destroy(enclave);
+}
 
 static void ecalls_ocalls_and_nested_ecalls_work_in_every_spin_mode(void **state)
 {
@@ -1292,6 +1422,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(nested_ecalls_ten_deep_run_on_one_tcs),
         cmocka_unit_test(a_one_mib_in_out_ecall_round_trips),
         cmocka_unit_test(a_one_mib_ocall_round_trips),
+        cmocka_unit_test(streamed_payloads_arrive_whole_both_ways_in_every_spin_mode),
+        cmocka_unit_test(a_nested_streamed_ecall_inside_a_streamed_one_leaves_both_whole),
+        cmocka_unit_test(a_sim_enclave_takes_the_same_payloads_the_proxys_way),
         cmocka_unit_test(a_call_larger_than_the_call_buffers_is_out_of_memory),
         cmocka_unit_test(the_sandbox_is_the_default_and_cella_backend_sim_selects_sim),
         cmocka_unit_test(a_missing_monitor_is_a_clear_error),

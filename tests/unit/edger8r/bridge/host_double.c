@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cella/bridge.h>
+#include <cella/bridge_checks.h>
 #include <sgx_error.h>
 
 void (*host_double_trusted_reset)(void);
@@ -98,6 +99,47 @@ static void save_seed(uint32_t index, const uint8_t *in, size_t in_size, size_t 
     fclose(file);
 }
 
+/*
+ * What a call record holds. Like a streaming backend, the double copies one input and one
+ * output payload itself during invoke, whatever their size; a second one of each goes the
+ * proxy's usual way, so both paths of a generated proxy run.
+ */
+struct double_call {
+    size_t in_offset, in_size;
+    const uint8_t *in_from; /* NULL: no payload left to copy in */
+    size_t out_offset, out_size;
+    uint8_t *out_to; /* NULL: no payload to copy out */
+};
+
+int cella_ecall_put_payload(cella_bridge_call_t *call, size_t *written, size_t offset,
+                            const void *data, size_t size)
+{
+    struct double_call *record = call->runtime;
+    if (record->in_from != NULL || size == 0)
+        return cella_bridge_put(call->in, call->in_size, written, offset, data, size);
+    if (offset < *written || offset > call->in_size || size > call->in_size - offset)
+        return -1;
+    memset(call->in + *written, 0, offset - *written);
+    /* junk until invoke copies the payload: a proxy that reads it back would see it */
+    memset(call->in + offset, 0x5a, size);
+    record->in_offset = offset;
+    record->in_size = size;
+    record->in_from = data;
+    *written = offset + size;
+    return 0;
+}
+
+int cella_ecall_get_payload(cella_bridge_call_t *call, size_t offset, void *to, size_t size)
+{
+    struct double_call *record = call->runtime;
+    if (record->out_to != NULL || offset > call->out_size || size > call->out_size - offset)
+        return 0;
+    record->out_offset = offset;
+    record->out_size = size;
+    record->out_to = to;
+    return 1;
+}
+
 int32_t cella_ecall_begin(uint64_t enclave_id, cella_bridge_call_t *call, size_t in_size,
                           size_t out_size)
 {
@@ -111,16 +153,17 @@ int32_t cella_ecall_begin(uint64_t enclave_id, cella_bridge_call_t *call, size_t
     /* Exact sizes, so ASan sees a proxy that writes past them; the output starts as junk. */
     call->in = malloc(in_size != 0 ? in_size : 1);
     call->out = malloc(out_size != 0 ? out_size : 1);
-    if (call->in == NULL || call->out == NULL) {
+    call->runtime = calloc(1, sizeof(struct double_call));
+    if (call->in == NULL || call->out == NULL || call->runtime == NULL) {
         free(call->in);
         free(call->out);
+        free(call->runtime);
         memset(call, 0, sizeof(*call));
         return SGX_ERROR_OUT_OF_MEMORY;
     }
     memset(call->out, 0xa5, out_size);
     call->in_size = in_size;
     call->out_size = out_size;
-    call->runtime = call->in;
     return SGX_SUCCESS;
 }
 
@@ -130,10 +173,15 @@ int32_t cella_ecall_invoke(cella_bridge_call_t *call, uint32_t index,
     int32_t status;
     if (call == NULL || call->runtime == NULL || table_count == MAX_NESTING)
         return SGX_ERROR_INVALID_PARAMETER;
+    struct double_call *record = call->runtime;
+    if (record->in_from != NULL)
+        memcpy(call->in + record->in_offset, record->in_from, record->in_size);
     save_seed(index, call->in, call->in_size, call->out_size);
     tables[table_count++] = ocall_table;
     status = trusted_ecall(index, call->in, call->in_size, call->out, call->out_size);
     table_count--;
+    if (status == SGX_SUCCESS && record->out_to != NULL)
+        memcpy(record->out_to, call->out + record->out_offset, record->out_size);
     return status;
 }
 
@@ -143,5 +191,6 @@ void cella_ecall_end(cella_bridge_call_t *call)
         return;
     free(call->in);
     free(call->out);
+    free(call->runtime);
     memset(call, 0, sizeof(*call));
 }

@@ -1468,16 +1468,16 @@ sgx_status_t ecall_in(sgx_enclave_id_t eid, uint64_t* retval, const int* one, co
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_one.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_one.offset,
-                         one, _len_one) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_one.offset,
+                                one, _len_one) != 0)
         goto out;
     if (ms.ms_many.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_many.offset,
-                         many, _len_many) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_many.offset,
+                                many, _len_many) != 0)
         goto out;
     if (ms.ms_bytes.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_bytes.offset,
-                         bytes, _len_bytes) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_bytes.offset,
+                                bytes, _len_bytes) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -1501,10 +1501,13 @@ sgx_status_t ecall_out(sgx_enclave_id_t eid, int* retval, int* one, uint32_t* ma
     size_t _written = 0;
     size_t _len_one = 0;
     size_t _out_one = 0;
+    int _streamed_one = 0;
     size_t _len_many = 0;
     size_t _out_many = 0;
+    int _streamed_many = 0;
     size_t _len_bytes = 0;
     size_t _out_bytes = 0;
+    int _streamed_bytes = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -1540,18 +1543,24 @@ sgx_status_t ecall_out(sgx_enclave_id_t eid, int* retval, int* one, uint32_t* ma
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_one.size != 0)
+        _streamed_one = cella_ecall_get_payload(&_call, _out_one, one, _len_one);
+    if (ms.ms_many.size != 0)
+        _streamed_many = cella_ecall_get_payload(&_call, _out_many, many, _len_many);
+    if (ms.ms_bytes.size != 0)
+        _streamed_bytes = cella_ecall_get_payload(&_call, _out_bytes, bytes, _len_bytes);
     status = cella_ecall_invoke(&_call, 5, &ocall_table_Bridge);
     if (status != SGX_SUCCESS)
         goto out;
     if (retval != NULL)
         memcpy(retval, _call.out + offsetof(ms_ecall_out_out_t, ms_retval), sizeof(*retval));
-    if (ms.ms_one.size != 0) {
+    if (ms.ms_one.size != 0 && !_streamed_one) {
         memcpy(one, _call.out + _out_one, _len_one);
     }
-    if (ms.ms_many.size != 0) {
+    if (ms.ms_many.size != 0 && !_streamed_many) {
         memcpy(many, _call.out + _out_many, _len_many);
     }
-    if (ms.ms_bytes.size != 0) {
+    if (ms.ms_bytes.size != 0 && !_streamed_bytes) {
         memcpy(bytes, _call.out + _out_bytes, _len_bytes);
     }
 out:
@@ -1569,8 +1578,10 @@ sgx_status_t ecall_in_out(sgx_enclave_id_t eid, int* retval, int* one, int32_t* 
     size_t _written = 0;
     size_t _len_one = 0;
     size_t _out_one = 0;
+    int _streamed_one = 0;
     size_t _len_many = 0;
     size_t _out_many = 0;
+    int _streamed_many = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -1603,24 +1614,28 @@ sgx_status_t ecall_in_out(sgx_enclave_id_t eid, int* retval, int* one, int32_t* 
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_one.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_one.offset,
-                         one, _len_one) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_one.offset,
+                                one, _len_one) != 0)
         goto out;
     if (ms.ms_many.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_many.offset,
-                         many, _len_many) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_many.offset,
+                                many, _len_many) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_one.size != 0)
+        _streamed_one = cella_ecall_get_payload(&_call, _out_one, one, _len_one);
+    if (ms.ms_many.size != 0)
+        _streamed_many = cella_ecall_get_payload(&_call, _out_many, many, _len_many);
     status = cella_ecall_invoke(&_call, 6, &ocall_table_Bridge);
     if (status != SGX_SUCCESS)
         goto out;
     if (retval != NULL)
         memcpy(retval, _call.out + offsetof(ms_ecall_in_out_out_t, ms_retval), sizeof(*retval));
-    if (ms.ms_one.size != 0) {
+    if (ms.ms_one.size != 0 && !_streamed_one) {
         memcpy(one, _call.out + _out_one, _len_one);
     }
-    if (ms.ms_many.size != 0) {
+    if (ms.ms_many.size != 0 && !_streamed_many) {
         memcpy(many, _call.out + _out_many, _len_many);
     }
 out:
@@ -1639,6 +1654,7 @@ sgx_status_t ecall_strings(sgx_enclave_id_t eid, size_t* retval, const char* s, 
     size_t _len_s = 0;
     size_t _len_upper = 0;
     size_t _out_upper = 0;
+    int _streamed_upper = 0;
     size_t _len_u = 0;
     int32_t status;
 
@@ -1679,25 +1695,27 @@ sgx_status_t ecall_strings(sgx_enclave_id_t eid, size_t* retval, const char* s, 
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_s.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_s.offset,
-                         s, _len_s) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_s.offset,
+                                s, _len_s) != 0)
         goto out;
     if (ms.ms_upper.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_upper.offset,
-                         upper, _len_upper) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_upper.offset,
+                                upper, _len_upper) != 0)
         goto out;
     if (ms.ms_u.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_u.offset,
-                         u, _len_u) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_u.offset,
+                                u, _len_u) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_upper.size != 0)
+        _streamed_upper = cella_ecall_get_payload(&_call, _out_upper, upper, _len_upper);
     status = cella_ecall_invoke(&_call, 7, &ocall_table_Bridge);
     if (status != SGX_SUCCESS)
         goto out;
     if (retval != NULL)
         memcpy(retval, _call.out + offsetof(ms_ecall_strings_out_t, ms_retval), sizeof(*retval));
-    if (ms.ms_upper.size != 0) {
+    if (ms.ms_upper.size != 0 && !_streamed_upper) {
         memcpy(upper, _call.out + _out_upper, _len_upper);
     }
 out:
@@ -1716,6 +1734,7 @@ sgx_status_t ecall_wstrings(sgx_enclave_id_t eid, size_t* retval, const wchar_t*
     size_t _len_s = 0;
     size_t _len_reversed = 0;
     size_t _out_reversed = 0;
+    int _streamed_reversed = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -1749,21 +1768,23 @@ sgx_status_t ecall_wstrings(sgx_enclave_id_t eid, size_t* retval, const wchar_t*
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_s.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_s.offset,
-                         s, _len_s) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_s.offset,
+                                s, _len_s) != 0)
         goto out;
     if (ms.ms_reversed.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_reversed.offset,
-                         reversed, _len_reversed) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_reversed.offset,
+                                reversed, _len_reversed) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_reversed.size != 0)
+        _streamed_reversed = cella_ecall_get_payload(&_call, _out_reversed, reversed, _len_reversed);
     status = cella_ecall_invoke(&_call, 8, &ocall_table_Bridge);
     if (status != SGX_SUCCESS)
         goto out;
     if (retval != NULL)
         memcpy(retval, _call.out + offsetof(ms_ecall_wstrings_out_t, ms_retval), sizeof(*retval));
-    if (ms.ms_reversed.size != 0) {
+    if (ms.ms_reversed.size != 0 && !_streamed_reversed) {
         memcpy(reversed, _call.out + _out_reversed, _len_reversed);
     }
 out:
@@ -1782,6 +1803,7 @@ sgx_status_t ecall_size_count(sgx_enclave_id_t eid, uint64_t* retval, const void
     size_t _len_items = 0;
     size_t _len_pair = 0;
     size_t _out_pair = 0;
+    int _streamed_pair = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -1815,21 +1837,23 @@ sgx_status_t ecall_size_count(sgx_enclave_id_t eid, uint64_t* retval, const void
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_items.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_items.offset,
-                         items, _len_items) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_items.offset,
+                                items, _len_items) != 0)
         goto out;
     if (ms.ms_pair.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_pair.offset,
-                         pair, _len_pair) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_pair.offset,
+                                pair, _len_pair) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_pair.size != 0)
+        _streamed_pair = cella_ecall_get_payload(&_call, _out_pair, pair, _len_pair);
     status = cella_ecall_invoke(&_call, 9, &ocall_table_Bridge);
     if (status != SGX_SUCCESS)
         goto out;
     if (retval != NULL)
         memcpy(retval, _call.out + offsetof(ms_ecall_size_count_out_t, ms_retval), sizeof(*retval));
-    if (ms.ms_pair.size != 0) {
+    if (ms.ms_pair.size != 0 && !_streamed_pair) {
         memcpy(pair, _call.out + _out_pair, _len_pair);
     }
 out:
@@ -1848,8 +1872,10 @@ sgx_status_t ecall_arrays(sgx_enclave_id_t eid, int a[4], int b[2][3], int c[2][
     size_t _len_a = 0;
     size_t _len_b = 0;
     size_t _out_b = 0;
+    int _streamed_b = 0;
     size_t _len_c = 0;
     size_t _out_c = 0;
+    int _streamed_c = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -1886,22 +1912,26 @@ sgx_status_t ecall_arrays(sgx_enclave_id_t eid, int a[4], int b[2][3], int c[2][
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_a.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_a.offset,
-                         a, _len_a) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_a.offset,
+                                a, _len_a) != 0)
         goto out;
     if (ms.ms_c.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_c.offset,
-                         c, _len_c) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_c.offset,
+                                c, _len_c) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_b.size != 0)
+        _streamed_b = cella_ecall_get_payload(&_call, _out_b, b, _len_b);
+    if (ms.ms_c.size != 0)
+        _streamed_c = cella_ecall_get_payload(&_call, _out_c, c, _len_c);
     status = cella_ecall_invoke(&_call, 10, &ocall_table_Bridge);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_b.size != 0) {
+    if (ms.ms_b.size != 0 && !_streamed_b) {
         memcpy(b, _call.out + _out_b, _len_b);
     }
-    if (ms.ms_c.size != 0) {
+    if (ms.ms_c.size != 0 && !_streamed_c) {
         memcpy(c, _call.out + _out_c, _len_c);
     }
 out:
@@ -1920,6 +1950,7 @@ sgx_status_t ecall_foreign(sgx_enclave_id_t eid, int* retval, array4_t quad, int
     size_t _len_quad = 0;
     size_t _len_handle = 0;
     size_t _out_handle = 0;
+    int _streamed_handle = 0;
     size_t _len_ro = 0;
     size_t _len_opaque = 0;
     int32_t status;
@@ -1961,29 +1992,31 @@ sgx_status_t ecall_foreign(sgx_enclave_id_t eid, int* retval, array4_t quad, int
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_quad.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_quad.offset,
-                         quad, _len_quad) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_quad.offset,
+                                quad, _len_quad) != 0)
         goto out;
     if (ms.ms_handle.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_handle.offset,
-                         handle, _len_handle) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_handle.offset,
+                                handle, _len_handle) != 0)
         goto out;
     if (ms.ms_ro.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_ro.offset,
-                         ro, _len_ro) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_ro.offset,
+                                ro, _len_ro) != 0)
         goto out;
     if (ms.ms_opaque.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_opaque.offset,
-                         opaque, _len_opaque) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_opaque.offset,
+                                opaque, _len_opaque) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_handle.size != 0)
+        _streamed_handle = cella_ecall_get_payload(&_call, _out_handle, handle, _len_handle);
     status = cella_ecall_invoke(&_call, 11, &ocall_table_Bridge);
     if (status != SGX_SUCCESS)
         goto out;
     if (retval != NULL)
         memcpy(retval, _call.out + offsetof(ms_ecall_foreign_out_t, ms_retval), sizeof(*retval));
-    if (ms.ms_handle.size != 0) {
+    if (ms.ms_handle.size != 0 && !_streamed_handle) {
         memcpy(handle, _call.out + _out_handle, _len_handle);
     }
 out:
@@ -2142,8 +2175,10 @@ sgx_status_t ecall_nulls(sgx_enclave_id_t eid, int* retval, int* a, int* b, int*
     size_t _len_a = 0;
     size_t _len_b = 0;
     size_t _out_b = 0;
+    int _streamed_b = 0;
     size_t _len_c = 0;
     size_t _out_c = 0;
+    int _streamed_c = 0;
     size_t _len_s = 0;
     size_t _len_d = 0;
     int32_t status;
@@ -2195,32 +2230,36 @@ sgx_status_t ecall_nulls(sgx_enclave_id_t eid, int* retval, int* a, int* b, int*
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_a.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_a.offset,
-                         a, _len_a) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_a.offset,
+                                a, _len_a) != 0)
         goto out;
     if (ms.ms_c.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_c.offset,
-                         c, _len_c) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_c.offset,
+                                c, _len_c) != 0)
         goto out;
     if (ms.ms_s.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_s.offset,
-                         s, _len_s) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_s.offset,
+                                s, _len_s) != 0)
         goto out;
     if (ms.ms_d.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_d.offset,
-                         d, _len_d) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_d.offset,
+                                d, _len_d) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_b.size != 0)
+        _streamed_b = cella_ecall_get_payload(&_call, _out_b, b, _len_b);
+    if (ms.ms_c.size != 0)
+        _streamed_c = cella_ecall_get_payload(&_call, _out_c, c, _len_c);
     status = cella_ecall_invoke(&_call, 15, &ocall_table_Bridge);
     if (status != SGX_SUCCESS)
         goto out;
     if (retval != NULL)
         memcpy(retval, _call.out + offsetof(ms_ecall_nulls_out_t, ms_retval), sizeof(*retval));
-    if (ms.ms_b.size != 0) {
+    if (ms.ms_b.size != 0 && !_streamed_b) {
         memcpy(b, _call.out + _out_b, _len_b);
     }
-    if (ms.ms_c.size != 0) {
+    if (ms.ms_c.size != 0 && !_streamed_c) {
         memcpy(c, _call.out + _out_c, _len_c);
     }
 out:
@@ -2474,8 +2513,8 @@ sgx_status_t ecall_partial(sgx_enclave_id_t eid, int32_t* retval, const int32_t*
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_values.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_values.offset,
-                         values, _len_values) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_values.offset,
+                                values, _len_values) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2518,8 +2557,8 @@ sgx_status_t ecall_bools(sgx_enclave_id_t eid, int* retval, const bool* flags, s
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_flags.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_flags.offset,
-                         flags, _len_flags) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_flags.offset,
+                                flags, _len_flags) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2543,6 +2582,7 @@ sgx_status_t ecall_padded(sgx_enclave_id_t eid, struct padded_t* retval, char c,
     size_t _written = 0;
     size_t _len_filled = 0;
     size_t _out_filled = 0;
+    int _streamed_filled = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -2564,12 +2604,14 @@ sgx_status_t ecall_padded(sgx_enclave_id_t eid, struct padded_t* retval, char c,
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_filled.size != 0)
+        _streamed_filled = cella_ecall_get_payload(&_call, _out_filled, filled, _len_filled);
     status = cella_ecall_invoke(&_call, 24, &ocall_table_Bridge);
     if (status != SGX_SUCCESS)
         goto out;
     if (retval != NULL)
         memcpy(retval, _call.out + offsetof(ms_ecall_padded_out_t, ms_retval), sizeof(*retval));
-    if (ms.ms_filled.size != 0) {
+    if (ms.ms_filled.size != 0 && !_streamed_filled) {
         memcpy(filled, _call.out + _out_filled, _len_filled);
     }
 out:

@@ -493,8 +493,8 @@ sgx_status_t DeepCopy_ecall_shallow_pointer(sgx_enclave_id_t eid, struct shallow
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_s.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_s.offset,
-                         s, _len_s) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_s.offset,
+                                s, _len_s) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;

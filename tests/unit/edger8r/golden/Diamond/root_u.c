@@ -166,8 +166,8 @@ sgx_status_t bottom_ecall_b(sgx_enclave_id_t eid, struct bottom_t* b)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_b.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_b.offset,
-                         b, _len_b) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_b.offset,
+                                b, _len_b) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;

@@ -1276,8 +1276,8 @@ sgx_status_t ecall_main(sgx_enclave_id_t eid, int* retval, const char* name, siz
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_name.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_name.offset,
-                         name, _len_name) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_name.offset,
+                                name, _len_name) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2151,8 +2151,8 @@ sgx_status_t ecall_pointer_in(sgx_enclave_id_t eid, int* val)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_val.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_val.offset,
-                         val, _len_val) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_val.offset,
+                                val, _len_val) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2172,6 +2172,7 @@ sgx_status_t ecall_pointer_out(sgx_enclave_id_t eid, int* val)
     size_t _written = 0;
     size_t _len_val = 0;
     size_t _out_val = 0;
+    int _streamed_val = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -2191,10 +2192,12 @@ sgx_status_t ecall_pointer_out(sgx_enclave_id_t eid, int* val)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_val.size != 0)
+        _streamed_val = cella_ecall_get_payload(&_call, _out_val, val, _len_val);
     status = cella_ecall_invoke(&_call, 33, &ocall_table_Enclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_val.size != 0) {
+    if (ms.ms_val.size != 0 && !_streamed_val) {
         memcpy(val, _call.out + _out_val, _len_val);
     }
 out:
@@ -2212,6 +2215,7 @@ sgx_status_t ecall_pointer_in_out(sgx_enclave_id_t eid, int* val)
     size_t _written = 0;
     size_t _len_val = 0;
     size_t _out_val = 0;
+    int _streamed_val = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -2233,15 +2237,17 @@ sgx_status_t ecall_pointer_in_out(sgx_enclave_id_t eid, int* val)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_val.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_val.offset,
-                         val, _len_val) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_val.offset,
+                                val, _len_val) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_val.size != 0)
+        _streamed_val = cella_ecall_get_payload(&_call, _out_val, val, _len_val);
     status = cella_ecall_invoke(&_call, 34, &ocall_table_Enclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_val.size != 0) {
+    if (ms.ms_val.size != 0 && !_streamed_val) {
         memcpy(val, _call.out + _out_val, _len_val);
     }
 out:
@@ -2259,6 +2265,7 @@ sgx_status_t ecall_pointer_out_in(sgx_enclave_id_t eid, int* val)
     size_t _written = 0;
     size_t _len_val = 0;
     size_t _out_val = 0;
+    int _streamed_val = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -2280,15 +2287,17 @@ sgx_status_t ecall_pointer_out_in(sgx_enclave_id_t eid, int* val)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_val.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_val.offset,
-                         val, _len_val) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_val.offset,
+                                val, _len_val) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_val.size != 0)
+        _streamed_val = cella_ecall_get_payload(&_call, _out_val, val, _len_val);
     status = cella_ecall_invoke(&_call, 35, &ocall_table_Enclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_val.size != 0) {
+    if (ms.ms_val.size != 0 && !_streamed_val) {
         memcpy(val, _call.out + _out_val, _len_val);
     }
 out:
@@ -2306,6 +2315,7 @@ sgx_status_t ecall_pointer_string(sgx_enclave_id_t eid, char* str)
     size_t _written = 0;
     size_t _len_str = 0;
     size_t _out_str = 0;
+    int _streamed_str = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -2329,15 +2339,17 @@ sgx_status_t ecall_pointer_string(sgx_enclave_id_t eid, char* str)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_str.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_str.offset,
-                         str, _len_str) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_str.offset,
+                                str, _len_str) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_str.size != 0)
+        _streamed_str = cella_ecall_get_payload(&_call, _out_str, str, _len_str);
     status = cella_ecall_invoke(&_call, 36, &ocall_table_Enclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_str.size != 0) {
+    if (ms.ms_str.size != 0 && !_streamed_str) {
         memcpy(str, _call.out + _out_str, _len_str);
     }
 out:
@@ -2374,8 +2386,8 @@ sgx_status_t ecall_pointer_string_const(sgx_enclave_id_t eid, const char* str)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_str.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_str.offset,
-                         str, _len_str) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_str.offset,
+                                str, _len_str) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2414,8 +2426,8 @@ sgx_status_t ecall_pointer_unsigned_string(sgx_enclave_id_t eid, unsigned char* 
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_str.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_str.offset,
-                         str, _len_str) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_str.offset,
+                                str, _len_str) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2455,8 +2467,8 @@ sgx_status_t ecall_pointer_wstring(sgx_enclave_id_t eid, wchar_t* str)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_str.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_str.offset,
-                         str, _len_str) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_str.offset,
+                                str, _len_str) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2476,6 +2488,7 @@ sgx_status_t ecall_pointer_size(sgx_enclave_id_t eid, void* ptr, size_t len)
     size_t _written = 0;
     size_t _len_ptr = 0;
     size_t _out_ptr = 0;
+    int _streamed_ptr = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -2498,15 +2511,17 @@ sgx_status_t ecall_pointer_size(sgx_enclave_id_t eid, void* ptr, size_t len)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_ptr.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_ptr.offset,
-                         ptr, _len_ptr) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_ptr.offset,
+                                ptr, _len_ptr) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_ptr.size != 0)
+        _streamed_ptr = cella_ecall_get_payload(&_call, _out_ptr, ptr, _len_ptr);
     status = cella_ecall_invoke(&_call, 40, &ocall_table_Enclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_ptr.size != 0) {
+    if (ms.ms_ptr.size != 0 && !_streamed_ptr) {
         memcpy(ptr, _call.out + _out_ptr, _len_ptr);
     }
 out:
@@ -2541,8 +2556,8 @@ sgx_status_t ecall_pointer_size_literal(sgx_enclave_id_t eid, void* ptr)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_ptr.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_ptr.offset,
-                         ptr, _len_ptr) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_ptr.offset,
+                                ptr, _len_ptr) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2562,6 +2577,7 @@ sgx_status_t ecall_pointer_count(sgx_enclave_id_t eid, int* arr, int cnt)
     size_t _written = 0;
     size_t _len_arr = 0;
     size_t _out_arr = 0;
+    int _streamed_arr = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -2585,15 +2601,17 @@ sgx_status_t ecall_pointer_count(sgx_enclave_id_t eid, int* arr, int cnt)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_arr.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_arr.offset,
-                         arr, _len_arr) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_arr.offset,
+                                arr, _len_arr) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_arr.size != 0)
+        _streamed_arr = cella_ecall_get_payload(&_call, _out_arr, arr, _len_arr);
     status = cella_ecall_invoke(&_call, 42, &ocall_table_Enclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_arr.size != 0) {
+    if (ms.ms_arr.size != 0 && !_streamed_arr) {
         memcpy(arr, _call.out + _out_arr, _len_arr);
     }
 out:
@@ -2611,6 +2629,7 @@ sgx_status_t ecall_pointer_count_literal(sgx_enclave_id_t eid, uint32_t* arr)
     size_t _written = 0;
     size_t _len_arr = 0;
     size_t _out_arr = 0;
+    int _streamed_arr = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -2631,10 +2650,12 @@ sgx_status_t ecall_pointer_count_literal(sgx_enclave_id_t eid, uint32_t* arr)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_arr.size != 0)
+        _streamed_arr = cella_ecall_get_payload(&_call, _out_arr, arr, _len_arr);
     status = cella_ecall_invoke(&_call, 43, &ocall_table_Enclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_arr.size != 0) {
+    if (ms.ms_arr.size != 0 && !_streamed_arr) {
         memcpy(arr, _call.out + _out_arr, _len_arr);
     }
 out:
@@ -2672,8 +2693,8 @@ sgx_status_t ecall_pointer_size_and_count(sgx_enclave_id_t eid, void* items, siz
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_items.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_items.offset,
-                         items, _len_items) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_items.offset,
+                                items, _len_items) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2693,6 +2714,7 @@ sgx_status_t ecall_pointer_size_first(sgx_enclave_id_t eid, char* buf, uint32_t 
     size_t _written = 0;
     size_t _len_buf = 0;
     size_t _out_buf = 0;
+    int _streamed_buf = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -2715,10 +2737,12 @@ sgx_status_t ecall_pointer_size_first(sgx_enclave_id_t eid, char* buf, uint32_t 
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_buf.size != 0)
+        _streamed_buf = cella_ecall_get_payload(&_call, _out_buf, buf, _len_buf);
     status = cella_ecall_invoke(&_call, 45, &ocall_table_Enclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_buf.size != 0) {
+    if (ms.ms_buf.size != 0 && !_streamed_buf) {
         memcpy(buf, _call.out + _out_buf, _len_buf);
     }
 out:
@@ -2753,8 +2777,8 @@ sgx_status_t ecall_pointer_isptr_readonly(sgx_enclave_id_t eid, buffer_t buf)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_buf.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_buf.offset,
-                         buf, _len_buf) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_buf.offset,
+                                buf, _len_buf) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2774,6 +2798,7 @@ sgx_status_t ecall_pointer_isptr(sgx_enclave_id_t eid, handle_t handle, size_t l
     size_t _written = 0;
     size_t _len_handle = 0;
     size_t _out_handle = 0;
+    int _streamed_handle = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -2796,15 +2821,17 @@ sgx_status_t ecall_pointer_isptr(sgx_enclave_id_t eid, handle_t handle, size_t l
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_handle.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_handle.offset,
-                         handle, _len_handle) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_handle.offset,
+                                handle, _len_handle) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_handle.size != 0)
+        _streamed_handle = cella_ecall_get_payload(&_call, _out_handle, handle, _len_handle);
     status = cella_ecall_invoke(&_call, 47, &ocall_table_Enclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_handle.size != 0) {
+    if (ms.ms_handle.size != 0 && !_streamed_handle) {
         memcpy(handle, _call.out + _out_handle, _len_handle);
     }
 out:
@@ -2839,8 +2866,8 @@ sgx_status_t ecall_pointer_foreign(sgx_enclave_id_t eid, buffer_t* buf)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_buf.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_buf.offset,
-                         buf, _len_buf) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_buf.offset,
+                                buf, _len_buf) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2878,8 +2905,8 @@ sgx_status_t ecall_pointer_double(sgx_enclave_id_t eid, int** pp)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_pp.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_pp.offset,
-                         pp, _len_pp) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_pp.offset,
+                                pp, _len_pp) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2917,8 +2944,8 @@ sgx_status_t ecall_pointer_const_void(sgx_enclave_id_t eid, const void* data, si
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_data.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_data.offset,
-                         data, _len_data) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_data.offset,
+                                data, _len_data) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2955,8 +2982,8 @@ sgx_status_t ecall_pointer_enum(sgx_enclave_id_t eid, enum enum_foo_t* e)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_e.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_e.offset,
-                         e, _len_e) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_e.offset,
+                                e, _len_e) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -2976,6 +3003,7 @@ sgx_status_t ecall_pointer_struct(sgx_enclave_id_t eid, struct struct_foo_t* s)
     size_t _written = 0;
     size_t _len_s = 0;
     size_t _out_s = 0;
+    int _streamed_s = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -2997,15 +3025,17 @@ sgx_status_t ecall_pointer_struct(sgx_enclave_id_t eid, struct struct_foo_t* s)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_s.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_s.offset,
-                         s, _len_s) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_s.offset,
+                                s, _len_s) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_s.size != 0)
+        _streamed_s = cella_ecall_get_payload(&_call, _out_s, s, _len_s);
     status = cella_ecall_invoke(&_call, 52, &ocall_table_Enclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_s.size != 0) {
+    if (ms.ms_s.size != 0 && !_streamed_s) {
         memcpy(s, _call.out + _out_s, _len_s);
     }
 out:
@@ -3051,6 +3081,7 @@ sgx_status_t ecall_array_in_out(sgx_enclave_id_t eid, int arr[4])
     size_t _written = 0;
     size_t _len_arr = 0;
     size_t _out_arr = 0;
+    int _streamed_arr = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -3073,15 +3104,17 @@ sgx_status_t ecall_array_in_out(sgx_enclave_id_t eid, int arr[4])
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_arr.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_arr.offset,
-                         arr, _len_arr) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_arr.offset,
+                                arr, _len_arr) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_arr.size != 0)
+        _streamed_arr = cella_ecall_get_payload(&_call, _out_arr, arr, _len_arr);
     status = cella_ecall_invoke(&_call, 54, &ocall_table_Enclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_arr.size != 0) {
+    if (ms.ms_arr.size != 0 && !_streamed_arr) {
         memcpy(arr, _call.out + _out_arr, _len_arr);
     }
 out:
@@ -3178,8 +3211,8 @@ sgx_status_t ecall_function_private_b(sgx_enclave_id_t eid, int* retval, const c
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_s.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_s.offset,
-                         s, _len_s) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_s.offset,
+                                s, _len_s) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -3369,8 +3402,8 @@ sgx_status_t ecall_shallow_pointer(sgx_enclave_id_t eid, struct shallow_t* s)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_s.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_s.offset,
-                         s, _len_s) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_s.offset,
+                                s, _len_s) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -3408,8 +3441,8 @@ sgx_status_t ecall_macro_long_names(sgx_enclave_id_t eid, uint8_t* data)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_data.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_data.offset,
-                         data, _len_data) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_data.offset,
+                                data, _len_data) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -3493,6 +3526,7 @@ sgx_status_t ecall_from_included_fragment(sgx_enclave_id_t eid, char* out)
     size_t _written = 0;
     size_t _len_out = 0;
     size_t _out_out = 0;
+    int _streamed_out = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -3514,10 +3548,12 @@ sgx_status_t ecall_from_included_fragment(sgx_enclave_id_t eid, char* out)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_out.size != 0)
+        _streamed_out = cella_ecall_get_payload(&_call, _out_out, out, _len_out);
     status = cella_ecall_invoke(&_call, 67, &ocall_table_Enclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_out.size != 0) {
+    if (ms.ms_out.size != 0 && !_streamed_out) {
         memcpy(out, _call.out + _out_out, _len_out);
     }
 out:

@@ -110,8 +110,8 @@ sgx_status_t ecall_oe_bool(sgx_enclave_id_t eid, bool* retval, bool value, bool*
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_values.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_values.offset,
-                         values, _len_values) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_values.offset,
+                                values, _len_values) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -153,8 +153,8 @@ sgx_status_t ecall_oe_dimension(sgx_enclave_id_t eid, int values[OE_DIMENSION])
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_values.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_values.offset,
-                         values, _len_values) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_values.offset,
+                                values, _len_values) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -220,8 +220,8 @@ sgx_status_t ecall_array_in(sgx_enclave_id_t eid, int arr[4])
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_arr.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_arr.offset,
-                         arr, _len_arr) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_arr.offset,
+                                arr, _len_arr) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -241,6 +241,7 @@ sgx_status_t ecall_array_out(sgx_enclave_id_t eid, int arr[4])
     size_t _written = 0;
     size_t _len_arr = 0;
     size_t _out_arr = 0;
+    int _streamed_arr = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -261,10 +262,12 @@ sgx_status_t ecall_array_out(sgx_enclave_id_t eid, int arr[4])
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_arr.size != 0)
+        _streamed_arr = cella_ecall_get_payload(&_call, _out_arr, arr, _len_arr);
     status = cella_ecall_invoke(&_call, 4, &ocall_table_OpenEnclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_arr.size != 0) {
+    if (ms.ms_arr.size != 0 && !_streamed_arr) {
         memcpy(arr, _call.out + _out_arr, _len_arr);
     }
 out:
@@ -282,6 +285,7 @@ sgx_status_t ecall_array_in_out(sgx_enclave_id_t eid, int arr[4])
     size_t _written = 0;
     size_t _len_arr = 0;
     size_t _out_arr = 0;
+    int _streamed_arr = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -304,15 +308,17 @@ sgx_status_t ecall_array_in_out(sgx_enclave_id_t eid, int arr[4])
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_arr.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_arr.offset,
-                         arr, _len_arr) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_arr.offset,
+                                arr, _len_arr) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_arr.size != 0)
+        _streamed_arr = cella_ecall_get_payload(&_call, _out_arr, arr, _len_arr);
     status = cella_ecall_invoke(&_call, 5, &ocall_table_OpenEnclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_arr.size != 0) {
+    if (ms.ms_arr.size != 0 && !_streamed_arr) {
         memcpy(arr, _call.out + _out_arr, _len_arr);
     }
 out:
@@ -348,8 +354,8 @@ sgx_status_t ecall_array_multi(sgx_enclave_id_t eid, int arr[2][3][4])
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_arr.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_arr.offset,
-                         arr, _len_arr) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_arr.offset,
+                                arr, _len_arr) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -386,8 +392,8 @@ sgx_status_t ecall_array_isary(sgx_enclave_id_t eid, array_t arr)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_arr.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_arr.offset,
-                         arr, _len_arr) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_arr.offset,
+                                arr, _len_arr) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
@@ -435,6 +441,7 @@ sgx_status_t ecall_array_of_structs(sgx_enclave_id_t eid, struct struct_foo_t it
     size_t _written = 0;
     size_t _len_items = 0;
     size_t _out_items = 0;
+    int _streamed_items = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -457,15 +464,17 @@ sgx_status_t ecall_array_of_structs(sgx_enclave_id_t eid, struct struct_foo_t it
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_items.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_items.offset,
-                         items, _len_items) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_items.offset,
+                                items, _len_items) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_items.size != 0)
+        _streamed_items = cella_ecall_get_payload(&_call, _out_items, items, _len_items);
     status = cella_ecall_invoke(&_call, 9, &ocall_table_OpenEnclave);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_items.size != 0) {
+    if (ms.ms_items.size != 0 && !_streamed_items) {
         memcpy(items, _call.out + _out_items, _len_items);
     }
 out:

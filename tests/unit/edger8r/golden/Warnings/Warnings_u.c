@@ -105,6 +105,7 @@ sgx_status_t ecall_const_void(sgx_enclave_id_t eid, const void* p, size_t n)
     size_t _written = 0;
     size_t _len_p = 0;
     size_t _out_p = 0;
+    int _streamed_p = 0;
     int32_t status;
 
     memset(&ms, 0, sizeof(ms));
@@ -127,15 +128,17 @@ sgx_status_t ecall_const_void(sgx_enclave_id_t eid, const void* p, size_t n)
     if (cella_bridge_put(_call.in, _call.in_size, &_written, 0, &ms, sizeof(ms)) != 0)
         goto out;
     if (ms.ms_p.size != 0 &&
-        cella_bridge_put(_call.in, _call.in_size, &_written, (size_t)ms.ms_p.offset,
-                         p, _len_p) != 0)
+        cella_ecall_put_payload(&_call, &_written, (size_t)ms.ms_p.offset,
+                                p, _len_p) != 0)
         goto out;
     if (_written != _call.in_size)
         goto out;
+    if (ms.ms_p.size != 0)
+        _streamed_p = cella_ecall_get_payload(&_call, _out_p, (void *)(uintptr_t)p, _len_p);
     status = cella_ecall_invoke(&_call, 2, &ocall_table_Warnings);
     if (status != SGX_SUCCESS)
         goto out;
-    if (ms.ms_p.size != 0) {
+    if (ms.ms_p.size != 0 && !_streamed_p) {
         memcpy((void *)(uintptr_t)p, _call.out + _out_p, _len_p);
     }
 out:
