@@ -180,7 +180,9 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
         if (p->in)
             cg_line(t, 1, "void *_in_%s = NULL;", p->name);
         if (p->out) {
-            cg_line(t, 1, "size_t _out_%s = SIZE_MAX;", p->name);
+            /* [out] only: SIZE_MAX until reserved (NULL stays SIZE_MAX); [in, out]: the
+             * payload's presence says it, and 0 keeps every path's sizes plainly bounded */
+            cg_line(t, 1, "size_t _out_%s = %s;", p->name, p->in ? "0" : "SIZE_MAX");
             cg_line(t, 1, "void *_p_%s = NULL;", p->name);
         }
         if (p->deep != NULL)

@@ -1038,11 +1038,11 @@ static int32_t cella_ecall_ecall_in_out(const uint8_t *in, size_t in_size,
     size_t _output_end = sizeof(ms_ecall_in_out_out_t);
     size_t _len_one = 0;
     void *_in_one = NULL;
-    size_t _out_one = SIZE_MAX;
+    size_t _out_one = 0;
     void *_p_one = NULL;
     size_t _len_many = 0;
     void *_in_many = NULL;
-    size_t _out_many = SIZE_MAX;
+    size_t _out_many = 0;
     void *_p_many = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
@@ -1114,7 +1114,7 @@ static int32_t cella_ecall_ecall_strings(const uint8_t *in, size_t in_size,
     void *_in_s = NULL;
     size_t _len_upper = 0;
     void *_in_upper = NULL;
-    size_t _out_upper = SIZE_MAX;
+    size_t _out_upper = 0;
     void *_p_upper = NULL;
     size_t _len_u = 0;
     void *_in_u = NULL;
@@ -1180,7 +1180,7 @@ static int32_t cella_ecall_ecall_wstrings(const uint8_t *in, size_t in_size,
     void *_in_s = NULL;
     size_t _len_reversed = 0;
     void *_in_reversed = NULL;
-    size_t _out_reversed = SIZE_MAX;
+    size_t _out_reversed = 0;
     void *_p_reversed = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
@@ -1239,7 +1239,7 @@ static int32_t cella_ecall_ecall_size_count(const uint8_t *in, size_t in_size,
     void *_in_items = NULL;
     size_t _len_pair = 0;
     void *_in_pair = NULL;
-    size_t _out_pair = SIZE_MAX;
+    size_t _out_pair = 0;
     void *_p_pair = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
@@ -1305,7 +1305,7 @@ static int32_t cella_ecall_ecall_arrays(const uint8_t *in, size_t in_size,
     void *_p_b = NULL;
     size_t _len_c = 0;
     void *_in_c = NULL;
-    size_t _out_c = SIZE_MAX;
+    size_t _out_c = 0;
     void *_p_c = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
@@ -1374,7 +1374,7 @@ static int32_t cella_ecall_ecall_foreign(const uint8_t *in, size_t in_size,
     void *_in_quad = NULL;
     size_t _len_handle = 0;
     void *_in_handle = NULL;
-    size_t _out_handle = SIZE_MAX;
+    size_t _out_handle = 0;
     void *_p_handle = NULL;
     size_t _len_ro = 0;
     void *_in_ro = NULL;
@@ -1487,7 +1487,7 @@ static int32_t cella_ecall_ecall_deep_in_out(const uint8_t *in, size_t in_size,
     size_t _output_end = 0;
     size_t _len_blob = 0;
     void *_in_blob = NULL;
-    size_t _out_blob = SIZE_MAX;
+    size_t _out_blob = 0;
     void *_p_blob = NULL;
     size_t _n_blob = 0;
     size_t _end_blob = 0;
@@ -1584,7 +1584,7 @@ static int32_t cella_ecall_ecall_nulls(const uint8_t *in, size_t in_size,
     void *_p_b = NULL;
     size_t _len_c = 0;
     void *_in_c = NULL;
-    size_t _out_c = SIZE_MAX;
+    size_t _out_c = 0;
     void *_p_c = NULL;
     size_t _len_s = 0;
     void *_in_s = NULL;
@@ -1789,7 +1789,7 @@ static int32_t cella_ecall_ecall_deep_in_out_grow(const uint8_t *in, size_t in_s
     size_t _output_end = sizeof(ms_ecall_deep_in_out_grow_out_t);
     size_t _len_blob = 0;
     void *_in_blob = NULL;
-    size_t _out_blob = SIZE_MAX;
+    size_t _out_blob = 0;
     void *_p_blob = NULL;
     size_t _n_blob = 0;
     size_t _end_blob = 0;

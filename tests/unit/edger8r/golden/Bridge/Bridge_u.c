@@ -782,15 +782,15 @@ static int32_t Bridge_ocall_in_out(const uint8_t *in, size_t in_size,
     size_t _output_end = sizeof(ms_ocall_in_out_out_t);
     size_t _len_s = 0;
     void *_in_s = NULL;
-    size_t _out_s = SIZE_MAX;
+    size_t _out_s = 0;
     void *_p_s = NULL;
     size_t _len_p = 0;
     void *_in_p = NULL;
-    size_t _out_p = SIZE_MAX;
+    size_t _out_p = 0;
     void *_p_p = NULL;
     size_t _len_pair = 0;
     void *_in_pair = NULL;
-    size_t _out_pair = SIZE_MAX;
+    size_t _out_pair = 0;
     void *_p_pair = NULL;
 
     /* The marshalling struct, copied out of the input. */
@@ -961,7 +961,7 @@ static int32_t Bridge_ocall_deep_in_out(const uint8_t *in, size_t in_size,
     size_t _output_end = 0;
     size_t _len_blob = 0;
     void *_in_blob = NULL;
-    size_t _out_blob = SIZE_MAX;
+    size_t _out_blob = 0;
     void *_p_blob = NULL;
     size_t _n_blob = 0;
     size_t _end_blob = 0;
@@ -1019,7 +1019,7 @@ static int32_t Bridge_ocall_wstring(const uint8_t *in, size_t in_size,
     size_t _output_end = 0;
     size_t _len_s = 0;
     void *_in_s = NULL;
-    size_t _out_s = SIZE_MAX;
+    size_t _out_s = 0;
     void *_p_s = NULL;
 
     /* The marshalling struct, copied out of the input. */

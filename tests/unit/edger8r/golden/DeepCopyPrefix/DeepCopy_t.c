@@ -397,7 +397,7 @@ static int32_t cella_ecall_ecall_deep_in_out(const uint8_t *in, size_t in_size,
     size_t _output_end = 0;
     size_t _len_buf = 0;
     void *_in_buf = NULL;
-    size_t _out_buf = SIZE_MAX;
+    size_t _out_buf = 0;
     void *_p_buf = NULL;
     size_t _n_buf = 0;
     size_t _end_buf = 0;

@@ -1670,7 +1670,7 @@ static int32_t cella_ecall_ecall_pointer_in_out(const uint8_t *in, size_t in_siz
     size_t _output_end = 0;
     size_t _len_val = 0;
     void *_in_val = NULL;
-    size_t _out_val = SIZE_MAX;
+    size_t _out_val = 0;
     void *_p_val = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
@@ -1720,7 +1720,7 @@ static int32_t cella_ecall_ecall_pointer_out_in(const uint8_t *in, size_t in_siz
     size_t _output_end = 0;
     size_t _len_val = 0;
     void *_in_val = NULL;
-    size_t _out_val = SIZE_MAX;
+    size_t _out_val = 0;
     void *_p_val = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
@@ -1770,7 +1770,7 @@ static int32_t cella_ecall_ecall_pointer_string(const uint8_t *in, size_t in_siz
     size_t _output_end = 0;
     size_t _len_str = 0;
     void *_in_str = NULL;
-    size_t _out_str = SIZE_MAX;
+    size_t _out_str = 0;
     void *_p_str = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
@@ -1914,7 +1914,7 @@ static int32_t cella_ecall_ecall_pointer_size(const uint8_t *in, size_t in_size,
     size_t _output_end = 0;
     size_t _len_ptr = 0;
     void *_in_ptr = NULL;
-    size_t _out_ptr = SIZE_MAX;
+    size_t _out_ptr = 0;
     void *_p_ptr = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
@@ -1996,7 +1996,7 @@ static int32_t cella_ecall_ecall_pointer_count(const uint8_t *in, size_t in_size
     size_t _output_end = 0;
     size_t _len_arr = 0;
     void *_in_arr = NULL;
-    size_t _out_arr = SIZE_MAX;
+    size_t _out_arr = 0;
     void *_p_arr = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
@@ -2191,7 +2191,7 @@ static int32_t cella_ecall_ecall_pointer_isptr(const uint8_t *in, size_t in_size
     size_t _output_end = 0;
     size_t _len_handle = 0;
     void *_in_handle = NULL;
-    size_t _out_handle = SIZE_MAX;
+    size_t _out_handle = 0;
     void *_p_handle = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
@@ -2370,7 +2370,7 @@ static int32_t cella_ecall_ecall_pointer_struct(const uint8_t *in, size_t in_siz
     size_t _output_end = 0;
     size_t _len_s = 0;
     void *_in_s = NULL;
-    size_t _out_s = SIZE_MAX;
+    size_t _out_s = 0;
     void *_p_s = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
@@ -2452,7 +2452,7 @@ static int32_t cella_ecall_ecall_array_in_out(const uint8_t *in, size_t in_size,
     size_t _output_end = 0;
     size_t _len_arr = 0;
     void *_in_arr = NULL;
-    size_t _out_arr = SIZE_MAX;
+    size_t _out_arr = 0;
     void *_p_arr = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
@@ -2636,7 +2636,7 @@ static int32_t cella_ecall_ecall_deep_in_out(const uint8_t *in, size_t in_size,
     size_t _output_end = 0;
     size_t _len_buf = 0;
     void *_in_buf = NULL;
-    size_t _out_buf = SIZE_MAX;
+    size_t _out_buf = 0;
     void *_p_buf = NULL;
     size_t _n_buf = 0;
     size_t _end_buf = 0;

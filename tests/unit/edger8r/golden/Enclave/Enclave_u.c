@@ -929,7 +929,7 @@ static int32_t Enclave_ocall_pointer_attr(const uint8_t *in, size_t in_size,
     void *_p_out_val = NULL;
     size_t _len_in_out_val = 0;
     void *_in_in_out_val = NULL;
-    size_t _out_in_out_val = SIZE_MAX;
+    size_t _out_in_out_val = 0;
     void *_p_in_out_val = NULL;
 
     /* The marshalling struct, copied out of the input. */

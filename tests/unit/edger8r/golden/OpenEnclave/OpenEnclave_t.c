@@ -262,7 +262,7 @@ static int32_t cella_ecall_ecall_array_in_out(const uint8_t *in, size_t in_size,
     size_t _output_end = 0;
     size_t _len_arr = 0;
     void *_in_arr = NULL;
-    size_t _out_arr = SIZE_MAX;
+    size_t _out_arr = 0;
     void *_p_arr = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
@@ -408,7 +408,7 @@ static int32_t cella_ecall_ecall_array_of_structs(const uint8_t *in, size_t in_s
     size_t _output_end = 0;
     size_t _len_items = 0;
     void *_in_items = NULL;
-    size_t _out_items = SIZE_MAX;
+    size_t _out_items = 0;
     void *_p_items = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */

@@ -95,7 +95,7 @@ static int32_t cella_ecall_ecall_const_void(const uint8_t *in, size_t in_size,
     size_t _output_end = 0;
     size_t _len_p = 0;
     void *_in_p = NULL;
-    size_t _out_p = SIZE_MAX;
+    size_t _out_p = 0;
     void *_p_p = NULL;
 
     /* The marshalling struct, copied out of the input (already the enclave's own copy). */
