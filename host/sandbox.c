@@ -136,10 +136,6 @@ static bool is_dead(struct sandbox_state *s, uint32_t state)
            atomic_load_explicit(&s->dead, memory_order_relaxed) != 0;
 }
 
-/*
- * Waits until the slot's state is `first` or `second` (spinning first, then sleeping; see
- * common/sandbox_abi.h), or the enclave is gone: then returns CELLA_SANDBOX_STATE_DEAD.
- */
 /* A streamed output while the host waits: what the enclave has written is copied on. */
 struct out_progress {
     const struct host_call *call;
@@ -172,6 +168,11 @@ static bool out_progress_poll(struct out_progress *p, cella_sandbox_slot_t *slot
     return true;
 }
 
+/*
+ * Waits until the slot's state is `first` or `second` (spinning first, then sleeping; see
+ * common/sandbox_abi.h), or the enclave is gone: then returns CELLA_SANDBOX_STATE_DEAD.
+ * With `progress`, a streamed output is copied on while the host spins.
+ */
 static uint32_t slot_wait(struct sandbox_state *s, cella_sandbox_slot_t *slot, uint32_t first,
                           uint32_t second, struct out_progress *progress)
 {
