@@ -52,7 +52,7 @@ struct trts_thread {
     cella_entry_ops_t ops; /* of the innermost entry, copied and checked */
     void *context;         /* of the innermost entry */
     struct trts_ocalloc *ocalloc;
-    uintptr_t wait_next; /* the next thread on the sgx_thread queue this one waits in */
+    uintptr_t wait_next;        /* the next thread on the sgx_thread queue this one waits in */
     struct trts_output *output; /* the innermost ECALL's output, while it runs */
     uint8_t scratch[CELLA_TRTS_SCRATCH_BYTES] __attribute__((aligned(16)));
 };
