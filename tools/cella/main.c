@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cella/log.h>
+
 #include "subcommands.h"
 
 #ifndef CELLA_VERSION
@@ -99,4 +101,25 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "cella: unknown command '%s'; 'cella --help' lists the commands\n", name);
     return 2;
+}
+
+static const char *log_prefix = "cella";
+
+static void log_to_stderr(void *context, cella_log_level_t level, const char *message)
+{
+    (void)context;
+    fprintf(stderr, "%s: %s%s\n", log_prefix, level == CELLA_LOG_WARNING ? "warning: " : "",
+            message);
+}
+
+void subcommand_log_to_stderr(const char *prefix)
+{
+    log_prefix = prefix;
+    cella_log_set_level(CELLA_LOG_WARNING);
+    cella_log_set_handler(log_to_stderr, NULL);
+}
+
+void subcommand_log_stop(void)
+{
+    cella_log_set_handler(NULL, NULL);
 }

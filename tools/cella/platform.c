@@ -57,13 +57,6 @@ static void usage(FILE *out)
             "usage.\n");
 }
 
-static void log_to_stderr(void *context, cella_log_level_t level, const char *message)
-{
-    (void)context;
-    fprintf(stderr, "cella platform: %s%s\n", level == CELLA_LOG_WARNING ? "warning: " : "",
-            message);
-}
-
 struct export_options {
     const char *out;
     const char *state_dir; /* NULL: the user's */
@@ -203,8 +196,7 @@ static const struct subcommand platform_commands[] = {
 
 int platform_main(int argc, char **argv)
 {
-    cella_log_set_handler(log_to_stderr, NULL);
-    cella_log_set_level(CELLA_LOG_WARNING);
+    subcommand_log_to_stderr("cella platform");
     return subcommand_dispatch("platform", platform_commands,
                                sizeof(platform_commands) / sizeof(platform_commands[0]), usage,
                                argc, argv);

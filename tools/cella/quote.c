@@ -81,12 +81,6 @@ static void dump_usage(FILE *out)
                  "(or its certificate chain could not be), 2 on bad usage.\n");
 }
 
-static void log_to_stderr(void *context, cella_log_level_t level, const char *message)
-{
-    (void)context;
-    fprintf(stderr, "cella quote: %s%s\n", level == CELLA_LOG_WARNING ? "warning: " : "", message);
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Input                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
@@ -751,10 +745,9 @@ static int dump_main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
-    cella_log_set_level(CELLA_LOG_WARNING);
-    cella_log_set_handler(log_to_stderr, NULL);
+    subcommand_log_to_stderr("cella quote");
     int status = dump_file(path, as_json);
-    cella_log_set_handler(NULL, NULL);
+    subcommand_log_stop();
     return status;
 }
 
@@ -1146,10 +1139,9 @@ static int verify_main(int argc, char **argv)
     if (status >= 0)
         return status;
 
-    cella_log_set_level(CELLA_LOG_WARNING);
-    cella_log_set_handler(log_to_stderr, NULL);
+    subcommand_log_to_stderr("cella quote");
     status = verify_quote(&options);
-    cella_log_set_handler(NULL, NULL);
+    subcommand_log_stop();
     return status;
 }
 

@@ -165,12 +165,6 @@ static void command_usage(FILE *out, enum mode mode)
     }
 }
 
-static void log_to_stderr(void *context, cella_log_level_t level, const char *message)
-{
-    (void)context;
-    fprintf(stderr, "%s: %s%s\n", program, level == CELLA_LOG_WARNING ? "warning: " : "", message);
-}
-
 static bool read_file(const char *path, size_t max_size, struct buffer *out)
 {
     struct buffer buffer = {NULL, 0};
@@ -758,8 +752,7 @@ int sign_main(int argc, char **argv)
     if (status >= 0)
         return status;
 
-    cella_log_set_level(CELLA_LOG_WARNING);
-    cella_log_set_handler(log_to_stderr, NULL);
+    subcommand_log_to_stderr(program);
     switch (options.mode) {
     case MODE_SIGN:
         status = run_sign(&options);
@@ -777,6 +770,6 @@ int sign_main(int argc, char **argv)
         status = EXIT_USAGE;
         break;
     }
-    cella_log_set_handler(NULL, NULL);
+    subcommand_log_stop();
     return status;
 }

@@ -146,12 +146,6 @@ static void usage(FILE *out)
             INSTANCES_MAX);
 }
 
-static void log_to_stderr(void *context, cella_log_level_t level, const char *message)
-{
-    (void)context;
-    fprintf(stderr, PROGRAM ": %s%s\n", level == CELLA_LOG_WARNING ? "warning: " : "", message);
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Input                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
@@ -215,7 +209,7 @@ static bool load_config(const char *path, cella_enclave_config_t *config)
 
     if (!read_file(path, CELLA_ENCLAVE_CONFIG_MAX_BYTES, &xml))
         return false;
-    /* The parser logs what is wrong and where (log_to_stderr prints it). */
+    /* The parser logs what is wrong and where (subcommand_log_to_stderr prints it). */
     r = cella_enclave_config_parse(xml.data, xml.size, config);
     buffer_release(&xml);
     if (r != CELLA_OK) {
@@ -1004,8 +998,7 @@ int size_main(int argc, char **argv)
 
     memset(&report, 0, sizeof(report));
     report.options = &options;
-    cella_log_set_level(CELLA_LOG_WARNING);
-    cella_log_set_handler(log_to_stderr, NULL);
+    subcommand_log_to_stderr(PROGRAM);
     status = measure(&options, &report);
     if (status == EXIT_OK)
         status = choose_sizes(&report);
@@ -1013,6 +1006,6 @@ int size_main(int argc, char **argv)
         status = print_json(&report);
     else if (status == EXIT_OK)
         print_text(&report);
-    cella_log_set_handler(NULL, NULL);
+    subcommand_log_stop();
     return status;
 }

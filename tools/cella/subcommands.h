@@ -24,6 +24,14 @@ struct subcommand {
 int subcommand_dispatch(const char *program, const struct subcommand *table, size_t count,
                         void (*print_usage)(FILE *out), int argc, char **argv);
 
+/*
+ * From now on the library's log lines (warnings and errors) go to stderr as
+ * "<prefix>: [warning: ]<message>"; prefix must stay valid until subcommand_log_stop(), which
+ * hands them back to the library's default.
+ */
+void subcommand_log_to_stderr(const char *prefix);
+void subcommand_log_stop(void);
+
 int detect_main(int argc, char **argv);
 int edger8r_main(int argc, char **argv); /* also runs as `sgx_edger8r` */
 int error_main(int argc, char **argv);

@@ -92,12 +92,6 @@ static void verify_usage(FILE *out)
             MAX_SKEW_SECONDS);
 }
 
-static void log_to_stderr(void *context, cella_log_level_t level, const char *message)
-{
-    (void)context;
-    fprintf(stderr, "cella token: %s%s\n", level == CELLA_LOG_WARNING ? "warning: " : "", message);
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Input                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
@@ -657,10 +651,9 @@ static int verify_main(int argc, char **argv)
     if (status >= 0)
         return status;
 
-    cella_log_set_level(CELLA_LOG_WARNING);
-    cella_log_set_handler(log_to_stderr, NULL);
+    subcommand_log_to_stderr("cella token");
     status = verify_token(&options);
-    cella_log_set_handler(NULL, NULL);
+    subcommand_log_stop();
     return status;
 }
 
