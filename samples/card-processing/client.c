@@ -281,12 +281,16 @@ out:
     return rc;
 }
 
-/* Whether the answer's tag is the enclave's: AES-128-GCM, answer key, zero IV, no plaintext. */
-static bool answer_is_authentic(const uint8_t answer_key[CARD_KEY_BYTES],
-                                const uint8_t answer[CARD_ANSWER_BYTES])
+/*
+ * Decrypts masked number and token of the answer in place when its tag is the enclave's
+ * (AES-128-GCM, answer key, zero IV, the result byte as additional data); false otherwise,
+ * and then the answer is left as it came.
+ */
+static bool answer_open(const uint8_t answer_key[CARD_KEY_BYTES], uint8_t answer[CARD_ANSWER_BYTES])
 {
     static const uint8_t zero_iv[CARD_IV_BYTES] = {0};
     uint8_t tag[CARD_TAG_BYTES];
+    uint8_t plain[CARD_ANSWER_TAGGED_BYTES - 1];
     uint8_t unused[1];
     int length = 0;
     bool authentic = false;
@@ -295,10 +299,15 @@ static bool answer_is_authentic(const uint8_t answer_key[CARD_KEY_BYTES],
     EVP_CIPHER_CTX *cipher = EVP_CIPHER_CTX_new();
     authentic = cipher != NULL &&
                 EVP_DecryptInit_ex(cipher, EVP_aes_128_gcm(), NULL, answer_key, zero_iv) == 1 &&
-                EVP_DecryptUpdate(cipher, NULL, &length, answer, CARD_ANSWER_TAGGED_BYTES) == 1 &&
+                EVP_DecryptUpdate(cipher, NULL, &length, answer, 1) == 1 &&
+                EVP_DecryptUpdate(cipher, plain, &length, answer + 1, (int)sizeof(plain)) == 1 &&
+                length == (int)sizeof(plain) &&
                 EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_TAG, CARD_TAG_BYTES, tag) == 1 &&
                 EVP_DecryptFinal_ex(cipher, unused, &length) == 1;
     EVP_CIPHER_CTX_free(cipher);
+    if (authentic)
+        memcpy(answer + 1, plain, sizeof(plain));
+    OPENSSL_cleanse(plain, sizeof(plain));
     return authentic;
 }
 
@@ -390,7 +399,7 @@ int main(int argc, char **argv)
         fail("the enclave could not decrypt the request");
         goto out;
     }
-    if (!answer_is_authentic(answer_key, answer)) {
+    if (!answer_open(answer_key, answer)) {
         fail("the answer was changed on its way: its tag is not the enclave's");
         goto out;
     }
@@ -411,6 +420,7 @@ int main(int argc, char **argv)
     }
 out:
     OPENSSL_cleanse(number, sizeof(number));
+    OPENSSL_cleanse(answer, sizeof(answer));
     OPENSSL_cleanse(answer_key, sizeof(answer_key));
     if (fd >= 0)
         close(fd);

@@ -232,6 +232,7 @@ int card_process(const uint8_t *request, size_t request_size, uint8_t *answer, s
     uint8_t text[CARD_NUMBER_MAX_BYTES];
     char digits[CARD_DIGITS_MAX];
     uint8_t mac[SGX_HMAC256_MAC_SIZE];
+    uint8_t sealed[CARD_ANSWER_TAGGED_BYTES - 1];
     sgx_aes_gcm_128bit_tag_t tag;
     size_t count = 0;
     sgx_status_t status = SGX_ERROR_INVALID_STATE;
@@ -276,11 +277,14 @@ int card_process(const uint8_t *request, size_t request_size, uint8_t *answer, s
         memcpy(answer + 16, digits + count - 4, 4);
         to_hex(mac, sizeof(mac), answer + 1 + CARD_MASKED_BYTES);
     }
-    /* Only the client shares the answer key: the host cannot change the answer unnoticed. */
+    /* Only the client shares the answer key: the host can neither read masked number and
+     * token nor change the answer unnoticed. */
     status = sgx_rijndael128GCM_encrypt(
-        (const sgx_aes_gcm_128bit_key_t *)(session_keys + CARD_KEY_BYTES), NULL, 0, NULL, zero_iv,
-        CARD_IV_BYTES, answer, CARD_ANSWER_TAGGED_BYTES,
+        (const sgx_aes_gcm_128bit_key_t *)(session_keys + CARD_KEY_BYTES), answer + 1,
+        CARD_ANSWER_TAGGED_BYTES - 1, sealed, zero_iv, CARD_IV_BYTES, answer, 1,
         (sgx_aes_gcm_128bit_tag_t *)(answer + CARD_ANSWER_TAGGED_BYTES));
+    if (status == SGX_SUCCESS)
+        memcpy(answer + 1, sealed, sizeof(sealed));
 out:
     if (status != SGX_SUCCESS) {
         memset(answer, 0, answer_size);
@@ -290,5 +294,6 @@ out:
     explicit_bzero(text, sizeof(text));
     explicit_bzero(digits, sizeof(digits));
     explicit_bzero(mac, sizeof(mac));
+    explicit_bzero(sealed, sizeof(sealed));
     return status;
 }

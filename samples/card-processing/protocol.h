@@ -20,9 +20,12 @@
  *      || token (64 lower-case hex digits of HMAC-SHA256(tokenisation key, the digits))
  *      || tag (16)
  *
- * where the tag is AES-128-GCM under the answer key, IV 12 zero bytes (the key serves once),
- * over no plaintext with the first 84 bytes as additional data. Only the client and the
- * enclave know the answer key: the host that relays the answer can read it but not change it.
+ * where masked number and token are AES-128-GCM ciphertext under the answer key, IV 12 zero
+ * bytes (the key serves once), with the result byte as additional data. Only the client and
+ * the enclave know the answer key: the host that relays the answer learns the result and
+ * nothing else, and cannot change any of it. (Were the token readable, a host could tokenise
+ * numbers of its own choosing through the enclave and match them against the tokens it
+ * relays, which recovers a card number from its BIN and last four digits in seconds.)
  * A request the enclave cannot decrypt gets CARD_RESULT_UNREADABLE with a zero tag (there is
  * no key to make one with). Masked number and token are zeros unless the result is
  * CARD_RESULT_OK.

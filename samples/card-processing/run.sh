@@ -196,6 +196,11 @@ masked=$(sed -n 's/^masked: //p' "$work/client1.log")
 token=$(sed -n 's/^token: //p' "$work/client1.log")
 [ "$masked" = "**** **** **** ${digits: -4}" ] || fail "the masked number is '$masked'" "$work/client1.log"
 [ ${#token} -eq 64 ] || fail "no token in the answer" "$work/client1.log"
+# The host relayed the answer without reading it: neither the token nor the last digits show.
+grep -q "the enclave answered with an encrypted masked number" "$work/host1.log" ||
+  fail "the host did not relay the answer" "$work/host1.log"
+! grep -q -e "$token" -e "\*\*\*\* ${digits: -4}" "$work/host1.log" ||
+  fail "the host's log holds the token or the masked number" "$work/host1.log"
 # A number with a wrong check digit is refused inside the enclave.
 { [ "$(run_client "$mistyped" "$work/client2.log")" -eq 2 ] &&
   grep -q "check digit" "$work/client2.log"; } || fail "a mistyped number was not refused" "$work/client2.log"
@@ -245,7 +250,7 @@ echo "card-processing: all 8 steps passed"
 echo "- The client checked the attestation token (cella-attestd's signature, the enclave's"
 echo "  MRENCLAVE and MRSIGNER, the key its report binds) before it sent anything, and sent the"
 echo "  card number encrypted to that key: only the enclave decrypted it."
-echo "- The host relayed ciphertext; it saw the masked number and the token, never the number."
+echo "- The host relayed ciphertext both ways; it saw the result of each request, never the number, its masked form or its token."
 echo "- The enclave's keys are sealed to its signer: the same card keeps its token across"
 echo "  restarts, and a changed state file is refused, not replaced."
 echo "- On this software TEE the enclave is protected from the host and other users, not from"
