@@ -250,6 +250,7 @@ static cella_result_t parse_x5c(const json_t *x5c, const char *name, EVP_PKEY **
         size_t der_size = 0;
         if (!json_is_string(item)) {
             cella_log(CELLA_LOG_ERROR, "key set: %s: x5c[%zu] is not a string", name, i);
+            r = CELLA_ERR_INVALID_FORMAT;
             goto out;
         }
         /* RFC 7517 §4.7: standard base64 (not base64url) of the DER, padded. */
