@@ -236,21 +236,6 @@ out:
 
 /* ---- the attestation ------------------------------------------------------------------------- */
 
-/* The hashes of the collateral the quote was verified with (the source keeps it). */
-static bool collateral_hashes(cella_service_t *service, const cella_attest_request_t *request,
-                              const cella_verify_result_t *result,
-                              cella_claims_collateral_t *hashes)
-{
-    cella_verify_collateral_t collateral;
-    const char *ca = cella_service_pck_ca(service, request->quote, request->quote_size);
-
-    if (ca == NULL ||
-        cella_collateral_source_get(service->source, result->fmspc, ca, &collateral) != CELLA_OK)
-        return false;
-    cella_service_collateral_hashes(service, &collateral, hashes);
-    return true;
-}
-
 static bool is_software_tee_quote(const uint8_t *quote, size_t quote_size)
 {
     static const uint8_t vendor[16] = CELLA_VERIFY_SOFTWARE_TEE_QE_VENDOR_ID;
@@ -428,11 +413,8 @@ void cella_attest_handle(cella_service_t *service, cella_policies_type_t type,
                                "A Deny claim was issued, authorization failed (%s)", error);
         goto out;
     }
-    if (!collateral_hashes(service, &request, &result, &hashes)) {
-        cella_server_set_error(response, 500, CELLA_SERVER_INTERNAL_ERROR,
-                               "the collateral of the quote is no longer available");
-        goto out;
-    }
+    /* The documents the quote was verified with, exactly: the verifier names them. */
+    cella_service_collateral_hashes(service, &result.collateral, &hashes);
     cella_claims_input_t input = {
         .result = &result,
         .quote = request.quote,

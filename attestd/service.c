@@ -10,13 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include <cella/memory.h>
-#include <cella/quote.h>
 
 #include "../common/log_internal.h"
 #include "metadata.h"
@@ -257,8 +251,6 @@ void cella_service_destroy(cella_service_t *service)
         cella_memory_wipe(service->admin_token, service->admin_token_size);
         free(service->admin_token);
     }
-    for (size_t i = 0; i < service->pck_ca_count; i++)
-        free(service->pck_ca[i].leaf);
     pthread_mutex_destroy(&service->collateral_lock);
     free(service);
 }
@@ -295,63 +287,6 @@ void cella_service_collateral_hashes(cella_service_t *service,
     service->collateral[slot] = key;
     *hashes = key.hashes;
     pthread_mutex_unlock(&service->collateral_lock);
-}
-
-const char *cella_service_pck_ca(cella_service_t *service, const uint8_t *quote, size_t quote_size)
-{
-    static const char end_marker[] = "-----END CERTIFICATE-----";
-    cella_quote_t parsed;
-    const char *ca = NULL;
-
-    if (cella_quote_parse(quote, quote_size, &parsed) != CELLA_OK)
-        return NULL;
-    /* The leaf comes first in the chain (certification data type 5). */
-    const uint8_t *end = memmem(parsed.certification_data, parsed.certification_data_size,
-                                end_marker, sizeof(end_marker) - 1);
-    if (end == NULL)
-        return NULL;
-    const uint8_t *leaf = parsed.certification_data;
-    size_t leaf_size = (size_t)(end - leaf) + sizeof(end_marker) - 1;
-
-    pthread_mutex_lock(&service->collateral_lock);
-    for (size_t i = 0; i < service->pck_ca_count && ca == NULL; i++)
-        if (service->pck_ca[i].leaf_size == leaf_size &&
-            memcmp(service->pck_ca[i].leaf, leaf, leaf_size) == 0)
-            ca = service->pck_ca[i].ca;
-    pthread_mutex_unlock(&service->collateral_lock);
-    if (ca != NULL)
-        return ca;
-
-    char issuer[256] = "";
-    X509 *certificate = NULL;
-    BIO *bio = leaf_size <= INT32_MAX ? BIO_new_mem_buf(leaf, (int)leaf_size) : NULL;
-    if (bio != NULL)
-        certificate = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-    if (certificate != NULL)
-        X509_NAME_oneline(X509_get_issuer_name(certificate), issuer, sizeof(issuer));
-    X509_free(certificate);
-    BIO_free(bio);
-    ERR_clear_error();
-    if (certificate == NULL)
-        return NULL;
-    /* Intel's CAs are "Intel SGX PCK Processor CA" and "... Platform CA"; cella's software
-     * TEE has a Platform CA only. */
-    ca = strstr(issuer, "Processor") != NULL ? "processor" : "platform";
-
-    uint8_t *copy = malloc(leaf_size);
-    if (copy == NULL)
-        return ca;
-    memcpy(copy, leaf, leaf_size);
-    pthread_mutex_lock(&service->collateral_lock);
-    size_t slot = service->pck_ca_count < CELLA_SERVICE_PCK_CA_CACHE
-                      ? service->pck_ca_count++
-                      : service->pck_ca_next++ % CELLA_SERVICE_PCK_CA_CACHE;
-    free(service->pck_ca[slot].leaf);
-    service->pck_ca[slot].leaf = copy;
-    service->pck_ca[slot].leaf_size = leaf_size;
-    service->pck_ca[slot].ca = ca;
-    pthread_mutex_unlock(&service->collateral_lock);
-    return ca;
 }
 
 bool cella_service_may_manage_policies(const cella_service_t *service, const char *authorization)

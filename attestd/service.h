@@ -47,15 +47,6 @@ typedef struct cella_service_collateral_entry {
     cella_claims_collateral_t hashes;
 } cella_service_collateral_entry_t;
 
-/* The PCK CA of a PCK certificate, kept per certificate (its PEM text as in quotes). */
-#define CELLA_SERVICE_PCK_CA_CACHE 16
-
-typedef struct cella_service_pck_ca_entry {
-    uint8_t *leaf; /* the PEM text of the PCK certificate */
-    size_t leaf_size;
-    const char *ca; /* "processor" or "platform" */
-} cella_service_pck_ca_entry_t;
-
 /* Everything a request may use. Read-only after cella_service_create() but for the locked
  * parts; thread safe. */
 struct cella_service {
@@ -75,9 +66,6 @@ struct cella_service {
     cella_service_collateral_entry_t collateral[CELLA_SERVICE_COLLATERAL_CACHE];
     size_t collateral_count;
     size_t collateral_next; /* the entry replaced next when the cache is full */
-    cella_service_pck_ca_entry_t pck_ca[CELLA_SERVICE_PCK_CA_CACHE]; /* under collateral_lock */
-    size_t pck_ca_count;
-    size_t pck_ca_next;
 };
 
 typedef struct cella_service cella_service_t;
@@ -103,14 +91,6 @@ void cella_service_destroy(cella_service_t *service);
 void cella_service_collateral_hashes(cella_service_t *service,
                                      const cella_verify_collateral_t *collateral,
                                      cella_claims_collateral_t *hashes);
-
-/*
- * The PCK CA ("processor" or "platform", as collateral sources name it) of a verified quote's
- * PCK certificate, by its issuer's name; the answer is kept per certificate, so the same
- * platform's next quotes cost a comparison. NULL when the quote carries no PCK chain.
- * Thread safe.
- */
-const char *cella_service_pck_ca(cella_service_t *service, const uint8_t *quote, size_t quote_size);
 
 /* Whether authorization (an "Authorization" header value or NULL) may change policies. */
 bool cella_service_may_manage_policies(const cella_service_t *service, const char *authorization);

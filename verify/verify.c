@@ -1302,8 +1302,10 @@ static cella_result_t run(cella_verifier_t *verifier, const void *quote, size_t 
                 f = fail(&c, CELLA_VERIFY_TCB_INFO,
                          "the collateral for this platform is not available (the log says "
                          "why)");
-            if (f == CELLA_VERIFY_OK)
+            if (f == CELLA_VERIFY_OK) {
                 collateral = &fetched;
+                result->collateral = fetched;
+            }
         }
     }
     if (f == CELLA_VERIFY_OK)

@@ -117,6 +117,9 @@ typedef struct cella_verify_result {
     uint8_t pce_id[2];
     uint8_t pck_tcb_components[CELLA_TCB_COMPONENT_COUNT]; /* the certified TCB */
     uint16_t pck_pce_svn;
+    /* cella_verifier_verify_from() only: the collateral the quote was checked against, as
+     * the source keeps it (valid until the source is destroyed); zeros otherwise. */
+    cella_verify_collateral_t collateral;
 } cella_verify_result_t;
 
 /*

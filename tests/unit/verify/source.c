@@ -230,6 +230,17 @@ static void a_collateral_directory_verifies_a_real_quote_as_sw_hardening_needed(
     assert_oasis_verified(
         cella_verifier_verify_from(verifier, quote.bytes, quote.size, source, OASIS_NOW, &result),
         &result);
+    /* The result names the documents it was verified with: the source's own. */
+    static const uint8_t fmspc[6] = {0x00, 0x60, 0x6a, 0x00, 0x00, 0x00};
+    cella_verify_collateral_t kept;
+    assert_int_equal(cella_collateral_source_get(source, result.fmspc, "platform", &kept),
+                     CELLA_OK);
+    assert_memory_equal(result.fmspc, fmspc, sizeof(fmspc));
+    assert_non_null(result.collateral.tcb_info);
+    assert_ptr_equal(result.collateral.tcb_info, kept.tcb_info);
+    assert_ptr_equal(result.collateral.qe_identity, kept.qe_identity);
+    assert_ptr_equal(result.collateral.pck_crl, kept.pck_crl);
+    assert_int_equal(result.collateral.tcb_info_size, kept.tcb_info_size);
 
     cella_collateral_source_destroy(source);
     cella_verifier_destroy(verifier);
