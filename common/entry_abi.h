@@ -28,6 +28,14 @@
 /* A streamed call's data moves in pieces of this size, and its progress after each. */
 #define CELLA_ENTRY_STREAM_CHUNK_BYTES (32u * 1024u)
 
+/*
+ * The version of this interface a trusted runtime implements. CELLA_ENTRY_INIT with an output
+ * of at least 4 bytes gets it written there (uint32_t); a runtime that leaves the output
+ * alone is version 1, which knows no streamed calls (in_ready and out_ready), so a backend
+ * must not stream to it.
+ */
+#define CELLA_ENTRY_ABI_VERSION 2u
+
 /* Commands of cella_entry_request_t. */
 #define CELLA_ENTRY_INIT  1u /* once per enclave, first: relocate the image, set up globals */
 #define CELLA_ENTRY_ECALL 2u /* run ECALL `index` of the bridge's table */
@@ -87,14 +95,6 @@ typedef struct cella_entry_request {
     size_t in_size;
     uint8_t *out; /* ECALL output, untrusted */
     size_t out_size;
-    /*
-     * CELLA_ENTRY_ECALL, sandbox only; NULL otherwise. in_ready: the input arrives while the
-     * call starts; this untrusted word says how many bytes of it, from the start, are in
-     * place (read with acquire; values past in_size count as in_size). out_ready: the runtime
-     * stores here, with release, how many bytes of the output it has written out so far.
-     */
-    const uint64_t *in_ready;
-    uint64_t *out_ready;
     const cella_entry_ops_t *ops; /* untrusted functions */
     void *context;                /* passed back to every ops function */
     /*
@@ -105,6 +105,15 @@ typedef struct cella_entry_request {
      */
     const uint8_t *untrusted_base;
     size_t untrusted_size;
+    /*
+     * Entry ABI 2 and later (fields are only ever added at the end). CELLA_ENTRY_ECALL,
+     * sandbox only, NULL otherwise: in_ready, an untrusted word that says how many bytes of
+     * the input, from its start, are in place while the call starts (read with acquire;
+     * values past in_size count as in_size); out_ready, where the runtime stores with release
+     * how many bytes of the output it has written out so far.
+     */
+    const uint64_t *in_ready;
+    uint64_t *out_ready;
 } cella_entry_request_t;
 
 typedef int32_t (*cella_enclave_entry_t)(cella_thread_data_t *thread_data,

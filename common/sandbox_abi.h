@@ -45,7 +45,7 @@
  */
 
 #define CELLA_SANDBOX_MAGIC       0x78626473616c6c65ull /* "ellasdbx", little-endian */
-#define CELLA_SANDBOX_ABI_VERSION 1u
+#define CELLA_SANDBOX_ABI_VERSION 2u /* 2: streamed calls (slot fields stream, in/out_ready) */
 
 #define CELLA_SANDBOX_PAGE_BYTES   4096u
 #define CELLA_SANDBOX_SLOTS_OFFSET CELLA_SANDBOX_PAGE_BYTES

@@ -340,6 +340,7 @@ sgx_status_t cella_host_enclave_create(const char *path, const cella_enclave_opt
         e->tcs[t].index = t;
 
     e->backend = backend;
+    e->stream_min_bytes = 0; /* the backend's load may allow streaming */
     status = backend->load(e);
     e->path = NULL;
     if (status != SGX_SUCCESS)
@@ -600,7 +601,7 @@ int cella_ecall_put_payload(cella_bridge_call_t *bridge_call, size_t *written, s
                             const void *data, size_t size)
 {
     struct host_call *call = bridge_call->runtime;
-    size_t minimum = call->enclave->backend->stream_min_bytes;
+    size_t minimum = call->enclave->stream_min_bytes;
 
     if (minimum == 0 || size < minimum || call->stream_in_count == HOST_STREAMS_MAX)
         return cella_bridge_put(bridge_call->in, bridge_call->in_size, written, offset, data, size);
@@ -617,7 +618,7 @@ int cella_ecall_put_payload(cella_bridge_call_t *bridge_call, size_t *written, s
 int cella_ecall_get_payload(cella_bridge_call_t *bridge_call, size_t offset, void *to, size_t size)
 {
     struct host_call *call = bridge_call->runtime;
-    size_t minimum = call->enclave->backend->stream_min_bytes;
+    size_t minimum = call->enclave->stream_min_bytes;
     uint32_t count = call->stream_out_count;
 
     if (minimum == 0 || size < minimum || count == HOST_STREAMS_MAX ||

@@ -35,9 +35,6 @@ struct host_backend {
     sgx_status_t (*buffer_get)(struct cella_enclave *e, struct host_call *call, size_t size);
     /* Releases what buffer_get gave; calls on a TCS release in the reverse order of get. */
     void (*buffer_release)(struct cella_enclave *e, struct host_call *call);
-    /* Payloads of at least this many bytes are streamed (host_call.stream_in/stream_out):
-     * the backend's ecall copies them while the enclave works; 0: never. */
-    size_t stream_min_bytes;
 };
 
 /* A payload the backend copies itself during the call, between the caller and the buffers. */
@@ -92,6 +89,10 @@ struct cella_enclave {
     atomic_int crashed;
     atomic_int lost; /* the platform lost it (sandbox: the monitor stopped) */
     const struct host_backend *backend;
+    /* Payloads of at least this many bytes are streamed (host_call.stream_in/stream_out):
+     * the backend's ecall copies them while the enclave works; 0: never. Set by the
+     * backend's load. */
+    size_t stream_min_bytes;
     bool debug;
     cella_enclave_options_t options; /* as created, for the backend */
     const char *path;                /* the enclave file; valid during load only */

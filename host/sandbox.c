@@ -984,12 +984,23 @@ static sgx_status_t load(struct cella_enclave *e)
     cella_log(CELLA_LOG_DEBUG, "enclave %#llx runs in process %d, started by cella-monitor %d",
               (unsigned long long)s->id, (int)s->ready.enclave_pid, (int)s->monitor_pid);
 
-    /* The runtime's one-time initialisation, on TCS 0. */
-    struct host_call init_call = {.enclave = e, .tcs = &e->tcs[0]};
+    /* The runtime's one-time initialisation, on TCS 0; it says which interface it speaks. */
+    struct host_call init_call = {.enclave = e, .tcs = &e->tcs[0], .out_size = sizeof(uint32_t)};
+    status = buffer_get(e, &init_call, sizeof(uint32_t));
+    if (status != SGX_SUCCESS)
+        goto out;
+    memset(init_call.buffer, 0, sizeof(uint32_t));
     status = run_call(s, &init_call, CELLA_ENTRY_INIT, 0);
+    uint32_t version = 0;
+    memcpy(&version, init_call.buffer, sizeof(version));
+    buffer_release(e, &init_call);
     if (status != SGX_SUCCESS)
         cella_log(CELLA_LOG_ERROR, "the enclave's runtime failed to initialise: status %#x",
                   (unsigned)status);
+    /* Streaming overlaps two CPUs' copies: only for a runtime that knows it, and only when
+     * the sides spin (a sleeping side would wait for the whole payload anyway). */
+    if (status == SGX_SUCCESS && version >= 2 && s->spin != CELLA_SANDBOX_SPIN_NEVER)
+        e->stream_min_bytes = CELLA_SANDBOX_STREAM_MIN_BYTES;
 out:
     if (status != SGX_SUCCESS)
         unload(e);
@@ -1003,5 +1014,4 @@ const struct host_backend cella_host_backend_sandbox = {
     .unload = unload,
     .buffer_get = buffer_get,
     .buffer_release = buffer_release,
-    .stream_min_bytes = CELLA_SANDBOX_STREAM_MIN_BYTES,
 };

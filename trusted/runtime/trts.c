@@ -551,6 +551,12 @@ cella_trts_entry(cella_thread_data_t *thread_data, const cella_entry_request_t *
             untrusted_base = (uintptr_t)request.untrusted_base;
             untrusted_size = request.untrusted_size;
         }
+        /* The interface this runtime speaks, for the backend to know what it may use. */
+        if (status == SGX_SUCCESS && request.out != NULL && request.out_size >= sizeof(uint32_t) &&
+            range_outside_enclave(request.out, sizeof(uint32_t))) {
+            uint32_t version = CELLA_ENTRY_ABI_VERSION;
+            memcpy(request.out, &version, sizeof(version));
+        }
         break;
     case CELLA_ENTRY_ECALL:
         if (atomic_load(&init_state) != 2) {
