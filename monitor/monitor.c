@@ -352,7 +352,8 @@ static bool is_regular(const cella_layout_range_t *range)
  * EADD and EEXTEND: every measured page into the secret memory at its enclave offset, measured
  * where it was written (cella_image_load(), the in-process loader's code), and compared with
  * SIGSTRUCT. Only the measured ranges are mapped, into a reservation that is unmapped again
- * at the end; heap pages are the memory's zeros and are never touched here.
+ * at the end; heap pages and pages that start as zeros (stacks, SSA, TLS) are the memory's
+ * zeros and are never touched here.
  */
 static sgx_status_t add_pages(struct monitor *m)
 {

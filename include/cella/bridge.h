@@ -94,8 +94,9 @@ typedef struct cella_ecall_entry {
      * cella_bridge_output_alias()), so the runtime does not zero it first (generated bridges;
      * a hand-written one leaves this 0). */
     uint8_t writes_output;
-    /* 1: the function never gets a pointer into in, so nothing it wrote can be left there and
-     * the runtime does not wipe in after the call ([in, out] and [out] buffers only). */
+    /* 1: nothing the function writes into in stays private: it gets no pointer into in, or
+     * only to [in, out] payloads, which go out as they are; so the runtime does not wipe in
+     * after the call. */
     uint8_t input_unexposed;
 } cella_ecall_entry_t;
 
@@ -116,8 +117,9 @@ extern const cella_ecall_table_t cella_bridge_ecall_table;
  * `out` (the bridge's output buffer) are the `size` bytes at `data`, an [in, out] payload the
  * function worked on in place in the input copy. The runtime then copies those bytes out
  * from there, and the bridge leaves that range of `out` alone, so the payload is not copied
- * once more inside the enclave. Calls come in ascending, non-overlapping order. Returns 0,
- * or -1 when the runtime takes no more (the bridge then copies the bytes into `out`).
+ * once more inside the enclave. `data` must lie in the bridge's input copy, and calls come
+ * in ascending, non-overlapping order. Returns 0, or -1 when the runtime takes no more or
+ * refuses the range (the bridge then copies the bytes into `out`).
  */
 int cella_bridge_output_alias(uint8_t *out, size_t offset, const void *data, size_t size);
 

@@ -73,10 +73,11 @@ cella_image_verify_signed(const void *file, size_t file_size, cella_image_info_t
 
 /*
  * Loads an image checked by cella_image_verify_signed(): writes every measured page of
- * info->layout to destination + its offset, measures each page from where it was written,
- * and compares the result with SIGSTRUCT's ENCLAVEHASH (check 7), setting info->mrenclave.
- * destination must be writable and zero-filled for every added page (unmeasured pages, the
- * heap, are not written). The file info points into must still be valid.
+ * info->layout that does not start as zeros to destination + its offset, measures each from
+ * where it was written (zero pages, cella_layout_range_is_zero(), from a zero page), and
+ * compares the result with SIGSTRUCT's ENCLAVEHASH (check 7), setting info->mrenclave.
+ * destination must be writable and zero-filled for every added page: zero pages and the
+ * heap are not written. The file info points into must still be valid.
  * Returns CELLA_OK; CELLA_ERR_VERIFY_FAILED (measurement mismatch, *failed_check =
  * CELLA_IMAGE_CHECK_MEASUREMENT); CELLA_ERR_INVALID_ARGUMENT; CELLA_ERR_OUT_OF_MEMORY.
  * Thread safe.

@@ -343,7 +343,8 @@ int cella_bridge_output_alias(uint8_t *out, size_t offset, const void *data, siz
     if (output == NULL || out != output->buffer ||
         output->alias_count == CELLA_TRTS_OUTPUT_ALIASES || offset < output->end ||
         offset > output->size || size > output->size - offset || size == 0 ||
-        !sgx_is_within_enclave(data, size))
+        (const uint8_t *)data < output->input || size > output->input_size ||
+        (size_t)((const uint8_t *)data - output->input) > output->input_size - size)
         return -1;
     output->alias[output->alias_count++] = (struct trts_output_alias){offset, size, data};
     output->end = offset + size;
@@ -464,6 +465,8 @@ static int32_t dispatch_ecall(struct trts_thread *thread, const cella_entry_requ
     struct trts_output output;
     output.buffer = out.data;
     output.size = request->out_size;
+    output.input = in.data;
+    output.input_size = request->in_size;
     output.end = 0;
     output.alias_count = 0;
     struct trts_output *outer_output = thread->output;

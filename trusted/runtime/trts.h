@@ -32,6 +32,8 @@ struct trts_output_alias {
 struct trts_output {
     uint8_t *buffer; /* the private output buffer the bridge got */
     size_t size;
+    const uint8_t *input; /* the private input copy: aliases point into it, nowhere else */
+    size_t input_size;
     size_t end; /* aliases so far end here; the next starts at or after it */
     size_t alias_count;
     struct trts_output_alias alias[CELLA_TRTS_OUTPUT_ALIASES];
