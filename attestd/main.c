@@ -75,7 +75,10 @@ struct options {
 
 static void say(const char *format, ...) CELLA_PRINTF(1, 2);
 
-/* One line on stderr (the journal, under systemd). */
+/*
+ * One line on stderr (the journal, under systemd). Lines carry what clients sent (paths,
+ * error details), so control characters become '?': a client cannot forge a line.
+ */
 static void say(const char *format, ...)
 {
     char line[1024];
@@ -84,6 +87,10 @@ static void say(const char *format, ...)
     va_start(arguments, format);
     vsnprintf(line, sizeof(line), format, arguments);
     va_end(arguments);
+    for (char *c = line; *c != '\0'; c++) {
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
+    }
     fprintf(stderr, "cella-attestd: %s\n", line);
 }
 

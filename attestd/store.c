@@ -147,7 +147,18 @@ cella_result_t cella_store_open(const char *path, cella_store_t **out)
         cella_log(CELLA_LOG_ERROR, "store: cannot open %s: %s", path, strerror(errno));
         return CELLA_ERR_IO;
     }
+    /* It holds the token signing key: an existing file others may read is refused. */
+    struct stat st;
+    bool private = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) == 0 &&
+                   st.st_uid == geteuid();
     close(fd);
+    if (!private) {
+        cella_log(CELLA_LOG_ERROR,
+                  "store: %s holds the token signing key but is not a regular file that only "
+                  "its owner (this user) may read and write; fix it with chmod 600 and chown",
+                  path);
+        return CELLA_ERR_ACCESS_DENIED;
+    }
     store = calloc(1, sizeof(*store));
     if (store == NULL)
         return CELLA_ERR_OUT_OF_MEMORY;

@@ -203,6 +203,11 @@ static void open_refuses_a_database_of_another_program_and_a_file_that_is_none(v
     assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x);", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
+    /* readable by others: refused before anything is read from it */
+    assert_int_equal(chmod(other, 0644), 0);
+    assert_int_equal(cella_store_open(other, &store), CELLA_ERR_ACCESS_DENIED);
+    assert_null(store);
+    assert_int_equal(chmod(other, 0600), 0);
     assert_int_equal(cella_store_open(other, &store), CELLA_ERR_INVALID_FORMAT);
     assert_null(store);
 
@@ -212,6 +217,7 @@ static void open_refuses_a_database_of_another_program_and_a_file_that_is_none(v
     for (int i = 0; i < 64; i++)
         fputs("this is not an SQLite database at all. ", file);
     fclose(file);
+    assert_int_equal(chmod(junk, 0600), 0);
     assert_int_not_equal(cella_store_open(junk, &store), CELLA_OK);
     assert_null(store);
 
@@ -231,6 +237,21 @@ static void kill_hook(void *context, const char *step)
 }
 
 /* The database holds exactly one of the two policies, its history agrees, and it is sound. */
+/* The SgxEnclave policy's text straight from the table, or NULL when there is none. */
+static const unsigned char *text_after_reset(sqlite3 *db)
+{
+    static unsigned char none;
+    sqlite3_stmt *statement = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM policy WHERE type = 'SgxEnclave';",
+                                        -1, &statement, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(statement), SQLITE_ROW);
+    int rows = sqlite3_column_int(statement, 0);
+    sqlite3_finalize(statement);
+    return rows == 0 ? NULL : &none;
+}
+
 static void check_consistent(const char *at, const char *expected, size_t expected_history)
 {
     cella_store_t *store = open_store(at);
@@ -256,6 +277,21 @@ static void check_consistent(const char *at, const char *expected, size_t expect
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(statement), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(statement, 0), "ok");
+    sqlite3_finalize(statement);
+    /* The last change recorded is the one in effect: history and policy moved together. */
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT h.action, h.text IS p.text FROM policy_history h "
+                                        "LEFT JOIN policy p ON p.type = h.type "
+                                        "WHERE h.type = 'SgxEnclave' ORDER BY h.id DESC LIMIT 1;",
+                                        -1, &statement, NULL),
+                     SQLITE_OK);
+    if (sqlite3_step(statement) == SQLITE_ROW) {
+        const char *action = (const char *)sqlite3_column_text(statement, 0);
+        if (strcmp(action, "set") == 0)
+            assert_int_equal(sqlite3_column_int(statement, 1), 1);
+        else
+            assert_null(text_after_reset(db));
+    }
     sqlite3_finalize(statement);
     sqlite3_close(db);
 }
@@ -334,6 +370,9 @@ static void changes_killed_at_random_times_leave_a_sound_database(void **state)
         assert_int_equal(kill(child, SIGKILL), 0);
         int status = 0;
         assert_int_equal(waitpid(child, &status, 0), child);
+        /* killed in the middle of its changes, not ended by a failure of its own */
+        if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+            fail_msg("round %d: the writer ended by itself (status %d)", round, status);
         check_consistent(at, NULL, 0);
     }
 }
