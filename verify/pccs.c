@@ -15,6 +15,7 @@
 #include <cella/verify.h>
 
 #include "../common/log_internal.h"
+#include "http.h"
 #include "source.h"
 
 /*
@@ -30,36 +31,21 @@
  * collateral parsers, the chains to the verifier; this file only bounds what it accepts.
  */
 
-#define URL_MAX_BYTES           2048
-#define CONNECT_TIMEOUT_SECONDS 10L
-#define TOTAL_TIMEOUT_SECONDS   30L
-#define KEEP_SECONDS            3600 /* for documents that carry no next update of their own */
-#define EXCERPT_BYTES           80   /* of an error response, for the log */
-#define CHAIN_HEADER_MAX_BYTES  (64u * 1024u) /* URL-encoded; two certificates need ~3 KiB */
+#define KEEP_SECONDS           3600 /* for documents that carry no next update of their own */
+#define EXCERPT_BYTES          80   /* of an error response, for the log */
+#define CHAIN_HEADER_MAX_BYTES (64u * 1024u) /* URL-encoded; two certificates need ~3 KiB */
 
 struct pccs {
-    char base_url[URL_MAX_BYTES]; /* without a trailing '/' */
+    char base_url[CELLA_HTTP_URL_MAX_BYTES]; /* without a trailing '/' */
 };
-
-/* ---- libcurl, once per process ------------------------------------------------------------ */
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_result = CURLE_FAILED_INIT;
-
-static void curl_init(void)
-{
-    curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 /* ---- one response ------------------------------------------------------------------------- */
 
-/* The headers a request wants, in order of preference (NULL-terminated, at most 2). */
+/* A response: its body, and the issuer-chain headers the request wants (in order of
+ * preference, NULL-terminated, at most 2). */
 struct response {
+    cella_http_response_t http;
     const char *const *chain_headers;
-    char *body;
-    size_t body_size;
-    size_t body_capacity;
-    bool body_too_large;
     /* The raw (still URL-encoded) value of each wanted header, as last seen. */
     char *chain[2];
     size_t chain_size[2];
@@ -69,37 +55,10 @@ struct response {
 
 static void response_clear(struct response *response)
 {
-    free(response->body);
+    cella_http_response_clear(&response->http);
     free(response->chain[0]);
     free(response->chain[1]);
     memset(response, 0, sizeof(*response));
-}
-
-static size_t on_body(char *data, size_t size, size_t count, void *context)
-{
-    struct response *response = context;
-    size_t bytes = size * count; /* libcurl guarantees size == 1 */
-
-    if (bytes > CELLA_COLLATERAL_MAX_BYTES - response->body_size) {
-        response->body_too_large = true;
-        return 0; /* aborts the transfer */
-    }
-    if (response->body_size + bytes + 1 > response->body_capacity) {
-        size_t capacity = response->body_capacity == 0 ? 16384 : response->body_capacity;
-        while (capacity < response->body_size + bytes + 1)
-            capacity *= 2;
-        char *grown = realloc(response->body, capacity);
-        if (grown == NULL) {
-            response->out_of_memory = true;
-            return 0;
-        }
-        response->body = grown;
-        response->body_capacity = capacity;
-    }
-    memcpy(response->body + response->body_size, data, bytes);
-    response->body_size += bytes;
-    response->body[response->body_size] = '\0';
-    return bytes;
 }
 
 static bool is_blank(char c)
@@ -210,11 +169,12 @@ bad:
 static void excerpt_of(const struct response *response, char *text, size_t text_size)
 {
     size_t n = 0;
-    for (size_t i = 0; i < response->body_size && n + 4 < text_size && i < EXCERPT_BYTES; i++) {
-        char c = response->body[i];
+    for (size_t i = 0; i < response->http.body_size && n + 4 < text_size && i < EXCERPT_BYTES;
+         i++) {
+        char c = response->http.body[i];
         text[n++] = c >= 0x20 && c <= 0x7e ? c : '.';
     }
-    if (response->body_size > EXCERPT_BYTES && n + 4 < text_size) {
+    if (response->http.body_size > EXCERPT_BYTES && n + 4 < text_size) {
         memcpy(text + n, "...", 3);
         n += 3;
     }
@@ -228,80 +188,31 @@ static void excerpt_of(const struct response *response, char *text, size_t text_
  */
 static cella_result_t http_get(const char *url, bool quiet_not_found, struct response *response)
 {
-    char error[CURL_ERROR_SIZE] = "";
-    long status = 0;
-    cella_result_t r = CELLA_ERR_IO;
-    CURL *curl = curl_easy_init();
-
-    if (curl == NULL) {
-        cella_log(CELLA_LOG_ERROR, "collateral: cannot start an HTTP request to %s", url);
+    cella_result_t r = cella_http_get("collateral", url, NULL, CELLA_COLLATERAL_MAX_BYTES,
+                                      on_header, response, &response->http);
+    if (response->out_of_memory)
         return CELLA_ERR_OUT_OF_MEMORY;
-    }
-    /* TLS peer and host name verification stay on, against the system's CA store. */
-    bool set =
-        curl_easy_setopt(curl, CURLOPT_URL, url) == CURLE_OK &&
-#if LIBCURL_VERSION_NUM >= 0x075500
-        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
-#else
-        curl_easy_setopt(curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) ==
-            CURLE_OK &&
-#endif
-        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_SECONDS) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT, TOTAL_TIMEOUT_SECONDS) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)CELLA_COLLATERAL_MAX_BYTES) ==
-            CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_USERAGENT, "cella") == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_WRITEDATA, response) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_HEADERDATA, response) == CURLE_OK;
-    if (!set) {
-        cella_log(CELLA_LOG_ERROR, "collateral: cannot set up the HTTP request to %s", url);
-        goto out;
-    }
-    CURLcode code = curl_easy_perform(curl);
-    if (response->out_of_memory) {
-        r = CELLA_ERR_OUT_OF_MEMORY;
-        goto out;
-    }
-    if (response->body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
-        cella_log(CELLA_LOG_ERROR, "collateral: GET %s: the response is larger than %u bytes", url,
-                  CELLA_COLLATERAL_MAX_BYTES);
-        goto out;
-    }
-    if (code != CURLE_OK) {
-        cella_log(CELLA_LOG_ERROR, "collateral: GET %s: %s%s%s", url, curl_easy_strerror(code),
-                  error[0] != '\0' ? ": " : "", error);
-        goto out;
-    }
-    (void)curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    if (r != CELLA_OK)
+        return r;
+    long status = response->http.status;
     if (status == 404) {
         if (!quiet_not_found)
             cella_log(CELLA_LOG_ERROR, "collateral: GET %s: HTTP status 404 (not found)", url);
-        r = CELLA_ERR_NOT_FOUND;
-        goto out;
+        return CELLA_ERR_NOT_FOUND;
     }
     if (status != 200) {
         char excerpt[EXCERPT_BYTES + 8];
         excerpt_of(response, excerpt, sizeof(excerpt));
         cella_log(CELLA_LOG_ERROR, "collateral: GET %s: HTTP status %ld%s%s%s", url, status,
                   excerpt[0] != '\0' ? " (\"" : "", excerpt, excerpt[0] != '\0' ? "\")" : "");
-        goto out;
+        return CELLA_ERR_IO;
     }
     if (response->chain_too_large) {
         cella_log(CELLA_LOG_ERROR, "collateral: GET %s: an issuer-chain header is over %u bytes",
                   url, CHAIN_HEADER_MAX_BYTES);
-        goto out;
+        return CELLA_ERR_IO;
     }
-    r = CELLA_OK;
-out:
-    curl_easy_cleanup(curl);
-    return r;
+    return CELLA_OK;
 }
 
 /* ---- the fetcher -------------------------------------------------------------------------- */
@@ -315,7 +226,7 @@ static cella_result_t pccs_fetch(void *state, enum collateral_item item, const c
     static const char *const no_headers[] = {NULL};
     const struct pccs *pccs = state;
     struct response response = {.chain_headers = no_headers};
-    char url[URL_MAX_BYTES + 128];
+    char url[CELLA_HTTP_URL_MAX_BYTES + 128];
     const char *what = "";
     int written = 0;
     cella_result_t r;
@@ -351,7 +262,7 @@ static cella_result_t pccs_fetch(void *state, enum collateral_item item, const c
     r = http_get(url, is_crl, &response);
     if (r == CELLA_ERR_NOT_FOUND && is_crl)
         cella_log(CELLA_LOG_INFO, "collateral: GET %s: no %s (HTTP status 404)", url, what);
-    if (r == CELLA_OK && response.body_size == 0) {
+    if (r == CELLA_OK && response.http.body_size == 0) {
         cella_log(CELLA_LOG_ERROR, "collateral: GET %s: the %s is empty", url, what);
         r = CELLA_ERR_IO;
     }
@@ -375,10 +286,10 @@ static cella_result_t pccs_fetch(void *state, enum collateral_item item, const c
         }
     }
     if (r == CELLA_OK) {
-        /* The body is NUL-terminated by on_body(); hand it over as it is. */
-        document->data = response.body;
-        document->size = response.body_size;
-        response.body = NULL;
+        /* The body is NUL-terminated; hand it over as it is. */
+        document->data = response.http.body;
+        document->size = response.http.body_size;
+        response.http.body = NULL;
     } else {
         collateral_document_clear(document);
     }
@@ -391,35 +302,6 @@ static void pccs_destroy(void *state)
     free(state);
 }
 
-/* Whether base_url is an http or https URL this fetcher can extend with paths. */
-static bool base_url_ok(const char *base_url)
-{
-    size_t length = strlen(base_url);
-    size_t scheme = 0;
-
-    if (strncasecmp(base_url, "https://", 8) == 0)
-        scheme = 8;
-    else if (strncasecmp(base_url, "http://", 7) == 0)
-        scheme = 7;
-    if (scheme == 0 || length == scheme || length >= URL_MAX_BYTES || base_url[scheme] == '/')
-        return false;
-    /* Paths are appended: no query or fragment, and nothing a URL may not hold raw. */
-    for (size_t i = 0; i < length; i++) {
-        unsigned char c = (unsigned char)base_url[i];
-        if (c <= 0x20 || c >= 0x7f || c == '?' || c == '#' || c == '"' || c == '<' || c == '>' ||
-            c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}')
-            return false;
-    }
-    CURLU *parsed = curl_url();
-    char *host = NULL;
-    bool ok = parsed != NULL && curl_url_set(parsed, CURLUPART_URL, base_url, 0) == CURLUE_OK &&
-              curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK && host != NULL &&
-              host[0] != '\0';
-    curl_free(host);
-    curl_url_cleanup(parsed);
-    return ok;
-}
-
 cella_result_t cella_collateral_source_open_pccs(const char *base_url,
                                                  cella_collateral_source_t **out)
 {
@@ -427,15 +309,13 @@ cella_result_t cella_collateral_source_open_pccs(const char *base_url,
 
     if (base_url == NULL || out == NULL)
         return CELLA_ERR_INVALID_ARGUMENT;
-    if (pthread_once(&curl_once, curl_init) != 0 || curl_init_result != CURLE_OK) {
-        cella_log(CELLA_LOG_ERROR, "collateral: libcurl does not start");
+    if (!cella_http_start("collateral"))
         return CELLA_ERR_UNEXPECTED;
-    }
-    if (!base_url_ok(base_url)) {
+    /* Paths are appended to it: no query or fragment. */
+    if (!cella_http_url_ok(base_url, false)) {
         cella_log(CELLA_LOG_ERROR,
-                  "collateral: \"%s\" is not an http:// or https:// base URL (no query, no "
-                  "fragment)",
-                  base_url);
+                  "collateral: the PCCS address is not an http:// or https:// base URL with a "
+                  "host (no user information, no query, no fragment)");
         return CELLA_ERR_INVALID_ARGUMENT;
     }
     struct pccs *pccs = calloc(1, sizeof(*pccs));

@@ -14,7 +14,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -28,6 +27,7 @@
 #include <cella/token.h>
 
 #include "../common/log_internal.h"
+#include "http.h"
 
 /*
  * Everything here is untrusted input until proven otherwise: the key set is trusted only as a
@@ -46,15 +46,12 @@
             goto out;      \
     } while (0)
 
-#define MAX_KEY_BITS            16384 /* OpenSSL's own limit for RSA public-key operations */
-#define MAX_EXPONENT_BITS       64
-#define X5C_MAX_COUNT           16
-#define UNUSABLE_MAX_BYTES      128
-#define SHOWN_VALUE_MAX_BYTES   80 /* of a token's string in a reason */
-#define URL_MAX_BYTES           2048
-#define CONNECT_TIMEOUT_SECONDS 10L
-#define TOTAL_TIMEOUT_SECONDS   30L
-#define HEX_IDENTITY_BYTES      64 /* MRENCLAVE and MRSIGNER in hex */
+#define MAX_KEY_BITS          16384 /* OpenSSL's own limit for RSA public-key operations */
+#define MAX_EXPONENT_BITS     64
+#define X5C_MAX_COUNT         16
+#define UNUSABLE_MAX_BYTES    128
+#define SHOWN_VALUE_MAX_BYTES 80 /* of a token's string in a reason */
+#define HEX_IDENTITY_BYTES    64 /* MRENCLAVE and MRSIGNER in hex */
 
 struct token_key {
     bool has_kid;
@@ -543,157 +540,35 @@ out:
 
 /* ---- fetching a key set -------------------------------------------------------------------- */
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_result = CURLE_FAILED_INIT;
-
-static void curl_init(void)
-{
-    curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-struct body {
-    char *data;
-    size_t size;
-    size_t capacity;
-    bool too_large;
-    bool out_of_memory;
-};
-
-static size_t on_body(char *data, size_t size, size_t count, void *context)
-{
-    struct body *body = context;
-    size_t bytes = size * count; /* libcurl guarantees size == 1 */
-
-    if (bytes > CELLA_TOKEN_KEYS_MAX_BYTES - body->size) {
-        body->too_large = true;
-        return 0; /* aborts the transfer */
-    }
-    if (body->size + bytes > body->capacity) {
-        size_t capacity = body->capacity == 0 ? 16384 : body->capacity;
-        while (capacity < body->size + bytes)
-            capacity *= 2;
-        char *grown = realloc(body->data, capacity);
-        if (grown == NULL) {
-            body->out_of_memory = true;
-            return 0;
-        }
-        body->data = grown;
-        body->capacity = capacity;
-    }
-    memcpy(body->data + body->size, data, bytes);
-    body->size += bytes;
-    return bytes;
-}
-
-/* Whether url is an http or https URL with a host, short, and nothing a URL may not hold. */
-static bool url_ok(const char *url)
-{
-    size_t length = strlen(url);
-    size_t scheme = 0;
-
-    if (strncasecmp(url, "https://", 8) == 0)
-        scheme = 8;
-    else if (strncasecmp(url, "http://", 7) == 0)
-        scheme = 7;
-    if (scheme == 0 || length == scheme || length >= URL_MAX_BYTES || url[scheme] == '/')
-        return false;
-    for (size_t i = 0; i < length; i++) {
-        unsigned char c = (unsigned char)url[i];
-        if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' ||
-            c == '`' || c == '{' || c == '|' || c == '}')
-            return false;
-    }
-    CURLU *parsed = curl_url();
-    char *host = NULL;
-    bool ok = parsed != NULL && curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
-              curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK && host != NULL &&
-              host[0] != '\0';
-    curl_free(host);
-    curl_url_cleanup(parsed);
-    return ok;
-}
-
 cella_result_t cella_token_keys_fetch(const char *url, cella_token_keys_t **out)
 {
-    struct body body = {NULL, 0, 0, false, false};
-    char error[CURL_ERROR_SIZE] = "";
-    struct curl_slist *headers = NULL;
-    CURL *curl = NULL;
-    long status = 0;
-    cella_result_t r = CELLA_ERR_IO;
+    cella_http_response_t response;
 
     if (url == NULL || out == NULL)
         return CELLA_ERR_INVALID_ARGUMENT;
-    if (pthread_once(&curl_once, curl_init) != 0 || curl_init_result != CURLE_OK) {
-        cella_log(CELLA_LOG_ERROR, "key set: libcurl does not start");
+    if (!cella_http_start("key set"))
         return CELLA_ERR_UNEXPECTED;
-    }
-    if (!url_ok(url)) {
+    if (!cella_http_url_ok(url, true)) {
         char text[SHOWN_VALUE_MAX_BYTES + 4];
         shown(text, sizeof(text), url, strlen(url));
-        cella_log(CELLA_LOG_ERROR, "key set: \"%s\" is not an http:// or https:// URL", text);
+        cella_log(CELLA_LOG_ERROR,
+                  "key set: \"%s\" is not an http:// or https:// URL with a host (and without "
+                  "user information)",
+                  text);
         return CELLA_ERR_INVALID_ARGUMENT;
     }
-    curl = curl_easy_init();
-    headers = curl_slist_append(NULL, "Accept: application/jwk-set+json, application/json");
-    if (curl == NULL || headers == NULL) {
-        r = CELLA_ERR_OUT_OF_MEMORY;
-        goto out;
+    cella_result_t r = cella_http_get("key set", url, "application/jwk-set+json, application/json",
+                                      CELLA_TOKEN_KEYS_MAX_BYTES, NULL, NULL, &response);
+    if (r == CELLA_OK && response.status != 200) {
+        cella_log(CELLA_LOG_ERROR, "key set: GET %s: HTTP status %ld", url, response.status);
+        r = response.status == 404 ? CELLA_ERR_NOT_FOUND : CELLA_ERR_IO;
     }
-    /* TLS peer and host name verification stay on, against the system's CA store. */
-    bool set =
-        curl_easy_setopt(curl, CURLOPT_URL, url) == CURLE_OK &&
-#if LIBCURL_VERSION_NUM >= 0x075500
-        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
-#else
-        curl_easy_setopt(curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) ==
-            CURLE_OK &&
-#endif
-        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_SECONDS) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT, TOTAL_TIMEOUT_SECONDS) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)CELLA_TOKEN_KEYS_MAX_BYTES) ==
-            CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_USERAGENT, "cella") == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
-        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body) == CURLE_OK;
-    if (!set) {
-        cella_log(CELLA_LOG_ERROR, "key set: cannot set up the HTTP request to %s", url);
-        goto out;
+    if (r == CELLA_OK) {
+        r = cella_token_keys_parse(response.body, response.body_size, out);
+        if (r == CELLA_ERR_INVALID_FORMAT)
+            cella_log(CELLA_LOG_ERROR, "key set: GET %s: the response is not a JWK Set", url);
     }
-    CURLcode code = curl_easy_perform(curl);
-    if (body.out_of_memory) {
-        r = CELLA_ERR_OUT_OF_MEMORY;
-        goto out;
-    }
-    if (body.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-        cella_log(CELLA_LOG_ERROR, "key set: GET %s: the response is larger than %u bytes", url,
-                  CELLA_TOKEN_KEYS_MAX_BYTES);
-        goto out;
-    }
-    if (code != CURLE_OK) {
-        cella_log(CELLA_LOG_ERROR, "key set: GET %s: %s%s%s", url, curl_easy_strerror(code),
-                  error[0] != '\0' ? ": " : "", error);
-        goto out;
-    }
-    (void)curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    if (status != 200) {
-        cella_log(CELLA_LOG_ERROR, "key set: GET %s: HTTP status %ld", url, status);
-        r = status == 404 ? CELLA_ERR_NOT_FOUND : CELLA_ERR_IO;
-        goto out;
-    }
-    r = cella_token_keys_parse(body.data, body.size, out);
-    if (r == CELLA_ERR_INVALID_FORMAT)
-        cella_log(CELLA_LOG_ERROR, "key set: GET %s: the response is not a JWK Set", url);
-out:
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    free(body.data);
+    cella_http_response_clear(&response);
     return r;
 }
 

@@ -786,6 +786,7 @@ static void only_http_and_https_base_urls_are_accepted(void **state)
         "https://example.com/#top",
         "https://example.com/\n",
         "https://exa\x01mple.com",
+        "https://key:secret@pccs.example.com",
     };
     cella_collateral_source_t *source = NULL;
     (void)state;

@@ -1680,6 +1680,8 @@ static void only_http_and_https_urls_are_fetched(void **state)
                           "http://a b/certs",
                           "gopher://x/",
                           "http://\x01/certs",
+                          "https://user:secret@attest.cella.test/certs",
+                          "https://user@attest.cella.test/certs",
                           ""};
     cella_token_keys_t *keys = NULL;
     for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
