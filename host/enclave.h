@@ -66,7 +66,8 @@ struct host_call {
     size_t out_size;
     size_t out_offset;
     size_t buffer_mark; /* the backend's bookkeeping for its buffers */
-    /* Streamed payloads in ascending offset order (cella_ecall_put_payload/get_payload). */
+    /* Streamed payloads in ascending offset order (cella_ecall_put_payload/get_payload).
+     * Keep them last: cella_ecall_begin clears a record up to stream_in only. */
     uint32_t stream_in_count;
     uint32_t stream_out_count;
     struct host_stream stream_in[HOST_STREAMS_MAX];
