@@ -25,6 +25,7 @@
 #include <sgx_urts.h>
 
 #include "card_u.h"
+#include "frame.h"
 #include "protocol.h"
 
 #define ATTEST_PATH            "/attest/SgxEnclave?api-version=2022-08-01"
@@ -303,51 +304,6 @@ static void request_stop(int signal_number)
 {
     (void)signal_number;
     stop_requested = 1;
-}
-
-static bool send_all(int fd, const uint8_t *data, size_t size)
-{
-    while (size > 0) {
-        ssize_t sent = send(fd, data, size, MSG_NOSIGNAL);
-        if (sent < 0 && errno == EINTR)
-            continue;
-        if (sent <= 0)
-            return false;
-        data += sent;
-        size -= (size_t)sent;
-    }
-    return true;
-}
-
-static bool receive_all(int fd, uint8_t *data, size_t size)
-{
-    while (size > 0) {
-        ssize_t got = recv(fd, data, size, 0);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            return false;
-        data += got;
-        size -= (size_t)got;
-    }
-    return true;
-}
-
-static bool send_frame(int fd, const uint8_t *data, size_t size)
-{
-    uint8_t length[4] = {(uint8_t)(size >> 24), (uint8_t)(size >> 16), (uint8_t)(size >> 8),
-                         (uint8_t)size};
-    return send_all(fd, length, sizeof(length)) && send_all(fd, data, size);
-}
-
-/* One frame of at most capacity bytes into data; *size gets its length. */
-static bool receive_frame(int fd, uint8_t *data, size_t capacity, size_t *size)
-{
-    uint8_t length[4];
-    if (!receive_all(fd, length, sizeof(length)))
-        return false;
-    *size = (size_t)length[0] << 24 | (size_t)length[1] << 16 | (size_t)length[2] << 8 | length[3];
-    return *size <= capacity && receive_all(fd, data, *size);
 }
 
 /* One client: the token out, its encrypted request to the enclave, the enclave's answer back. */
