@@ -5,35 +5,13 @@
 set -u
 
 cella=${1:?usage: detect.sh PATH_TO_CELLA}
-work=$(mktemp -d) || exit 1
-trap 'rm -rf "$work"' EXIT
-failures=0
+. "$(dirname "$0")/lib.sh"
 
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
-
-# run EXPECTED_EXIT ARGS...: runs `cella detect ARGS...`, output in $work/out and $work/err.
+# run EXPECTED_EXIT ARGS...: `cella detect ARGS...`
 run() {
     expected=$1
     shift
-    "$cella" detect "$@" >"$work/out" 2>"$work/err"
-    status=$?
-    if [ "$status" -ne "$expected" ]; then
-        fail "cella detect $*: exit $status, expected $expected"
-        sed 's/^/  stdout: /' "$work/out" | head -40 >&2
-        sed 's/^/  stderr: /' "$work/err" >&2
-    fi
-}
-
-# has FILE TEXT: the file contains the fixed text.
-has() {
-    grep -qF -- "$2" "$work/$1" || fail "$1 of 'cella detect ${last_args:-}' lacks '$2'"
-}
-
-lacks() {
-    if grep -qF -- "$2" "$work/$1"; then fail "$1 of the last command has '$2'"; fi
+    run_command "$expected" "$cella" detect "$@"
 }
 
 # What this machine offers cella's sandbox backend, found without cella: a secret memory
@@ -81,7 +59,6 @@ echo "independent probes: memfd_secret $memfd_ok, seccomp filters $seccomp_ok"
 
 "$cella" detect >"$work/out" 2>"$work/err"
 status=$?
-last_args=""
 if ! grep -qw sgx /proc/cpuinfo && [ ! -e /dev/sgx_enclave ]; then
     # No SGX here: the exit code says so, and the software backends are still offered.
     case $status in
@@ -209,7 +186,6 @@ cat >"$work/azure.cpuid" <<'EOF'
 0x40000000 0x0 0x4000000b 0x7263694d 0x666f736f 0x76482074
 EOF
 args="--root $tree --cpuid-file $work/azure.cpuid"
-last_args=$args
 # shellcheck disable=SC2086
 run 0 $args
 has out "SGX in the CPU: supported"
@@ -266,7 +242,6 @@ has out "a ',' is probably missing after the value that ends at line 2"
 
 # ---- usage ------------------------------------------------------------------------------------
 
-last_args=--help
 run 0 --help
 has out "Usage: cella detect"
 has out "Exit codes:"
@@ -304,8 +279,4 @@ run 64 --explain-exit 99
 has err "not an exit code of cella detect"
 run 64 --explain-exit x1
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures check(s) failed" >&2
-    exit 1
-fi
-echo "all cella detect checks passed"
+finish "cella detect"

@@ -5,35 +5,13 @@
 set -u
 
 cella=${1:?usage: error.sh PATH_TO_CELLA}
-work=$(mktemp -d) || exit 1
-trap 'rm -rf "$work"' EXIT
-failures=0
+. "$(dirname "$0")/lib.sh"
 
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
-
-# run EXPECTED_EXIT ARGS...: runs `cella error ARGS...`, output in $work/out and $work/err.
+# run EXPECTED_EXIT ARGS...: `cella error ARGS...`
 run() {
     expected=$1
     shift
-    "$cella" error "$@" >"$work/out" 2>"$work/err"
-    status=$?
-    if [ "$status" -ne "$expected" ]; then
-        fail "cella error $*: exit $status, expected $expected"
-        sed 's/^/  stdout: /' "$work/out" >&2
-        sed 's/^/  stderr: /' "$work/err" >&2
-    fi
-}
-
-# has FILE TEXT: the file contains the fixed text.
-has() {
-    grep -qF -- "$2" "$work/$1" || fail "$1 of the last command lacks '$2'"
-}
-
-lacks() {
-    if grep -qF -- "$2" "$work/$1"; then fail "$1 of the last command has '$2'"; fi
+    run_command "$expected" "$cella" error "$@"
 }
 
 # Hexadecimal, decimal and the name all explain the same code.
@@ -111,8 +89,4 @@ run 2 --bogus 0x2006
 has err "cella error: --bogus: unknown option"
 lacks out "SGX_ERROR_NO_DEVICE"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures check(s) failed" >&2
-    exit 1
-fi
-echo "all cella error checks passed"
+finish "cella error"

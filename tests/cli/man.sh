@@ -11,14 +11,7 @@ source_dir=${1:?usage: man.sh SOURCE_DIR REDIRECT_DIR}
 redirect_dir=${2:?usage: man.sh SOURCE_DIR REDIRECT_DIR}
 man_dir=$source_dir/man
 main_c=$source_dir/tools/cella/main.c
-work=$(mktemp -d) || exit 1
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/lib.sh"
 
 if ! command -v groff >/dev/null 2>&1; then
     echo "FAIL: groff is not installed (Debian: groff-base; scripts/install-deps installs it)" >&2

@@ -9,44 +9,24 @@ set -u
 
 cella=${1:?usage: quote.sh PATH_TO_CELLA SHARED_DIR}
 shared=${2:-}
-work=$(mktemp -d) || exit 1
-server_pid=
-trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
-failures=0
+. "$(dirname "$0")/lib.sh"
 
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
-
-# run EXPECTED_EXIT ARGS...: runs `cella quote ARGS...`, output in $work/out and $work/err.
+# run EXPECTED_EXIT ARGS...: `cella quote ARGS...`
 run() {
     expected=$1
     shift
-    last_args="$*"
-    "$cella" quote "$@" >"$work/out" 2>"$work/err"
-    status=$?
-    if [ "$status" -ne "$expected" ]; then
-        fail "cella quote $*: exit $status, expected $expected"
-        sed 's/^/  stdout: /' "$work/out" | head -20 >&2
-        sed 's/^/  stderr: /' "$work/err" >&2
-    fi
-}
-
-# has FILE TEXT: the file contains the fixed text.
-has() {
-    grep -qF -- "$2" "$work/$1" || fail "$1 of 'cella quote $last_args' lacks '$2'"
+    run_command "$expected" "$cella" quote "$@"
 }
 
 # field NAME VALUE: the text output has a line "NAME: VALUE" (any indentation and padding).
 field() {
     grep -qE "^ *$1: +$2\$" "$work/out" ||
-        fail "'cella quote $last_args' has no line '$1: $2'"
+        fail "'$last' has no line '$1: $2'"
 }
 
 # json PYTHON_EXPRESSIONS...: each expression is true of the JSON output, bound to `q`.
 json() {
-    python3 - "$work/out" "$@" <<'PY' || fail "JSON output of 'cella quote $last_args' is wrong"
+    python3 - "$work/out" "$@" <<'PY' || fail "JSON output of '$last' is wrong"
 import json, sys
 q = json.load(open(sys.argv[1]))
 for expression in sys.argv[2:]:
@@ -164,7 +144,7 @@ json 'q["input"]["format"] == "quote" and q["input"]["encoding"] == "binary"' \
 make_quote "$work/made-up.hex" cert="$work/cert.pem" hex=1
 "$cella" quote dump - <"$work/made-up.hex" >"$work/out" 2>"$work/err" ||
     fail "cella quote dump - <made-up.hex failed: $(cat "$work/err")"
-last_args="dump - <made-up.hex"
+last="cella quote dump - <made-up.hex"
 field file -
 field encoding hex
 field format quote
@@ -422,8 +402,4 @@ else
     fi
 fi
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures check(s) failed" >&2
-    exit 1
-fi
-echo "all cella quote checks passed"
+finish "cella quote"

@@ -6,30 +6,11 @@ set -u
 
 cella=${1:?usage: sign.sh PATH_TO_CELLA PATH_TO_ENCLAVE}
 enclave=${2:?usage: sign.sh PATH_TO_CELLA PATH_TO_ENCLAVE}
-work=$(mktemp -d) || exit 1
-trap 'rm -rf "$work"' EXIT
-failures=0
+. "$(dirname "$0")/lib.sh"
 
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
-
-# run EXPECTED_EXIT PROGRAM ARGS...: output in $work/out and $work/err.
+# run EXPECTED_EXIT PROGRAM ARGS...
 run() {
-    expected=$1
-    shift
-    "$@" >"$work/out" 2>"$work/err"
-    status=$?
-    if [ "$status" -ne "$expected" ]; then
-        fail "$*: exit $status, expected $expected"
-        sed 's/^/  stdout: /' "$work/out" >&2
-        sed 's/^/  stderr: /' "$work/err" >&2
-    fi
-}
-
-has() {
-    grep -qF -- "$2" "$work/$1" || fail "$1 of the last command lacks '$2'"
+    run_command "$@"
 }
 
 # A fixed date, so every signature below is reproducible.
@@ -146,8 +127,4 @@ run 1 "$cella" sign dump -enclave "$work/tampered.so"
 has out "verification:         measurement mismatch"
 has err "measurement mismatch"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures check(s) failed" >&2
-    exit 1
-fi
-echo "all cella sign checks passed"
+finish "cella sign"

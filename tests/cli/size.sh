@@ -7,41 +7,16 @@ set -u
 
 cella=${1:?usage: size.sh PATH_TO_CELLA PATH_TO_ENCLAVE}
 enclave=${2:?usage: size.sh PATH_TO_CELLA PATH_TO_ENCLAVE}
-work=$(mktemp -d) || exit 1
-trap 'rm -rf "$work"' EXIT
-failures=0
+. "$(dirname "$0")/lib.sh"
 
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
-
-# run EXPECTED_EXIT PROGRAM ARGS...: output in $work/out and $work/err.
+# run EXPECTED_EXIT PROGRAM ARGS...
 run() {
-    expected=$1
-    shift
-    "$@" >"$work/out" 2>"$work/err"
-    status=$?
-    if [ "$status" -ne "$expected" ]; then
-        fail "$*: exit $status, expected $expected"
-        sed 's/^/  stdout: /' "$work/out" >&2
-        sed 's/^/  stderr: /' "$work/err" >&2
-    fi
-}
-
-has() {
-    grep -qF -- "$2" "$work/$1" || fail "$1 of the last command lacks '$2'"
+    run_command "$@"
 }
 
 # has_words FILE TEXT: like has, with the output's lines joined (the text wraps long lines).
 has_words() {
     tr -s ' \n' '  ' <"$work/$1" | grep -qF -- "$2" || fail "$1 of the last command lacks '$2'"
-}
-
-lacks() {
-    if grep -qF -- "$2" "$work/$1"; then
-        fail "$1 of the last command has '$2'"
-    fi
 }
 
 # same WHAT ACTUAL EXPECTED
@@ -334,8 +309,4 @@ has err "given twice: --headroom"
 run 1 "$cella" size -- --json
 has err "cannot open --json"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures check(s) failed" >&2
-    exit 1
-fi
-echo "all cella size checks passed"
+finish "cella size"

@@ -5,23 +5,15 @@
 set -u
 
 cella=${1:?usage: token.sh PATH_TO_CELLA}
-work=$(mktemp -d) || exit 1
-server_pid=
-trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/lib.sh"
 
 # run EXPECTED_EXIT ARGS...: runs `cella token ARGS...`, output in $work/out and $work/err.
 run() {
     expected=$1
     shift
-    last_args="$*"
+    last="cella token $*"
     "$cella" token "$@" >"$work/out" 2>"$work/err" </dev/null
-    check_status "$?" "$expected"
+    check_exit "$?" "$expected"
 }
 
 # run_stdin EXPECTED_EXIT FILE ARGS...: the same with FILE on standard input.
@@ -29,32 +21,19 @@ run_stdin() {
     expected=$1
     input=$2
     shift 2
-    last_args="$* < $(basename "$input")"
+    last="cella token $* < $(basename "$input")"
     "$cella" token "$@" >"$work/out" 2>"$work/err" <"$input"
-    check_status "$?" "$expected"
-}
-
-check_status() {
-    if [ "$1" -ne "$2" ]; then
-        fail "cella token $last_args: exit $1, expected $2"
-        sed 's/^/  stdout: /' "$work/out" | head -20 >&2
-        sed 's/^/  stderr: /' "$work/err" >&2
-    fi
-}
-
-# has FILE TEXT: the file contains the fixed text.
-has() {
-    grep -qF -- "$2" "$work/$1" || fail "$1 of 'cella token $last_args' lacks '$2'"
+    check_exit "$?" "$expected"
 }
 
 # field NAME VALUE: the text output has a line "NAME: VALUE" (any indentation and padding).
 field() {
-    grep -qE "^ *$1: +$2\$" "$work/out" || fail "'cella token $last_args' has no line '$1: $2'"
+    grep -qE "^ *$1: +$2\$" "$work/out" || fail "'$last' has no line '$1: $2'"
 }
 
 # json PYTHON_EXPRESSIONS...: each expression is true of the JSON output, bound to `v`.
 json() {
-    python3 - "$work/out" "$@" <<'PY' || fail "JSON output of 'cella token $last_args' is wrong"
+    python3 - "$work/out" "$@" <<'PY' || fail "JSON output of '$last' is wrong"
 import json, sys
 v = json.load(open(sys.argv[1]))
 for expression in sys.argv[2:]:
@@ -263,8 +242,4 @@ else
     fail "the test HTTP server did not start"
 fi
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures failure(s)" >&2
-    exit 1
-fi
-echo "ok"
+finish "cella token"
