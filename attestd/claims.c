@@ -9,6 +9,7 @@
 #include <openssl/sha.h>
 
 #include <cella/collateral.h>
+#include <cella/encoding.h>
 #include <sgx_attributes.h>
 
 #include "claims.h"
@@ -16,16 +17,12 @@
 
 #define JTI_BYTES 32
 
-/* Lower-case hex of size bytes into text (2 * size + 1 bytes). */
+/* Lower-case hex of size bytes into text (2 * size + 1 bytes, which the callers provide). */
 static void hex(const uint8_t *bytes, size_t size, char *text)
 {
-    static const char digits[] = "0123456789abcdef";
-
-    for (size_t i = 0; i < size; i++) {
-        text[2 * i] = digits[bytes[i] >> 4];
-        text[2 * i + 1] = digits[bytes[i] & 0x0f];
-    }
-    text[2 * size] = '\0';
+    size_t text_size = 2 * size + 1;
+    if (cella_encoding_hex_encode(bytes, size, text, &text_size) != CELLA_OK)
+        text[0] = '\0';
 }
 
 static json_t *hex_string(const uint8_t *bytes, size_t size)

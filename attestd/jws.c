@@ -113,9 +113,8 @@ cella_result_t cella_jws_sha256_base64url(const void *data, size_t size, char *h
                                            hash, &hash_size);
 }
 
-/* base64url text, with or without padding, into a new buffer with a NUL after the bytes. */
-static cella_result_t base64url_decode(const char *text, size_t text_size, char **data,
-                                       size_t *data_size)
+cella_result_t cella_jws_base64url_decode(const char *text, size_t text_size, char **data,
+                                          size_t *data_size)
 {
     size_t size = cella_encoding_base64_decoded_max_size(text_size);
     char *decoded = malloc(size + 1);
@@ -703,7 +702,7 @@ cella_result_t cella_jws_parse(const char *text, size_t text_size, cella_jws_par
     size_t payload_part = (size_t)(second - first - 1);
     size_t signature_part = text_size - (size_t)(second + 1 - text);
     if (header_part == 0 ||
-        base64url_decode(text, header_part, &header_text, &header_size) != CELLA_OK) {
+        cella_jws_base64url_decode(text, header_part, &header_text, &header_size) != CELLA_OK) {
         say(error, error_size, "not a JWS: its header is not base64url");
         goto out;
     }
@@ -713,9 +712,10 @@ cella_result_t cella_jws_parse(const char *text, size_t text_size, cella_jws_par
         say(error, error_size, "not a JWS: its header is not a JSON object with an \"alg\"");
         goto out;
     }
-    if (base64url_decode(first + 1, payload_part, &result.payload, &result.payload_size) !=
-            CELLA_OK ||
-        base64url_decode(second + 1, signature_part, &signature, &signature_size) != CELLA_OK) {
+    if (cella_jws_base64url_decode(first + 1, payload_part, &result.payload,
+                                   &result.payload_size) != CELLA_OK ||
+        cella_jws_base64url_decode(second + 1, signature_part, &signature, &signature_size) !=
+            CELLA_OK) {
         say(error, error_size, "the JWS payload or signature is not base64url");
         goto out;
     }

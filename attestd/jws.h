@@ -143,4 +143,9 @@ CELLA_MUST_CHECK cella_result_t cella_jws_base64url(const void *data, size_t siz
 CELLA_MUST_CHECK cella_result_t cella_jws_sha256_base64url(const void *data, size_t size,
                                                            char *hash, size_t hash_size);
 
+/* base64url text, with or without padding, into a new buffer (free() it) with a NUL after
+ * the bytes. Returns CELLA_OK; CELLA_ERR_INVALID_FORMAT; CELLA_ERR_OUT_OF_MEMORY. */
+CELLA_MUST_CHECK cella_result_t cella_jws_base64url_decode(const char *text, size_t text_size,
+                                                           char **data, size_t *data_size);
+
 #endif /* CELLA_ATTESTD_JWS_H */

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <cella/encoding.h>
 
 #include "../common/log_internal.h"
 #include "jws.h"
@@ -282,26 +281,9 @@ static cella_result_t policy_of_payload(const char *payload, size_t payload_size
                  "the JWS payload is not an object with an \"AttestationPolicy\" string");
         goto out;
     }
-    size_t encoded_size = strlen(encoded);
-    size_t size = cella_encoding_base64_decoded_max_size(encoded_size);
-    *text = malloc(size + 1);
-    if (*text == NULL) {
-        r = CELLA_ERR_OUT_OF_MEMORY;
-        goto out;
-    }
-    if (encoded_size != 0 &&
-        cella_encoding_base64url_decode(encoded, encoded_size, CELLA_ENCODING_BASE64_PAD_OPTIONAL,
-                                        *text, &size) != CELLA_OK) {
+    r = cella_jws_base64url_decode(encoded, strlen(encoded), text, text_size);
+    if (r == CELLA_ERR_INVALID_FORMAT)
         snprintf(error, error_size, "AttestationPolicy is not base64url");
-        free(*text);
-        *text = NULL;
-        goto out;
-    }
-    if (encoded_size == 0)
-        size = 0;
-    (*text)[size] = '\0';
-    *text_size = size;
-    r = CELLA_OK;
 out:
     json_decref(object);
     return r;
