@@ -85,71 +85,6 @@ static void dump_usage(FILE *out)
 /* Input                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
-struct buffer {
-    uint8_t *data;
-    size_t size;
-};
-
-static void buffer_release(struct buffer *buffer)
-{
-    free(buffer->data);
-    buffer->data = NULL;
-    buffer->size = 0;
-}
-
-/* Reads a whole file, or standard input for "-", of at most INPUT_MAX_BYTES. */
-static bool read_input(const char *path, struct buffer *out)
-{
-    bool from_stdin = strcmp(path, "-") == 0;
-    FILE *stream = from_stdin ? stdin : fopen(path, "rb");
-    struct buffer buffer = {NULL, 0};
-    size_t capacity = 0;
-    bool ok = false;
-
-    if (stream == NULL) {
-        fprintf(stderr, "cella quote: cannot open %s: %s\n", path, strerror(errno));
-        return false;
-    }
-    for (;;) {
-        if (buffer.size == capacity) {
-            if (capacity > INPUT_MAX_BYTES) {
-                fprintf(stderr, "cella quote: %s: larger than %u bytes\n", path,
-                        (unsigned)INPUT_MAX_BYTES);
-                goto out;
-            }
-            size_t grown = capacity == 0 ? 8192 : 2 * capacity;
-            uint8_t *data = realloc(buffer.data, grown);
-            if (data == NULL) {
-                fprintf(stderr, "cella quote: %s: out of memory\n", path);
-                goto out;
-            }
-            buffer.data = data;
-            capacity = grown;
-        }
-        size_t n = fread(buffer.data + buffer.size, 1, capacity - buffer.size, stream);
-        buffer.size += n;
-        if (n == 0) {
-            if (ferror(stream)) {
-                fprintf(stderr, "cella quote: cannot read %s: %s\n", path, strerror(errno));
-                goto out;
-            }
-            break;
-        }
-    }
-    if (buffer.size > INPUT_MAX_BYTES) {
-        fprintf(stderr, "cella quote: %s: larger than %u bytes\n", path, (unsigned)INPUT_MAX_BYTES);
-        goto out;
-    }
-    *out = buffer;
-    buffer.data = NULL;
-    ok = true;
-out:
-    buffer_release(&buffer);
-    if (!from_stdin)
-        fclose(stream);
-    return ok;
-}
-
 static bool is_hex_digit(uint8_t c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -633,7 +568,7 @@ static bool load_quote(const char *path, struct buffer *input, struct origin *or
                        const uint8_t **bytes, size_t *size)
 {
     *origin = (struct origin){path, "quote", "binary", 0, 0};
-    if (!read_input(path, input))
+    if (!read_input("cella quote", path, INPUT_MAX_BYTES, input))
         return false;
     if (is_hex_text(input)) {
         origin->encoding = "hex";
@@ -1071,7 +1006,7 @@ static int verify_quote(const struct verify_options *o)
     }
     for (size_t i = 0; i < o->root_count; i++) {
         struct buffer pem = {NULL, 0};
-        if (!read_input(o->roots[i], &pem))
+        if (!read_input("cella quote", o->roots[i], INPUT_MAX_BYTES, &pem))
             goto out;
         r = cella_verifier_add_root(verifier, (const char *)pem.data, pem.size, o->root_kinds[i]);
         buffer_release(&pem);

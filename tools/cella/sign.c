@@ -80,20 +80,6 @@ struct options {
 static const char *program = "cella sign";
 
 /* A file read into memory; secret contents are wiped when released. */
-struct buffer {
-    uint8_t *data;
-    size_t size;
-};
-
-static void buffer_release(struct buffer *buffer)
-{
-    if (buffer->data != NULL)
-        cella_memory_wipe(buffer->data, buffer->size);
-    free(buffer->data);
-    buffer->data = NULL;
-    buffer->size = 0;
-}
-
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -163,51 +149,6 @@ static void command_usage(FILE *out, enum mode mode)
     case MODE_COUNT:
         break;
     }
-}
-
-static bool read_file(const char *path, size_t max_size, struct buffer *out)
-{
-    struct buffer buffer = {NULL, 0};
-    struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    bool ok = false;
-
-    if (fd < 0) {
-        fprintf(stderr, "%s: cannot open %s: %s\n", program, path, strerror(errno));
-        return false;
-    }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "%s: %s: not a regular file\n", program, path);
-        goto out;
-    }
-    if (st.st_size < 0 || (uint64_t)st.st_size > max_size) {
-        fprintf(stderr, "%s: %s: larger than %zu bytes\n", program, path, max_size);
-        goto out;
-    }
-    buffer.size = (size_t)st.st_size;
-    buffer.data = malloc(buffer.size > 0 ? buffer.size : 1);
-    if (buffer.data == NULL) {
-        fprintf(stderr, "%s: %s: out of memory\n", program, path);
-        goto out;
-    }
-    for (size_t done = 0; done < buffer.size;) {
-        ssize_t n = read(fd, buffer.data + done, buffer.size - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            fprintf(stderr, "%s: cannot read %s: %s\n", program, path,
-                    n < 0 ? strerror(errno) : "the file shrank");
-            goto out;
-        }
-        done += (size_t)n;
-    }
-    *out = buffer;
-    buffer.data = NULL;
-    ok = true;
-out:
-    buffer_release(&buffer);
-    close(fd);
-    return ok;
 }
 
 /* Writes a whole file through a temporary name, so a failure leaves no partial output. */
@@ -294,7 +235,7 @@ static bool load_config(const struct options *options, cella_enclave_config_t *c
     cella_enclave_config_init(config);
     if (options->paths[OPT_CONFIG] == NULL)
         return true;
-    if (!read_file(options->paths[OPT_CONFIG], CELLA_ENCLAVE_CONFIG_MAX_BYTES, &xml))
+    if (!read_input(program, options->paths[OPT_CONFIG], CELLA_ENCLAVE_CONFIG_MAX_BYTES, &xml))
         return false;
     r = cella_enclave_config_parse(xml.data, xml.size, config);
     buffer_release(&xml);
@@ -496,8 +437,8 @@ static int run_sign(const struct options *options)
     int status = EXIT_ERROR;
 
     if (!load_config(options, &config) || !signing_date(&date) ||
-        !read_file(options->paths[OPT_ENCLAVE], ENCLAVE_MAX_BYTES, &enclave) ||
-        !read_file(options->paths[OPT_KEY], KEY_MAX_BYTES, &key))
+        !read_input(program, options->paths[OPT_ENCLAVE], ENCLAVE_MAX_BYTES, &enclave) ||
+        !read_input(program, options->paths[OPT_KEY], KEY_MAX_BYTES, &key))
         goto out;
     r = cella_image_sign(enclave.data, enclave.size, &config, date, options->flags, key.data,
                          key.size, NULL);
@@ -524,7 +465,7 @@ static int run_gendata(const struct options *options)
     int status = EXIT_ERROR;
 
     if (!load_config(options, &config) || !signing_date(&date) ||
-        !read_file(options->paths[OPT_ENCLAVE], ENCLAVE_MAX_BYTES, &enclave))
+        !read_input(program, options->paths[OPT_ENCLAVE], ENCLAVE_MAX_BYTES, &enclave))
         goto out;
     r = cella_image_sign_gendata(enclave.data, enclave.size, &config, date, options->flags, data,
                                  sizeof(data));
@@ -552,10 +493,10 @@ static int run_catsig(const struct options *options)
     int status = EXIT_ERROR;
 
     if (!load_config(options, &config) ||
-        !read_file(options->paths[OPT_ENCLAVE], ENCLAVE_MAX_BYTES, &enclave) ||
-        !read_file(options->paths[OPT_KEY], KEY_MAX_BYTES, &key) ||
-        !read_file(options->paths[OPT_SIG], KEY_MAX_BYTES, &signature) ||
-        !read_file(options->paths[OPT_UNSIGNED], KEY_MAX_BYTES, &signing_data))
+        !read_input(program, options->paths[OPT_ENCLAVE], ENCLAVE_MAX_BYTES, &enclave) ||
+        !read_input(program, options->paths[OPT_KEY], KEY_MAX_BYTES, &key) ||
+        !read_input(program, options->paths[OPT_SIG], KEY_MAX_BYTES, &signature) ||
+        !read_input(program, options->paths[OPT_UNSIGNED], KEY_MAX_BYTES, &signing_data))
         goto out;
     r = cella_image_sign_catsig(enclave.data, enclave.size, &config, options->flags,
                                 signing_data.data, signing_data.size, key.data, key.size,
@@ -584,7 +525,7 @@ static int run_dump(const struct options *options)
     cella_result_t r;
     int status = EXIT_ERROR;
 
-    if (!read_file(options->paths[OPT_ENCLAVE], ENCLAVE_MAX_BYTES, &enclave))
+    if (!read_input(program, options->paths[OPT_ENCLAVE], ENCLAVE_MAX_BYTES, &enclave))
         goto out;
     r = cella_image_parse(enclave.data, enclave.size, &image);
     if (r == CELLA_OK)

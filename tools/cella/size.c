@@ -115,11 +115,6 @@ struct report {
     cella_size_table_choice_t choices[CELLA_SIZE_TABLE_FAMILY_COUNT];
 };
 
-struct buffer {
-    uint8_t *data;
-    size_t size;
-};
-
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -150,64 +145,12 @@ static void usage(FILE *out)
 /* Input                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
-static void buffer_release(struct buffer *buffer)
-{
-    free(buffer->data);
-    buffer->data = NULL;
-    buffer->size = 0;
-}
-
-static bool read_file(const char *path, size_t max_size, struct buffer *out)
-{
-    struct buffer buffer = {NULL, 0};
-    struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    bool ok = false;
-
-    if (fd < 0) {
-        fprintf(stderr, PROGRAM ": cannot open %s: %s\n", path, strerror(errno));
-        return false;
-    }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, PROGRAM ": %s: not a regular file\n", path);
-        goto out;
-    }
-    if (st.st_size < 0 || (uint64_t)st.st_size > max_size) {
-        fprintf(stderr, PROGRAM ": %s: larger than %zu bytes\n", path, max_size);
-        goto out;
-    }
-    buffer.size = (size_t)st.st_size;
-    buffer.data = malloc(buffer.size > 0 ? buffer.size : 1);
-    if (buffer.data == NULL) {
-        fprintf(stderr, PROGRAM ": %s: out of memory\n", path);
-        goto out;
-    }
-    for (size_t done = 0; done < buffer.size;) {
-        ssize_t n = read(fd, buffer.data + done, buffer.size - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            fprintf(stderr, PROGRAM ": cannot read %s: %s\n", path,
-                    n < 0 ? strerror(errno) : "the file shrank");
-            goto out;
-        }
-        done += (size_t)n;
-    }
-    *out = buffer;
-    buffer.data = NULL;
-    ok = true;
-out:
-    buffer_release(&buffer);
-    close(fd);
-    return ok;
-}
-
 static bool load_config(const char *path, cella_enclave_config_t *config)
 {
     struct buffer xml = {NULL, 0};
     cella_result_t r;
 
-    if (!read_file(path, CELLA_ENCLAVE_CONFIG_MAX_BYTES, &xml))
+    if (!read_input(PROGRAM, path, CELLA_ENCLAVE_CONFIG_MAX_BYTES, &xml))
         return false;
     /* The parser logs what is wrong and where (subcommand_log_to_stderr prints it). */
     r = cella_enclave_config_parse(xml.data, xml.size, config);
@@ -435,7 +378,7 @@ static int measure(const struct options *options, struct report *report)
     if (options->config_path != NULL && !load_config(options->config_path, &config))
         goto out;
     if (options->enclave_path != NULL &&
-        !read_file(options->enclave_path, ENCLAVE_MAX_BYTES, &enclave))
+        !read_input(PROGRAM, options->enclave_path, ENCLAVE_MAX_BYTES, &enclave))
         goto out;
     if (options->enclave_path == NULL) {
         report->source = SOURCE_CONFIG;

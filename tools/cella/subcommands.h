@@ -3,7 +3,9 @@
 #ifndef CELLA_TOOLS_SUBCOMMANDS_H
 #define CELLA_TOOLS_SUBCOMMANDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /*
@@ -31,6 +33,21 @@ int subcommand_dispatch(const char *program, const struct subcommand *table, siz
  */
 void subcommand_log_to_stderr(const char *prefix);
 void subcommand_log_stop(void);
+
+/* A whole input, NUL-terminated (the NUL not counted in size). */
+struct buffer {
+    uint8_t *data;
+    size_t size;
+};
+
+void buffer_release(struct buffer *buffer);
+
+/*
+ * Reads the file at path, or standard input for "-", of at most max_size bytes, into *out
+ * (release it with buffer_release()). A failure is printed as "<program>: <what failed>"
+ * and gives false.
+ */
+bool read_input(const char *program, const char *path, size_t max_size, struct buffer *out);
 
 int detect_main(int argc, char **argv);
 int edger8r_main(int argc, char **argv); /* also runs as `sgx_edger8r` */

@@ -96,61 +96,15 @@ static void verify_usage(FILE *out)
 /* Input                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Reads a whole file, or standard input for "-", of at most max_size bytes, NUL-terminated. */
+/* read_input() with the text as chars: the caller frees *out. */
 static bool read_all(const char *path, size_t max_size, char **out, size_t *out_size)
 {
-    bool from_stdin = strcmp(path, "-") == 0;
-    FILE *stream = from_stdin ? stdin : fopen(path, "rb");
-    char *data = NULL;
-    size_t size = 0;
-    size_t capacity = 0;
-    bool ok = false;
-
-    if (stream == NULL) {
-        fprintf(stderr, "cella token verify: cannot open %s: %s\n", path, strerror(errno));
+    struct buffer buffer;
+    if (!read_input("cella token verify", path, max_size, &buffer))
         return false;
-    }
-    for (;;) {
-        if (size + 1 >= capacity) {
-            if (capacity > max_size) {
-                fprintf(stderr, "cella token verify: %s: larger than %zu bytes\n",
-                        from_stdin ? "standard input" : path, max_size);
-                goto out;
-            }
-            size_t grown = capacity == 0 ? 8192 : 2 * capacity;
-            char *bigger = realloc(data, grown);
-            if (bigger == NULL) {
-                fprintf(stderr, "cella token verify: %s: out of memory\n", path);
-                goto out;
-            }
-            data = bigger;
-            capacity = grown;
-        }
-        size_t n = fread(data + size, 1, capacity - size - 1, stream);
-        size += n;
-        if (n == 0) {
-            if (ferror(stream)) {
-                fprintf(stderr, "cella token verify: cannot read %s: %s\n", path, strerror(errno));
-                goto out;
-            }
-            break;
-        }
-    }
-    if (size > max_size) {
-        fprintf(stderr, "cella token verify: %s: larger than %zu bytes\n",
-                from_stdin ? "standard input" : path, max_size);
-        goto out;
-    }
-    data[size] = '\0';
-    *out = data;
-    *out_size = size;
-    data = NULL;
-    ok = true;
-out:
-    free(data);
-    if (!from_stdin)
-        fclose(stream);
-    return ok;
+    *out = (char *)buffer.data;
+    *out_size = buffer.size;
+    return true;
 }
 
 static bool is_space(char c)

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tools/cella/input.c: reading a whole input file for the subcommands. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "subcommands.h"
+
+void buffer_release(struct buffer *buffer)
+{
+    free(buffer->data);
+    buffer->data = NULL;
+    buffer->size = 0;
+}
+
+bool read_input(const char *program, const char *path, size_t max_size, struct buffer *out)
+{
+    bool from_stdin = strcmp(path, "-") == 0;
+    const char *name = from_stdin ? "standard input" : path;
+    FILE *stream = from_stdin ? stdin : fopen(path, "rb");
+    struct buffer buffer = {NULL, 0};
+    size_t capacity = 0;
+    bool ok = false;
+
+    if (stream == NULL) {
+        fprintf(stderr, "%s: cannot open %s: %s\n", program, path, strerror(errno));
+        return false;
+    }
+    for (;;) {
+        if (buffer.size + 1 >= capacity) {
+            if (capacity > max_size + 1) {
+                fprintf(stderr, "%s: %s: larger than %zu bytes\n", program, name, max_size);
+                goto out;
+            }
+            size_t grown = capacity == 0 ? 8192 : 2 * capacity;
+            uint8_t *data = realloc(buffer.data, grown);
+            if (data == NULL) {
+                fprintf(stderr, "%s: %s: out of memory\n", program, name);
+                goto out;
+            }
+            buffer.data = data;
+            capacity = grown;
+        }
+        size_t n = fread(buffer.data + buffer.size, 1, capacity - buffer.size - 1, stream);
+        buffer.size += n;
+        if (n == 0) {
+            if (ferror(stream)) {
+                fprintf(stderr, "%s: cannot read %s: %s\n", program, name, strerror(errno));
+                goto out;
+            }
+            break;
+        }
+    }
+    if (buffer.size > max_size) {
+        fprintf(stderr, "%s: %s: larger than %zu bytes\n", program, name, max_size);
+        goto out;
+    }
+    buffer.data[buffer.size] = 0;
+    *out = buffer;
+    buffer.data = NULL;
+    ok = true;
+out:
+    buffer_release(&buffer);
+    if (!from_stdin)
+        fclose(stream);
+    return ok;
+}
