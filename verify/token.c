@@ -1115,6 +1115,17 @@ cella_result_t cella_token_verify(const cella_token_keys_t *keys, const char *to
     if (check_options(options, &what) != CELLA_OK)
         return not_verified(result, CELLA_ERR_INVALID_ARGUMENT, what);
 
+    /* The single fetch: the bytes whose signature is checked are the bytes the claims come
+     * from, whatever happens to the caller's buffer meanwhile (larger tokens are refused). */
+    char *copy = NULL;
+    if (token_size != 0 && token_size <= CELLA_TOKEN_MAX_BYTES) {
+        copy = malloc(token_size);
+        if (copy == NULL)
+            return not_verified(result, CELLA_ERR_OUT_OF_MEMORY, "the token could not be verified");
+        memcpy(copy, token, token_size);
+        token = copy;
+    }
+
     CHECK(parse_header(token, token_size, &p, result));
     CHECK(select_key(keys, &p, result, &key));
     CHECK(check_signature(key, &p, result));
@@ -1151,6 +1162,7 @@ out:
     json_decref(claims);
     json_decref(p.header);
     free(p.claims_json);
+    free(copy);
     ERR_clear_error();
     if (r == CELLA_ERR_OUT_OF_MEMORY)
         return not_verified(result, r, "the token could not be verified");
