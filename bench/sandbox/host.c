@@ -40,9 +40,13 @@
  *              sleeping one cannot beat (two wake-ups per round trip).
  *   floor (c)  floor (a) with each side doing, before it answers, half the work of the same
  *              call in process (a register-only loop timed at startup): what a spinning call
- *              that does that much work cannot beat. On some machines (these VMs among them)
+ *              that does that much work cannot beat. On some machines (cloud VMs among them)
  *              a side that answers after doing work pays far more than the work itself, so
  *              (c) is well above (a) + the work, and floor (a) alone understates the bound.
+ *   sweep      floor (a) again with 10 to 80 ns of work on each side: where the round trip
+ *              jumps. The likely cause: a side that answers at once still holds the shared
+ *              line, while one that works longer than the other side's polling interval
+ *              finds the line taken back and must fetch it again before its answer leaves.
  *
  * The run is split into rounds; each round measures the floors, then every cella figure with
  * a fresh enclave per spin mode, so that slow phases of a shared machine fall on floors and
@@ -73,6 +77,11 @@
 #define FLOOR_STOP         UINT32_MAX /* the floor's word: the child ends (odd, never reached) */
 #define PAUSE_ITERATIONS   100000
 #define SPIN_DEFAULT_LABEL "spin 4000 (default)"
+#define SWEEP_LEVELS       5
+
+/* Floor (a) is also measured with these amounts of work on each side (ns): where its round
+ * trip jumps shows how much work a spinning ping-pong absorbs on this machine. */
+static const double sweep_work_ns[SWEEP_LEVELS] = {10, 20, 30, 40, 80};
 
 _Static_assert(CELLA_SPIN_DEFAULT_ITERATIONS == 4000, "SPIN_DEFAULT_LABEL names the default");
 
@@ -82,11 +91,12 @@ static struct settings {
     int host_cpu;  /* with pin: the host's thread, the floor's parent */
     int other_cpu; /* with pin: the enclave process, the floor's child */
     unsigned rounds;
-    unsigned batches;          /* per round, per figure */
-    unsigned creation_batches; /* of one creation and destruction each */
-    uint64_t batch_ns;         /* the length a batch aims at */
-    double floor_work_ns;      /* floor (c): the work on each side, in ns */
-    uint64_t floor_work;       /* the same, as iterations of floor_work() */
+    unsigned batches;                  /* per round, per figure */
+    unsigned creation_batches;         /* of one creation and destruction each */
+    uint64_t batch_ns;                 /* the length a batch aims at */
+    double floor_work_ns;              /* floor (c): the work on each side, in ns */
+    uint64_t floor_work;               /* the same, as iterations of floor_work() */
+    uint64_t sweep_work[SWEEP_LEVELS]; /* sweep_work_ns as iterations of floor_work() */
 } settings;
 
 __attribute__((noreturn, format(printf, 1, 2))) static void fail(const char *format, ...)
@@ -511,6 +521,7 @@ static void report_creation(const char *path, const char *name, double spawn_ns)
 /* The figures, collected over all rounds. */
 static struct results {
     struct bench_series spin_floor, futex_floor, work_floor, copy;
+    struct bench_series work_sweep[SWEEP_LEVELS]; /* floor (a) with sweep_work_ns[i] per side */
     struct bench_series ecall_always, ecall_never, ecall_default;
     struct bench_series ocall_always, ocall_never, ocall_default;
     struct bench_series buffer_always;
@@ -544,6 +555,8 @@ static void run_round(uint8_t *buffer, uint8_t *other)
     measure_floor(&results.spin_floor, false, 0);
     measure_floor(&results.futex_floor, true, 0);
     measure_floor(&results.work_floor, false, settings.floor_work);
+    for (int i = 0; i < SWEEP_LEVELS; i++)
+        measure_floor(&results.work_sweep[i], false, settings.sweep_work[i]);
     measure(&results.copy, copy_twice, &copy);
     measure_enclave(CELLA_BACKEND_SANDBOX, CELLA_SPIN_ALWAYS, &results.ecall_always,
                     &results.ocall_always, &results.buffer_always, buffer);
@@ -652,6 +665,8 @@ int main(int argc, char **argv)
     measure_enclave(CELLA_BACKEND_SIM, CELLA_SPIN_DEFAULT, &in_process, NULL, NULL, NULL);
     settings.floor_work_ns = bench_series_median(&in_process) / 2;
     settings.floor_work = floor_work_iterations(settings.floor_work_ns);
+    for (int i = 0; i < SWEEP_LEVELS; i++)
+        settings.sweep_work[i] = floor_work_iterations(sweep_work_ns[i]);
     printf("floor (c) works %.1f ns on each side: half an empty in-process ECALL\n",
            settings.floor_work_ns);
     printf("each figure: the median of %u batches of about %.0f ms, over %u round%s of floors and "
@@ -678,8 +693,29 @@ int main(int argc, char **argv)
     printf("  (b) futex ping-pong round trip              %10.1f ns\n", futex_floor);
     double work_floor = bench_series_median(&results.work_floor);
     printf("  (c) (a) with %.0f ns of work on each side    %10.1f ns: (a) + the work would be "
-           "%.1f ns\n\n",
+           "%.1f ns\n",
            settings.floor_work_ns, work_floor, spin_floor + 2 * settings.floor_work_ns);
+    printf("floor (a) by the work each side does before it answers (the ping-pong alone):\n  "
+           "%3.0f ns: %6.1f ns",
+           0.0, spin_floor);
+    int passes = -1; /* the first level at which the bare ping-pong exceeds 2x floor (a) */
+    for (int i = 0; i < SWEEP_LEVELS; i++) {
+        double round_trip = bench_series_median(&results.work_sweep[i]);
+        if (passes < 0 && round_trip > 2.0 * spin_floor)
+            passes = i;
+        printf("%s%3.0f ns: %6.1f ns", i % 3 == 2 ? "\n  " : "   ", sweep_work_ns[i], round_trip);
+    }
+    double in_process_ns = bench_series_median(&results.ecall_sim);
+    if (passes >= 0)
+        printf("\n  the ping-pong alone passes 2x floor (a) at %.0f ns of work on each side",
+               sweep_work_ns[passes]);
+    else
+        printf(
+            "\n  the ping-pong alone stays within 2x floor (a) up to %.0f ns of work on each side",
+            sweep_work_ns[SWEEP_LEVELS - 1]);
+    printf("; an empty\n  ECALL does %.1f ns of work in process (sim backend), about %.0f ns "
+           "per side\n\n",
+           in_process_ns, in_process_ns / 2);
 
     report_calls("ECALL", &results.ecall_always, &results.ecall_never, &results.ecall_default,
                  &results.ecall_sim, spin_floor, futex_floor);
