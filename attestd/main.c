@@ -510,6 +510,16 @@ static void default_instance_url(const struct options *o, const cella_server_t *
 
 /* ---- running --------------------------------------------------------------------------------- */
 
+/* Wipes and frees a secret read from a file; the server and the service keep their own. */
+static void secret_free(char **secret, size_t size)
+{
+    if (*secret == NULL)
+        return;
+    cella_memory_wipe(*secret, size);
+    free(*secret);
+    *secret = NULL;
+}
+
 static int run(const struct options *o, uint32_t accepted, sigset_t *stop_signals)
 {
     cella_server_t *server = NULL;
@@ -547,7 +557,10 @@ static int run(const struct options *o, uint32_t accepted, sigset_t *stop_signal
         .tls_cert_pem = tls_cert,
         .tls_key_pem = tls_key,
     };
-    if (cella_server_listen(&server_config, &server) != CELLA_OK)
+    cella_result_t listened = cella_server_listen(&server_config, &server);
+    secret_free(&tls_key, tls_key_size);
+    server_config.tls_key_pem = NULL;
+    if (listened != CELLA_OK)
         goto out;
     if (o->instance_url != NULL) {
         size_t size = strlen(o->instance_url);
@@ -579,7 +592,10 @@ static int run(const struct options *o, uint32_t accepted, sigset_t *stop_signal
                                            "nothing but who may change policies"
                                          : "quotes of cella's software TEE are accepted; its "
                                            "tokens carry x-ms-cella-software-tee: true");
-    if (cella_service_create(&service_config, &service) != CELLA_OK) {
+    cella_result_t created = cella_service_create(&service_config, &service);
+    secret_free(&admin_token, admin_token_size);
+    service_config.admin_token = NULL;
+    if (created != CELLA_OK) {
         say("cannot start (see above)");
         goto out;
     }
@@ -605,14 +621,8 @@ out:
     cella_server_stop(server);
     cella_service_destroy(service);
     free(tls_cert);
-    if (tls_key != NULL) {
-        cella_memory_wipe(tls_key, tls_key_size);
-        free(tls_key);
-    }
-    if (admin_token != NULL) {
-        cella_memory_wipe(admin_token, admin_token_size);
-        free(admin_token);
-    }
+    secret_free(&tls_key, tls_key_size);
+    secret_free(&admin_token, admin_token_size);
     return code;
 }
 

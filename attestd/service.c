@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -291,13 +292,17 @@ void cella_service_collateral_hashes(cella_service_t *service,
 
 bool cella_service_may_manage_policies(const cella_service_t *service, const char *authorization)
 {
-    static const char bearer[] = "Bearer ";
+    static const char bearer[] = "Bearer";
 
     if (service->admin_token == NULL)
         return service->dev;
-    if (authorization == NULL || strncmp(authorization, bearer, sizeof(bearer) - 1) != 0)
+    /* The scheme is case-insensitive and followed by one or more spaces (RFC 9110 11.4). */
+    if (authorization == NULL || strncasecmp(authorization, bearer, sizeof(bearer) - 1) != 0 ||
+        authorization[sizeof(bearer) - 1] != ' ')
         return false;
     const char *token = authorization + sizeof(bearer) - 1;
+    while (*token == ' ')
+        token++;
     size_t size = strlen(token);
     return size == service->admin_token_size &&
            cella_memory_equal_ct(token, service->admin_token, size);

@@ -49,7 +49,7 @@ static void say(const char *format, ...)
 
 static void forget_offer(void)
 {
-    session_wipe(&offer, sizeof(offer));
+    memset_s(&offer, sizeof(offer), 0, sizeof(offer));
 }
 
 int alice_offer(const sgx_target_info_t *bob_target, const uint8_t *bob_nonce, sgx_report_t *report,
@@ -144,7 +144,7 @@ int alice_send_secret(uint8_t *iv, uint8_t *message, size_t message_capacity, si
         "fresh IV, AAD \"%s\"",
         sizeof(secret) - 1, aad);
 out:
-    session_wipe(key, sizeof(key));
+    memset_s(key, sizeof(key), 0, sizeof(key));
     forget_offer();
     return status;
 }

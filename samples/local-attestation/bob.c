@@ -52,7 +52,7 @@ static void say(const char *format, ...)
 
 static void forget_session(void)
 {
-    session_wipe(&session, sizeof(session));
+    memset_s(&session, sizeof(session), 0, sizeof(session));
 }
 
 int bob_begin(sgx_target_info_t *bob_target, uint8_t *bob_nonce)
@@ -117,7 +117,7 @@ int bob_accept(const sgx_report_t *alice_report, const sgx_ec256_public_t *alice
         "SHA-256(public key || her nonce)",
         name);
 out:
-    session_wipe(&private_key, sizeof(private_key));
+    memset_s(&private_key, sizeof(private_key), 0, sizeof(private_key));
     if (status != SGX_SUCCESS)
         forget_session();
     return status;
@@ -163,8 +163,8 @@ int bob_receive(const uint8_t *iv, const uint8_t *message, size_t message_size, 
         "%02x%02x%02x%02x",
         name, message_size, hash[0], hash[1], hash[2], hash[3]);
 out:
-    session_wipe(plaintext, sizeof(plaintext));
-    session_wipe(hash, sizeof(hash));
+    memset_s(plaintext, sizeof(plaintext), 0, sizeof(plaintext));
+    memset_s(hash, sizeof(hash), 0, sizeof(hash));
     forget_session();
     return status;
 }

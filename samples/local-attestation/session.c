@@ -8,22 +8,6 @@
 
 #include "session.h"
 
-void session_wipe(void *p, size_t size)
-{
-    volatile uint8_t *bytes = p;
-    while (size-- > 0)
-        *bytes++ = 0;
-}
-
-/* Compares without an early exit, so that timing says nothing about where bytes differ. */
-static int equal(const uint8_t *a, const uint8_t *b, size_t size)
-{
-    uint8_t diff = 0;
-    for (size_t i = 0; i < size; i++)
-        diff |= (uint8_t)(a[i] ^ b[i]);
-    return diff == 0;
-}
-
 sgx_status_t session_bind_key(const sgx_ec256_public_t *public_key,
                               const uint8_t nonce[SESSION_NONCE_BYTES],
                               sgx_report_data_t *report_data)
@@ -67,7 +51,7 @@ sgx_status_t session_check_peer(const sgx_report_t *report, const sgx_ec256_publ
         return status;
     }
     /* A genuine report of some enclave: now, is it the enclave we mean to talk to? */
-    if (!equal(peer->mr_signer.m, self->body.mr_signer.m, sizeof(peer->mr_signer.m))) {
+    if (!consttime_memequal(peer->mr_signer.m, self->body.mr_signer.m, sizeof(peer->mr_signer.m))) {
         *reason = "it comes from an enclave of another signer (MRSIGNER differs from mine)";
         return SGX_ERROR_INVALID_ENCLAVE;
     }
@@ -92,7 +76,7 @@ sgx_status_t session_check_peer(const sgx_report_t *report, const sgx_ec256_publ
         *reason = "SHA-256 failed";
         return status;
     }
-    if (!equal(peer->report_data.d, expected.d, sizeof(expected.d))) {
+    if (!consttime_memequal(peer->report_data.d, expected.d, sizeof(expected.d))) {
         *reason = "its report_data is not SHA-256(the public key received || my nonce): the "
                   "key was swapped, or the report is a replay from another session";
         return SGX_ERROR_INVALID_PARAMETER;
@@ -112,7 +96,7 @@ sgx_status_t session_create_key_pair(sgx_ec256_private_t *private_key,
     if (ecc != NULL)
         (void)sgx_ecc256_close_context(ecc);
     if (status != SGX_SUCCESS)
-        session_wipe(private_key, sizeof(*private_key));
+        memset_s(private_key, sizeof(*private_key), 0, sizeof(*private_key));
     return status;
 }
 
@@ -143,8 +127,8 @@ sgx_status_t session_derive_key(const sgx_ec256_private_t *own_private,
 out:
     if (ecc != NULL)
         (void)sgx_ecc256_close_context(ecc);
-    session_wipe(&shared, sizeof(shared));
-    session_wipe(material, sizeof(material));
-    session_wipe(hash, sizeof(hash));
+    memset_s(&shared, sizeof(shared), 0, sizeof(shared));
+    memset_s(material, sizeof(material), 0, sizeof(material));
+    memset_s(hash, sizeof(hash), 0, sizeof(hash));
     return status;
 }

@@ -19,9 +19,6 @@
 #define SESSION_KEY_LABEL   "cella local-attestation sample: session key"
 #define SESSION_MESSAGE_AAD "cella local-attestation sample: alice to bob"
 
-/* Overwrites size bytes at p with zeros in a way the compiler keeps. */
-void session_wipe(void *p, size_t size);
-
 /*
  * The report_data that ties public_key to the peer's nonce: SHA-256(gx || gy || nonce)
  * followed by 32 zero bytes. Returns an sgx_status_t.

@@ -82,17 +82,20 @@ expect_exit() {
 # ---- HTTP ----------------------------------------------------------------------------------------
 
 # request METHOD PATH [BODY_FILE [CONTENT_TYPE]]: the answer in $work/response, its headers in
-# $work/headers, status in $code.
+# $work/headers, status in $code. With $extra set, also the header lines it holds.
+extra=
 request() {
     method=$1
     path=$2
-    last="$method $path"
+    last="$method $path${extra:+ with $(printf '%s' "$extra" | cut -d: -f1)}"
+    printf '%s\n' "$extra" >"$work/extra.headers"
     if [ $# -ge 3 ]; then
         code=$(curl -s -D "$work/headers" -o "$work/response" -w '%{http_code}' -X "$method" \
-            -H "Content-Type: ${4:-application/json}" --data-binary @"$3" "$base$path")
+            -H "Content-Type: ${4:-application/json}" -H @"$work/extra.headers" \
+            --data-binary @"$3" "$base$path")
     else
         code=$(curl -s -D "$work/headers" -o "$work/response" -w '%{http_code}' -X "$method" \
-            "$base$path")
+            -H @"$work/extra.headers" "$base$path")
     fi
 }
 
@@ -500,6 +503,55 @@ maa_error 400 InvalidParameter "software TEE"
 printf 'eyJhbGciOiJub25lIn0..' >"$work/reset.jws"
 request POST "/policies/SgxEnclave:reset?$api" "$work/reset.jws" text/plain
 maa_error 401 Unauthorized
+stop
+
+# ---- policy changes with an admin token -----------------------------------------------------------
+
+printf 'admin-%s\n' "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" >"$work/admin.token"
+chmod 600 "$work/admin.token"
+admin=$(head -1 "$work/admin.token")
+start $common --dev --admin-token-file "$work/admin.token"
+request PUT "/policies/SgxEnclave?$api" "$work/deny.jws" text/plain
+maa_error 401 Unauthorized "needs the administration bearer token"
+extra="Authorization: Bearer ${admin}x"
+request PUT "/policies/SgxEnclave?$api" "$work/deny.jws" text/plain
+maa_error 401 Unauthorized
+extra="Authorization: Basic ${admin}"
+request POST "/policies/SgxEnclave:reset?$api" "$work/reset.jws" text/plain
+maa_error 401 Unauthorized
+extra="Authorization: Bearer ${admin}"
+request PUT "/policies/SgxEnclave?$api" "$work/deny.jws" text/plain
+status 200
+extra="Authorization: bearer ${admin}"
+request POST "/policies/SgxEnclave:reset?$api" "$work/reset.jws" text/plain
+status 200
+extra=
+request GET "/policies/SgxEnclave?$api"
+status 200
+grep -qF "$admin" "$work/log" && fail "the admin token appears in the log"
+stop
+
+# ---- request bodies over the limit ------------------------------------------------------------------
+
+start $common --dev --max-body-bytes 1024
+head -c 3000 /dev/zero | tr '\0' 'a' >"$work/big.txt"
+request POST "/attest/SgxEnclave?$api" "$work/big.txt"
+maa_error 413 RequestEntityTooLarge "1024 bytes"
+# Without a declared length (chunked), the body is read and then refused.
+extra="Transfer-Encoding: chunked"
+request POST "/attest/SgxEnclave?$api" "$work/big.txt"
+maa_error 413 RequestEntityTooLarge "1024 bytes"
+# A chunked body that goes on far past the limit is not read to its end: the connection closes.
+head -c 200000 /dev/zero | tr '\0' 'a' >"$work/huge.txt"
+request POST "/attest/SgxEnclave?$api" "$work/huge.txt"
+[ "$code" = 000 ] || fail "a 200 KB chunked body past a 1 KiB limit was read to its end: HTTP $code"
+extra=
+# A body within the limit still reaches the handler.
+printf '{"quote": "AAAA"}' >"$work/small.json"
+request POST "/attest/SgxEnclave?$api" "$work/small.json"
+maa_error 400 InvalidParameter
+request GET /.well-known/openid-configuration
+status 200
 stop
 
 if [ "$failures" -ne 0 ]; then

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "attestd/policies.h"
+#include "attestd/service.h"
 #include "attestd/store.h"
 
 /* {"alg":"none"}.{"AttestationPolicy":base64url("version=1.0; authorizationrules{=> deny();};
@@ -167,6 +168,51 @@ static void the_policies_in_force_come_from_the_store_or_default(void **state)
     assert_int_equal(system(command), 0);
 }
 
+/* Who may change policies: the bearer of the admin token, or anyone in dev mode without one. */
+static void policy_changes_need_the_admin_token(void **state)
+{
+    (void)state;
+    char token[] = "s3cret-Token_value";
+    cella_service_t service;
+    memset(&service, 0, sizeof(service));
+
+    /* No token configured: dev mode lets anyone, production mode nobody. */
+    assert_false(cella_service_may_manage_policies(&service, NULL));
+    assert_false(cella_service_may_manage_policies(&service, "Bearer s3cret-Token_value"));
+    service.dev = true;
+    assert_true(cella_service_may_manage_policies(&service, NULL));
+
+    service.admin_token = token;
+    service.admin_token_size = strlen(token);
+    static const struct {
+        const char *authorization;
+        bool allowed;
+    } cases[] = {
+        {"Bearer s3cret-Token_value", true},
+        {"bearer s3cret-Token_value", true}, /* the scheme is case-insensitive */
+        {"BEARER   s3cret-Token_value", true},
+        {NULL, false},
+        {"", false},
+        {"Bearer", false},
+        {"Bearer ", false},
+        {"Bearers3cret-Token_value", false},
+        {"Basic s3cret-Token_value", false},
+        {"Bearer s3cret-token_value", false}, /* the token itself is not */
+        {"Bearer s3cret-Token_valu", false},
+        {"Bearer s3cret-Token_value2", false},
+        {"Bearer s3cret-Token_value ", false},
+        {"s3cret-Token_value", false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (cella_service_may_manage_policies(&service, cases[i].authorization) != cases[i].allowed)
+            fail_msg("Authorization: %s: expected %s",
+                     cases[i].authorization ? cases[i].authorization : "(none)",
+                     cases[i].allowed ? "allowed" : "refused");
+    }
+    /* With a token, dev mode no longer lets anyone. */
+    assert_false(cella_service_may_manage_policies(&service, NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +222,7 @@ int main(void)
         cmocka_unit_test(bodies_that_say_no_policy_are_refused),
         cmocka_unit_test(type_names_are_maa_s),
         cmocka_unit_test(the_policies_in_force_come_from_the_store_or_default),
+        cmocka_unit_test(policy_changes_need_the_admin_token),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
