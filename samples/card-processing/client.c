@@ -28,7 +28,8 @@
 #include "frame.h"
 #include "protocol.h"
 
-#define EXIT_REFUSED 2 /* the enclave refused the number: not a card number */
+#define EXIT_REFUSED         2  /* the enclave refused the number: not a card number */
+#define HOST_TIMEOUT_SECONDS 30 /* for each of the two exchanges with the host */
 
 static void usage(void)
 {
@@ -331,8 +332,10 @@ int main(int argc, char **argv)
         goto out;
     }
     token = malloc(CARD_FRAME_MAX_BYTES + 1);
-    if (token == NULL || !receive_frame(fd, token, CARD_FRAME_MAX_BYTES, &token_size)) {
-        fail("the host sent no attestation token");
+    errno = 0;
+    if (token == NULL || !receive_frame(fd, token, CARD_FRAME_MAX_BYTES, &token_size,
+                                        frame_deadline(HOST_TIMEOUT_SECONDS))) {
+        fail("the host sent no attestation token%s", errno == ETIMEDOUT ? " in time" : "");
         goto out;
     }
     token[token_size] = '\0';
@@ -346,9 +349,12 @@ int main(int argc, char **argv)
     OPENSSL_cleanse(number, sizeof(number)); /* from here on, only the enclave can read it */
     printf("card client: sent the card number to the enclave, encrypted to its key (%zu bytes)\n",
            request_size);
-    if (!send_frame(fd, request, request_size) ||
-        !receive_frame(fd, answer, sizeof(answer), &answer_size) || answer_size != sizeof(answer)) {
-        fail("the host sent no answer");
+    uint64_t deadline = frame_deadline(HOST_TIMEOUT_SECONDS);
+    errno = 0;
+    if (!send_frame(fd, request, request_size, deadline) ||
+        !receive_frame(fd, answer, sizeof(answer), &answer_size, deadline) ||
+        answer_size != sizeof(answer)) {
+        fail("the host sent no answer%s", errno == ETIMEDOUT ? " in time" : "");
         goto out;
     }
     if (answer[0] == CARD_RESULT_UNREADABLE) {

@@ -8,9 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-bool send_frame(int fd, const uint8_t *data, size_t size);
+/* The moment, seconds from now, by which an exchange must be over (for the calls below). A
+ * peer that sends or reads slowly cannot stretch an exchange past it. */
+uint64_t frame_deadline(unsigned seconds);
+
+/* Each fails (errno ETIMEDOUT) once the deadline has passed. */
+bool send_frame(int fd, const uint8_t *data, size_t size, uint64_t deadline);
 
 /* One frame of at most capacity bytes into data; *size gets its length. */
-bool receive_frame(int fd, uint8_t *data, size_t capacity, size_t *size);
+bool receive_frame(int fd, uint8_t *data, size_t capacity, size_t *size, uint64_t deadline);
 
 #endif

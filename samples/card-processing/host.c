@@ -30,18 +30,22 @@
 
 #define ATTEST_PATH            "/attest/SgxEnclave?api-version=2022-08-01"
 #define RESPONSE_MAX_BYTES     (1024u * 1024u)
-#define CLIENT_TIMEOUT_SECONDS 10
+#define CLIENT_TIMEOUT_SECONDS 10 /* a whole exchange with one client, by default */
+#define CLIENT_TIMEOUT_MAX     3600
 
 static void usage(void)
 {
     fprintf(stderr,
             "usage: card_host --enclave FILE --state FILE --attest URL --listen SOCKET\n"
-            "                 [--allow-memory-inspection]\n"
+            "                 [--client-timeout SECONDS] [--allow-memory-inspection]\n"
             "       card_host --enclave FILE --state FILE --attest URL --print-token\n"
             "  Starts the card-processing enclave with the keys sealed in the state file (made\n"
             "  and sealed there on the first start), attests it at the attestation service URL,\n"
             "  and relays clients' encrypted card numbers from the Unix socket to the enclave\n"
-            "  until SIGTERM or SIGINT; --print-token prints the attestation token and exits.\n");
+            "  until SIGTERM or SIGINT, one client at a time, each given --client-timeout seconds\n"
+            "  (default %d) for its whole exchange; --print-token prints the attestation token\n"
+            "  and exits.\n",
+            CLIENT_TIMEOUT_SECONDS);
 }
 
 CELLA_PRINTF(1, 2) static int fail(const char *format, ...)
@@ -307,19 +311,22 @@ static void request_stop(int signal_number)
 }
 
 /* One client: the token out, its encrypted request to the enclave, the enclave's answer back. */
-static void serve_client(sgx_enclave_id_t eid, int fd, const char *token)
+static void serve_client(sgx_enclave_id_t eid, int fd, const char *token, unsigned timeout)
 {
-    struct timeval timeout = {.tv_sec = CLIENT_TIMEOUT_SECONDS, .tv_usec = 0};
+    /* One deadline for the whole exchange: a client that trickles bytes cannot hold the host
+     * (and every client queued behind it) for longer. */
+    uint64_t deadline = frame_deadline(timeout);
     uint8_t request[CARD_REQUEST_MAX_BYTES];
     uint8_t answer[CARD_ANSWER_BYTES];
     size_t request_size = 0;
     int status = -1;
 
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-    if (!send_frame(fd, (const uint8_t *)token, strlen(token)) ||
-        !receive_frame(fd, request, sizeof(request), &request_size)) {
-        say("a client left, or sent no request of at most %d bytes", CARD_REQUEST_MAX_BYTES);
+    if (!send_frame(fd, (const uint8_t *)token, strlen(token), deadline) ||
+        !receive_frame(fd, request, sizeof(request), &request_size, deadline)) {
+        if (errno == ETIMEDOUT)
+            say("a client took longer than %u s for its exchange; dropped", timeout);
+        else
+            say("a client left, or sent no request of at most %d bytes", CARD_REQUEST_MAX_BYTES);
         return;
     }
     /* The host holds only ciphertext; the enclave decrypts. */
@@ -344,12 +351,12 @@ static void serve_client(sgx_enclave_id_t eid, int fd, const char *token)
         say("relayed %zu bytes that the enclave could not decrypt", request_size);
         break;
     }
-    if (!send_frame(fd, answer, sizeof(answer)))
-        say("the client left before the answer");
+    if (!send_frame(fd, answer, sizeof(answer), deadline))
+        say("the client left before the answer, or did not take it in time");
 }
 
 /* Listens on the Unix socket at path and serves one client after the other until a signal. */
-static int serve(sgx_enclave_id_t eid, const char *path, const char *token)
+static int serve(sgx_enclave_id_t eid, const char *path, const char *token, unsigned timeout)
 {
     struct sockaddr_un address = {.sun_family = AF_UNIX};
     sigset_t blocked, unblocked;
@@ -392,7 +399,7 @@ static int serve(sgx_enclave_id_t eid, const char *path, const char *token)
         int client = accept(listener, NULL, NULL);
         if (client < 0)
             continue; /* gone before it was accepted */
-        serve_client(eid, client, token);
+        serve_client(eid, client, token, timeout);
         close(client);
     }
     say("stopping");
@@ -411,6 +418,7 @@ int main(int argc, char **argv)
 {
     const char *enclave_path = NULL, *state_path = NULL, *url = NULL, *socket_path = NULL;
     bool print_token = false, allow_inspection = false;
+    unsigned client_timeout = CLIENT_TIMEOUT_SECONDS;
     sgx_enclave_id_t eid = 0;
     uint8_t public_key[CARD_PUBLIC_KEY_BYTES];
     uint8_t *quote = NULL;
@@ -428,6 +436,17 @@ int main(int argc, char **argv)
             url = argv[++i];
         } else if (strcmp(argv[i], "--listen") == 0 && has_value) {
             socket_path = argv[++i];
+        } else if (strcmp(argv[i], "--client-timeout") == 0 && has_value) {
+            char *end = NULL;
+            errno = 0;
+            unsigned long seconds = strtoul(argv[++i], &end, 10);
+            if (errno != 0 || end == argv[i] || *end != '\0' || seconds == 0 ||
+                seconds > CLIENT_TIMEOUT_MAX) {
+                fail("--client-timeout %s: give whole seconds from 1 to %d", argv[i],
+                     CLIENT_TIMEOUT_MAX);
+                return 64;
+            }
+            client_timeout = (unsigned)seconds;
         } else if (strcmp(argv[i], "--print-token") == 0) {
             print_token = true;
         } else if (strcmp(argv[i], "--allow-memory-inspection") == 0) {
@@ -475,7 +494,7 @@ int main(int argc, char **argv)
         goto out;
     }
     say("quote of %u bytes attested at %s: a token of %zu bytes", quote_size, url, strlen(token));
-    rc = serve(eid, socket_path, token);
+    rc = serve(eid, socket_path, token, client_timeout);
 out:
     free(token);
     free(quote);

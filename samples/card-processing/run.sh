@@ -214,13 +214,39 @@ echo "5/8 client: token checked (signature, issuer, MRENCLAVE, MRSIGNER, key bin
 # ---- 6. a restart: the same keys, unsealed --------------------------------------------------------
 stop_host "$work/host1.log"
 # The demo's memory scan (step 7) reads this host; the option lets it under Yama's ptrace_scope 1.
-start_host "$work/host2.log" --allow-memory-inspection
+start_host "$work/host2.log" --allow-memory-inspection --client-timeout 2
 grep -q "the enclave unsealed its keys from" "$work/host2.log" ||
   fail "the restarted host did not unseal its keys" "$work/host2.log"
+# A client that trickles its request a byte at a time is dropped when its exchange's time is
+# up (2 s here), however often it sends.
+trickle=$(python3 - "$work/card.sock" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+start = time.monotonic()
+s.settimeout(0.3)
+request = bytes([0, 0, 0, 100]) + bytes(100)  # a frame of 100 bytes, sent one byte at a time
+try:
+    for byte in request:
+        try:
+            if s.recv(65536) == b"":
+                break  # the host closed the connection
+        except socket.timeout:
+            pass
+        s.send(bytes([byte]))
+except (BrokenPipeError, ConnectionResetError):
+    pass
+print(f"{time.monotonic() - start:.1f}")
+PY
+) || fail "the trickling client did not run"
+awk -v t="$trickle" 'BEGIN { exit !(t >= 1.5 && t < 10) }' ||
+  fail "a client trickling bytes held the host for $trickle s (its exchange may take 2 s)" "$work/host2.log"
+grep -q "a client took longer than 2 s for its exchange; dropped" "$work/host2.log" ||
+  fail "the host did not say why it dropped the trickling client" "$work/host2.log"
 [ "$(run_client "$card" "$work/client4.log")" -eq 0 ] || fail "the client failed after the restart" "$work/client4.log" "$work/host2.log"
 token_again=$(sed -n 's/^token: //p' "$work/client4.log")
 [ "$token_again" = "$token" ] || fail "the same card got another token after the restart: $token_again"
-echo "6/8 restart: a new enclave instance unsealed the same keys from card.state; the same card gets the same token ${token:0:16}..."
+echo "6/8 restart: a new enclave instance unsealed the same keys from card.state; the same card gets the same token ${token:0:16}... (a client trickling its request was dropped after ${trickle} s)"
 
 # ---- 7. the host's memory ----------------------------------------------------------------------------
 read -r hits mappings bytes control < <(scan_memory "$host_pid" "$digits" "$card") ||
