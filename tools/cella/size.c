@@ -248,42 +248,53 @@ static bool footprint_from_layout(const cella_layout_t *layout, struct footprint
 }
 
 /*
- * The parts a configuration alone determines, laid out as cella_layout_compute() and
- * cella_image_sign_prepare() do: heap_max_size of heap, and per thread stack_max_size of
- * stack, one TCS, NSSA frames of SSA_FRAME_SIZE pages, one thread-data page and a guard page
- * below the stack; one more guard page at the end. Code, data and TLS need the ELF file.
+ * The parts a configuration alone determines. The layout is cella_layout_compute()'s for a
+ * placeholder image of one code page with the configuration's heap, stacks and threads (and
+ * the SSA shape every signed enclave gets); code, data and TLS need the ELF file, so the
+ * placeholder's page is not counted and those parts are unknown.
  */
 static bool footprint_from_config(const char *path, const cella_enclave_config_t *config,
                                   struct footprint *footprint)
 {
-    uint64_t threads = config->tcs_num;
-    uint64_t total_pages = 0;
+    cella_image_t *placeholder = calloc(1, sizeof(*placeholder));
+    cella_layout_t *layout = calloc(1, sizeof(*layout));
+    bool ok = false;
 
-    memset(footprint, 0, sizeof(*footprint));
-    for (enum part part = PART_HEAP; part < PART_COUNT; part++)
-        footprint->known[part] = part != PART_TLS;
-    footprint->thread_count = config->tcs_num;
-    /* The parser accepts only multiples of the page size for both. */
-    footprint->pages[PART_HEAP] = (config->heap_max_size + PAGE - 1) / PAGE;
-    footprint->pages[PART_STACK] = (config->stack_max_size + PAGE - 1) / PAGE * threads;
-    footprint->pages[PART_TCS] = threads;
-    footprint->pages[PART_SSA] =
-        (uint64_t)CELLA_METADATA_NSSA * CELLA_METADATA_SSA_FRAME_SIZE * threads;
-    footprint->pages[PART_THREAD_DATA] = threads;
-    footprint->pages[PART_GUARD] = threads + 1;
-    /* Each product is below 2^26 x 2^32 pages, so none overflows; the sums are checked. */
-    if (!footprint_finish(footprint) || !add_pages(&total_pages, footprint->added_pages) ||
-        !add_pages(&total_pages, footprint->pages[PART_GUARD]) ||
-        total_pages > CELLA_LAYOUT_ENCLAVE_MAX_BYTES / PAGE) {
-        fprintf(stderr,
-                PROGRAM ": %s: %" PRIu32 " thread(s) with 0x%" PRIx64
-                        "-byte stacks and a 0x%" PRIx64
-                        "-byte heap need more than the %llu GiB an enclave may have\n",
-                path, config->tcs_num, config->stack_max_size, config->heap_max_size,
-                (unsigned long long)(CELLA_LAYOUT_ENCLAVE_MAX_BYTES >> 30));
-        return false;
+    if (placeholder == NULL || layout == NULL) {
+        fprintf(stderr, PROGRAM ": out of memory\n");
+        goto out;
     }
-    return true;
+    placeholder->segment_count = 1;
+    placeholder->segments[0].mem_size = PAGE;
+    placeholder->segments[0].secinfo_flags = CELLA_SECINFO_R | CELLA_SECINFO_X;
+    placeholder->end = PAGE;
+    const cella_layout_config_t layout_config = {
+        .heap_size = config->heap_max_size,
+        .stack_size = config->stack_max_size,
+        .tcs_count = config->tcs_num,
+        .tcs_policy = config->tcs_policy,
+        .ssa_frame_size = CELLA_METADATA_SSA_FRAME_SIZE,
+        .nssa = CELLA_METADATA_NSSA,
+    };
+    cella_result_t r = cella_layout_compute(placeholder, &layout_config, layout);
+    if (r != CELLA_OK) {
+        fprintf(stderr, PROGRAM ": %s: no enclave can be laid out with this configuration (%s)\n",
+                path, cella_result_str(r));
+        goto out;
+    }
+    if (!footprint_from_layout(layout, footprint))
+        goto out;
+    footprint->pages[PART_CODE] = 0;
+    footprint->known[PART_CODE] = false;
+    footprint->known[PART_DATA_READ_ONLY] = false;
+    footprint->known[PART_DATA_WRITABLE] = false;
+    footprint->known[PART_TLS] = false;
+    footprint->enclave_size = 0; /* SECS.SIZE depends on the code and data too */
+    ok = footprint_finish(footprint);
+out:
+    free(layout);
+    free(placeholder);
+    return ok;
 }
 
 /* A signed enclave: the layout cella_image_verify_signed() checks it was signed with. */
