@@ -305,6 +305,19 @@ run 2 "$cella" size --config
 has err "needs a file name: --config"
 run 2 "$cella" size --headroom 1.5 --headroom 1.5 "$work/signed.so"
 has err "given twice: --headroom"
+# The tables themselves.
+run 0 "$cella" size --vm-sizes
+has_words out "DC1s_v3 (or DC1ds_v3) 1 core 4 GiB of EPC (4294967296 bytes)"
+has_words out "DC48s_v3 (or DC48ds_v3) 48 cores 256 GiB of EPC (274877906944 bytes)"
+has_words out "DC8_v2 8 vCPUs 168 MiB of EPC (176160768 bytes)"
+run 0 "$cella" size --vm-sizes --json
+same "VM sizes JSON" "$(json "$work/out" '[[f["family"], len(f["sizes"]), f["sizes"][0]["size"],
+    f["sizes"][0]["disk_size"], f["sizes"][-1]["cpus"], f["sizes"][-1]["epc_bytes"]] for f in d]')" \
+    '[["DCsv3/DCdsv3", 8, "DC1s_v3", "DC1ds_v3", 48, 274877906944], ["DCsv2", 4, "DC1s_v2", null, 8, 176160768]]'
+run 2 "$cella" size --vm-sizes "$work/signed.so"
+has err "--vm-sizes takes no enclave, configuration or sizing option"
+run 2 "$cella" size --vm-sizes --instances 2
+has err "--vm-sizes takes no enclave"
 # After --, an argument that starts with a dash is the enclave.
 run 1 "$cella" size -- --json
 has err "cannot open --json"

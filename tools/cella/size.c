@@ -105,6 +105,7 @@ struct options {
     uint32_t instance_count;
     uint32_t headroom; /* thousandths */
     bool json;
+    bool vm_sizes; /* --vm-sizes: the tables, nothing measured */
 };
 
 /* Everything the output shows; text and JSON are written from it alone. */
@@ -121,6 +122,7 @@ static void usage(FILE *out)
             "Usage: cella size [--json] [--headroom FACTOR] [--instances N] ENCLAVE.signed.so\n"
             "       cella size [options] --enclave ENCLAVE.so --config Enclave.config.xml\n"
             "       cella size [options] --config Enclave.config.xml\n"
+            "       cella size --vm-sizes [--json]\n"
             "\n"
             "Shows what an enclave occupies in the EPC (the enclave page cache), by kind of\n"
             "page, and the smallest Azure DCsv3/DCdsv3 and DCsv2 VM sizes whose EPC holds it.\n"
@@ -134,6 +136,7 @@ static void usage(FILE *out)
             "  --headroom FACTOR    EPC to ask for per byte of footprint, 1.0 to 10 (1.25)\n"
             "  --instances N        enclaves on one VM, 1 to %u (1)\n"
             "  --json               print one JSON object instead of text\n"
+            "  --vm-sizes           list the VM sizes and their EPC, and measure nothing\n"
             "  -h, --help           show this help\n"
             "\n"
             "Exit status: 0 when the sizes were shown, 1 when a file cannot be read or laid\n"
@@ -806,6 +809,72 @@ static int print_json(const struct report *report)
     return EXIT_OK;
 }
 
+/* --vm-sizes: every family's sizes, smallest EPC first. */
+static int print_vm_sizes(bool json)
+{
+    json_t *families = json ? json_array() : NULL;
+    bool ok = !json || families != NULL;
+
+    for (unsigned f = 0; ok && f < CELLA_SIZE_TABLE_FAMILY_COUNT; f++) {
+        cella_size_table_family_t family = (cella_size_table_family_t)f;
+        const cella_size_table_vm_t *vms = NULL;
+        size_t count = cella_size_table_get_vms(family, &vms);
+        json_t *object = NULL, *sizes = NULL;
+
+        if (json) {
+            object = json_object();
+            sizes = json_array();
+            ok = object != NULL && sizes != NULL &&
+                 set(object, "family", json_string(cella_size_table_family_name(family)));
+        } else {
+            printf("%s%s (%s):\n", f == 0 ? "" : "\n", cella_size_table_family_name(family),
+                   family == CELLA_SIZE_TABLE_DCSV3 ? "cores, EPC in GiB as Azure lists it"
+                                                    : "vCPUs, EPC in MiB as Azure lists it");
+        }
+        for (size_t i = 0; ok && i < count; i++) {
+            const cella_size_table_vm_t *vm = &vms[i];
+            if (json) {
+                json_t *size = json_object();
+                ok = size != NULL && set(size, "size", json_string(vm->name)) &&
+                     set(size, "disk_size",
+                         vm->disk_name != NULL ? json_string(vm->disk_name) : json_null()) &&
+                     set(size, "cpus", json_integer((json_int_t)vm->cpu_count)) &&
+                     set(size, "epc_bytes", json_integer((json_int_t)vm->epc_size));
+                ok = json_array_append_new(sizes, size) == 0 && ok;
+                continue;
+            }
+            char name[64], epc[32];
+            format_vm(vm, name, sizeof(name));
+            format_bytes(vm->epc_size, epc, sizeof(epc));
+            printf("  %-24s %3" PRIu32 " %-6s %10s of EPC (%" PRIu64 " bytes)\n", name,
+                   vm->cpu_count,
+                   family == CELLA_SIZE_TABLE_DCSV3 ? (vm->cpu_count == 1 ? "core" : "cores")
+                                                    : (vm->cpu_count == 1 ? "vCPU" : "vCPUs"),
+                   epc, vm->epc_size);
+        }
+        if (json && object == NULL) {
+            json_decref(sizes);
+            ok = false;
+        } else if (json) {
+            ok = set(object, "sizes", sizes) && ok;
+            ok = json_array_append_new(families, object) == 0 && ok;
+        }
+    }
+    if (json && ok) {
+        char *text = json_dumps(families, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        ok = text != NULL;
+        if (ok)
+            printf("%s\n", text);
+        free(text);
+    }
+    json_decref(families);
+    if (!ok) {
+        fprintf(stderr, PROGRAM ": out of memory\n");
+        return EXIT_ERROR;
+    }
+    return EXIT_OK;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Command line                                                                               */
 /* ------------------------------------------------------------------------------------------ */
@@ -888,6 +957,10 @@ static int parse_options(int argc, char **argv, struct options *options)
             options->json = true;
             continue;
         }
+        if (strcmp(argument, "--vm-sizes") == 0) {
+            options->vm_sizes = true;
+            continue;
+        }
         for (size_t p = 0; p < sizeof(path_names) / sizeof(path_names[0]); p++) {
             if (!match_value(argc, argv, &i, path_names[p], &value))
                 continue;
@@ -932,6 +1005,11 @@ static int parse_options(int argc, char **argv, struct options *options)
                            positional);
     if (positional != NULL)
         options->enclave_path = positional;
+    if (options->vm_sizes && (options->enclave_path != NULL || options->config_path != NULL ||
+                              has_headroom || has_instances))
+        return usage_error("--vm-sizes takes no enclave, configuration or sizing option", NULL);
+    if (options->vm_sizes)
+        return -1;
     if (options->enclave_path == NULL && options->config_path == NULL)
         return usage_error("no enclave and no configuration given", NULL);
     return -1;
@@ -950,6 +1028,8 @@ int size_main(int argc, char **argv)
     if (status >= 0)
         return status;
 
+    if (options.vm_sizes)
+        return print_vm_sizes(options.json);
     memset(&report, 0, sizeof(report));
     report.options = &options;
     subcommand_log_to_stderr(PROGRAM);
