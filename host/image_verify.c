@@ -78,6 +78,26 @@ static bool config_consistent(const cella_enclave_metadata_t *metadata)
                                    "x87 and SSE state (MODE64BIT, XFRM LEGACY)");
         return false;
     }
+    /* Attributes that give an enclave keys or identity fields cella has no way to grant
+     * properly (no provisioning or launch policy, no KSS identity): refused, as signing
+     * refuses ProvisionKey, LaunchKey and EnableKSS. */
+    static const struct {
+        uint64_t flag;
+        const char *name, *option;
+    } refused[] = {
+        {SGX_FLAGS_PROVISION_KEY, "PROVISION_KEY", "ProvisionKey"},
+        {SGX_FLAGS_EINITTOKEN_KEY, "EINITTOKEN_KEY", "LaunchKey"},
+        {SGX_FLAGS_KSS, "KSS", "EnableKSS"},
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        if ((sigstruct->attributes.flags & refused[i].flag) != 0) {
+            cella_log(CELLA_LOG_ERROR,
+                      "enclave image: SIGSTRUCT sets the %s attribute, which cella does not "
+                      "grant; sign the enclave with %s 0",
+                      refused[i].name, refused[i].option);
+            return false;
+        }
+    }
     return true;
 }
 

@@ -559,6 +559,17 @@ sgx_status_t cella_keys_get_key(const cella_keys_secrets_t *secrets,
     if (!cpu_svn_allowed(&request->cpu_svn))
         return SGX_ERROR_INVALID_CPUSVN;
 
+    /* Provisioning and launch keys are bound to the signer whatever the policy asks, never to
+     * MRENCLAVE (SGX's rule: they survive rebuilds by the same signer); provisioning keys
+     * take no KEYID. (Enclaves that may ask for them are refused at load; this holds anyway.) */
+    sgx_key_id_t key_id = request->key_id;
+    if (request->key_name != SGX_KEYSELECT_SEAL) {
+        policy = (uint16_t)((policy & ~(SGX_KEYPOLICY_MRENCLAVE | SGX_KEYPOLICY_NOISVPRODID)) |
+                            SGX_KEYPOLICY_MRSIGNER);
+        if (request->key_name != SGX_KEYSELECT_EINITTOKEN)
+            memset(&key_id, 0, sizeof(key_id));
+    }
+
     /* INITTED and DEBUG are always bound: a debug enclave never shares a production key. */
     uint64_t flags = (request->attribute_mask.flags | SGX_FLAGS_INITTED | SGX_FLAGS_DEBUG) &
                      identity->attributes.flags;
@@ -587,7 +598,7 @@ sgx_status_t cella_keys_get_key(const cella_keys_secrets_t *secrets,
            sizeof(identity->mr_enclave.m));
     put_if(&d, (policy & SGX_KEYPOLICY_MRSIGNER) != 0, identity->mr_signer.m,
            sizeof(identity->mr_signer.m));
-    put_bytes(&d, request->key_id.id, sizeof(request->key_id.id));
+    put_bytes(&d, key_id.id, sizeof(key_id.id));
     status = derive(secrets, &d, key);
     cella_memory_wipe(&d, sizeof(d));
     return status;
@@ -641,8 +652,11 @@ sgx_status_t cella_keys_derive_material(const cella_keys_secrets_t *secrets, con
     put_bytes(&d, LABEL_MATERIAL, sizeof(LABEL_MATERIAL) - 1);
     put_u16(&d, (uint16_t)label_size);
     put_bytes(&d, label, label_size);
-    if (!mac(false, secrets->secret, sizeof(secrets->secret), d.bytes, d.size, full, sizeof(full)))
+    if (!mac(false, secrets->secret, sizeof(secrets->secret), d.bytes, d.size, full,
+             sizeof(full))) {
+        cella_memory_wipe(full, sizeof(full));
         return SGX_ERROR_UNEXPECTED;
+    }
     memcpy(out, full, size);
     cella_memory_wipe(full, sizeof(full));
     return SGX_SUCCESS;

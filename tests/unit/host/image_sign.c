@@ -24,6 +24,7 @@
 #include <cella/image_sign.h>
 #include <cella/image_verify.h>
 #include <cella/layout.h>
+#include <cella/sigstruct.h>
 #include <cella/log.h>
 #include <cella/measure.h>
 #include <cella/sigstruct.h>
@@ -499,6 +500,43 @@ static void verify_names_the_check_a_flipped_byte_breaks(void **state)
     free(file.data);
 }
 
+/* Attributes cella does not grant, in an image signed with them, fail the configuration check
+ * (however validly signed). */
+static void verify_refuses_attributes_cella_does_not_grant(void **state)
+{
+    static const uint64_t refused[] = {SGX_FLAGS_PROVISION_KEY, SGX_FLAGS_EINITTOKEN_KEY,
+                                       SGX_FLAGS_KSS};
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_COUNT(refused); i++) {
+        struct blob file = signed_enclave(NULL, NULL);
+        cella_enclave_metadata_t metadata;
+        cella_image_check_t check = CELLA_IMAGE_CHECK_NONE;
+        cella_image_t image;
+
+        assert_int_equal(cella_image_parse(file.data, file.size, &image), CELLA_OK);
+        memcpy(&metadata, file.data + image.metadata_offset, sizeof(metadata));
+        metadata.attributes.flags |= refused[i];
+        metadata.sigstruct.attributes.flags |= refused[i];
+        assert_int_equal(
+            cella_sigstruct_sign(&metadata.sigstruct, key_private.data, key_private.size),
+            CELLA_OK);
+        memcpy(file.data + image.metadata_offset, &metadata, sizeof(metadata));
+        assert_int_equal(cella_image_verify(file.data, file.size, NULL, &check),
+                         CELLA_ERR_VERIFY_FAILED);
+        assert_int_equal(check, CELLA_IMAGE_CHECK_CONFIG);
+        /* Without the attribute, the same re-signing verifies. */
+        metadata.attributes.flags &= ~refused[i];
+        metadata.sigstruct.attributes.flags &= ~refused[i];
+        assert_int_equal(
+            cella_sigstruct_sign(&metadata.sigstruct, key_private.data, key_private.size),
+            CELLA_OK);
+        memcpy(file.data + image.metadata_offset, &metadata, sizeof(metadata));
+        assert_int_equal(cella_image_verify(file.data, file.size, NULL, &check), CELLA_OK);
+        free(file.data);
+    }
+}
+
 static void verify_reports_unsigned_and_unreserved_images(void **state)
 {
     cella_image_check_t check = CELLA_IMAGE_CHECK_NONE;
@@ -670,6 +708,7 @@ int main(void)
         cmocka_unit_test(two_step_signing_gives_the_same_file_as_one_step),
         cmocka_unit_test(catsig_rejects_data_for_another_configuration_or_a_bad_signature),
         cmocka_unit_test(verify_names_the_check_a_flipped_byte_breaks),
+        cmocka_unit_test(verify_refuses_attributes_cella_does_not_grant),
         cmocka_unit_test(verify_reports_unsigned_and_unreserved_images),
         cmocka_unit_test(sign_rejects_keys_sgx_cannot_use),
         cmocka_unit_test(sign_requires_the_metadata_section),

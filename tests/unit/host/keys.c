@@ -887,6 +887,53 @@ static void get_key_gives_attribute_keys_to_enclaves_with_the_attribute(void **s
     cella_keys_secrets_destroy(secrets);
 }
 
+/* SGX's rule for provisioning and launch keys: the signer always, MRENCLAVE never, whatever
+ * the policy; provisioning keys take no KEYID, the launch key does. */
+static void provisioning_and_launch_keys_follow_the_signer_only(void **state)
+{
+    static const uint16_t names[] = {SGX_KEYSELECT_PROVISION, SGX_KEYSELECT_PROVISION_SEAL,
+                                     SGX_KEYSELECT_EINITTOKEN};
+    struct fixture *f = *state;
+    cella_keys_secrets_t *secrets = open_secrets(f->state_dir);
+    sgx_report_body_t identity, rebuilt, other_signer;
+    sgx_key_request_t request;
+    sgx_key_128bit_t key, same, other;
+
+    make_identity(&identity, 0x11, 0x22);
+    make_identity(&rebuilt, 0x33, 0x22);      /* another build by the same signer */
+    make_identity(&other_signer, 0x11, 0x44); /* the same code, another signer */
+    identity.attributes.flags |= SGX_FLAGS_PROVISION_KEY | SGX_FLAGS_EINITTOKEN_KEY;
+    rebuilt.attributes = identity.attributes;
+    other_signer.attributes = identity.attributes;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        for (uint16_t policy = 0; policy <= (SGX_KEYPOLICY_MRENCLAVE | SGX_KEYPOLICY_MRSIGNER);
+             policy++) {
+            make_seal_request(&identity, policy, &request);
+            request.key_name = names[i];
+            get_key(secrets, &identity, &request, key);
+            get_key(secrets, &rebuilt, &request, same);
+            assert_memory_equal(key, same, sizeof(key));
+            get_key(secrets, &other_signer, &request, other);
+            assert_memory_not_equal(key, other, sizeof(key));
+            /* The policy changes nothing. */
+            make_seal_request(&identity, SGX_KEYPOLICY_MRENCLAVE, &request);
+            request.key_name = names[i];
+            get_key(secrets, &identity, &request, same);
+            assert_memory_equal(key, same, sizeof(key));
+        }
+        make_seal_request(&identity, SGX_KEYPOLICY_MRSIGNER, &request);
+        request.key_name = names[i];
+        get_key(secrets, &identity, &request, key);
+        memset(request.key_id.id, 0xa5, sizeof(request.key_id.id));
+        get_key(secrets, &identity, &request, other);
+        if (names[i] == SGX_KEYSELECT_EINITTOKEN)
+            assert_memory_not_equal(key, other, sizeof(key));
+        else
+            assert_memory_equal(key, other, sizeof(key));
+    }
+    cella_keys_secrets_destroy(secrets);
+}
+
 static void get_key_allows_older_versions(void **state)
 {
     struct fixture *f = *state;
@@ -1296,6 +1343,7 @@ int main(void)
         cmocka_unit_test(identity_init_takes_the_measured_values),
         TEST(get_key_refuses_what_egetkey_refuses_and_wipes_the_key),
         TEST(get_key_gives_attribute_keys_to_enclaves_with_the_attribute),
+        TEST(provisioning_and_launch_keys_follow_the_signer_only),
         TEST(get_key_allows_older_versions),
         cmocka_unit_test(get_key_without_secrets_is_unexpected),
         TEST(get_key_binds_exactly_what_the_policy_and_masks_select),
