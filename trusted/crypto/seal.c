@@ -27,8 +27,11 @@
 
 #define KEY_POLICY_KSS \
     (SGX_KEYPOLICY_CONFIGID | SGX_KEYPOLICY_ISVFAMILYID | SGX_KEYPOLICY_ISVEXTPRODID)
-#define KEY_POLICY_ALL \
-    (SGX_KEYPOLICY_MRENCLAVE | SGX_KEYPOLICY_MRSIGNER | SGX_KEYPOLICY_NOISVPRODID | KEY_POLICY_KSS)
+#define KEY_POLICY_IDENTITY (SGX_KEYPOLICY_MRENCLAVE | SGX_KEYPOLICY_MRSIGNER)
+/* The policies the SDK's calls take: sealing also NOISVPRODID and the KSS identities, MAC-only
+ * blobs an identity alone. */
+#define KEY_POLICY_SEAL (KEY_POLICY_IDENTITY | SGX_KEYPOLICY_NOISVPRODID | KEY_POLICY_KSS)
+#define KEY_POLICY_MAC  KEY_POLICY_IDENTITY
 
 static const uint8_t zero_iv[SGX_SEAL_IV_SIZE];
 
@@ -70,11 +73,12 @@ static bool overlap(const void *a, size_t a_size, const void *b, size_t b_size)
     return a_size > 0 && b_size > 0 && x < y + b_size && y < x + a_size;
 }
 
-/* Seals enc (may be empty for a MAC-only blob) and add into blob; arguments checked. */
-static sgx_status_t seal(uint16_t key_policy, sgx_attributes_t attribute_mask,
-                         sgx_misc_select_t misc_mask, uint32_t add_size, const uint8_t *add,
-                         uint32_t enc_size, const uint8_t *enc, uint32_t blob_size,
-                         sgx_sealed_data_t *blob)
+/* Seals enc (may be empty for a MAC-only blob) and add into blob; arguments checked against
+ * allowed_policy and the rest of the SDK's rules. */
+static sgx_status_t seal(uint16_t allowed_policy, uint16_t key_policy,
+                         sgx_attributes_t attribute_mask, sgx_misc_select_t misc_mask,
+                         uint32_t add_size, const uint8_t *add, uint32_t enc_size,
+                         const uint8_t *enc, uint32_t blob_size, sgx_sealed_data_t *blob)
 {
     sgx_key_request_t request;
     sgx_key_128bit_t key;
@@ -82,12 +86,11 @@ static sgx_status_t seal(uint16_t key_policy, sgx_attributes_t attribute_mask,
     sgx_status_t status;
 
     /* SGX's rules for the policy and masks: bound to an identity, INITTED and DEBUG in. */
-    if ((key_policy & (SGX_KEYPOLICY_MRENCLAVE | SGX_KEYPOLICY_MRSIGNER)) == 0 ||
-        (key_policy & ~KEY_POLICY_ALL) != 0 ||
+    if ((key_policy & KEY_POLICY_IDENTITY) == 0 || (key_policy & ~allowed_policy) != 0 ||
         (attribute_mask.flags & (SGX_FLAGS_INITTED | SGX_FLAGS_DEBUG)) !=
             (SGX_FLAGS_INITTED | SGX_FLAGS_DEBUG))
         return SGX_ERROR_INVALID_PARAMETER;
-    if ((add_size > 0) != (add != NULL) || (add_size > 0 && !inside_or_outside(add, add_size)))
+    if (add_size > 0 && (add == NULL || !inside_or_outside(add, add_size)))
         return SGX_ERROR_INVALID_PARAMETER;
     if (enc_size > 0 && (enc == NULL || !sgx_is_within_enclave(enc, enc_size)))
         return SGX_ERROR_INVALID_PARAMETER;
@@ -99,6 +102,8 @@ static sgx_status_t seal(uint16_t key_policy, sgx_attributes_t attribute_mask,
         overlap(blob, blob_size, add, add_size))
         return SGX_ERROR_INVALID_PARAMETER;
 
+    /* From here on, a failure leaves an all-zero blob. */
+    memset(blob, 0, blob_size);
     const sgx_report_t *self = sgx_self_report();
     if (self == NULL)
         return SGX_ERROR_UNEXPECTED;
@@ -114,11 +119,14 @@ static sgx_status_t seal(uint16_t key_policy, sgx_attributes_t attribute_mask,
     if (status != SGX_SUCCESS)
         return status;
     status = sgx_get_key(&request, &key);
-    if (status != SGX_SUCCESS)
+    if (status != SGX_SUCCESS) {
+        /* As the SDK reports it: nothing a caller could act on, but running out of memory. */
+        if (status != SGX_ERROR_OUT_OF_MEMORY)
+            status = SGX_ERROR_UNEXPECTED;
         goto out;
+    }
 
-    /* The header now; the payload is written whole below (ciphertext, then the MAC text). */
-    memset(blob, 0, sizeof(*blob));
+    /* The payload is written whole below (ciphertext, then the MAC text). */
     uint8_t *payload = blob->aes_data.payload;
     /* The additional text is read once, into the blob, and authenticated from there: text
      * outside the enclave may change while it is being sealed. */
@@ -164,8 +172,9 @@ static sgx_status_t unseal(const sgx_sealed_data_t *blob, bool mac_only, uint8_t
         return SGX_ERROR_INVALID_PARAMETER;
 
     if (mac_only) {
-        if (enc_size != 0)
-            return SGX_ERROR_INVALID_PARAMETER;
+        /* A MAC-only blob has MAC text and nothing encrypted; anything else is damaged. */
+        if (enc_size != 0 || add_size == 0)
+            return SGX_ERROR_MAC_MISMATCH;
     } else {
         if (enc_size == 0 || dec == NULL || dec_size_inout == NULL ||
             !sgx_is_within_enclave(dec, enc_size) ||
@@ -173,7 +182,7 @@ static sgx_status_t unseal(const sgx_sealed_data_t *blob, bool mac_only, uint8_t
             *dec_size_inout < enc_size || overlap(dec, enc_size, blob, blob_size))
             return SGX_ERROR_INVALID_PARAMETER;
     }
-    if (add_size_inout != NULL && !sgx_is_within_enclave(add_size_inout, sizeof(*add_size_inout)))
+    if (add_size_inout != NULL && !inside_or_outside(add_size_inout, sizeof(*add_size_inout)))
         return SGX_ERROR_INVALID_PARAMETER;
     if (add_size > 0) {
         if (add == NULL || add_size_inout == NULL || !inside_or_outside(add, add_size) ||
@@ -258,7 +267,7 @@ sgx_status_t sgx_seal_data_ex(const uint16_t key_policy, const sgx_attributes_t 
 {
     if (text2encrypt_length == 0 || p_text2encrypt == NULL)
         return SGX_ERROR_INVALID_PARAMETER;
-    return seal(key_policy, attribute_mask, misc_mask, additional_MACtext_length,
+    return seal(KEY_POLICY_SEAL, key_policy, attribute_mask, misc_mask, additional_MACtext_length,
                 p_additional_MACtext, text2encrypt_length, p_text2encrypt, sealed_data_size,
                 p_sealed_data);
 }
@@ -275,9 +284,9 @@ sgx_status_t sgx_mac_aadata(const uint32_t additional_MACtext_length,
                             const uint8_t *p_additional_MACtext, const uint32_t sealed_data_size,
                             sgx_sealed_data_t *p_sealed_data)
 {
-    return sgx_mac_aadata_ex(default_policy(), default_attribute_mask(), SEAL_DEFAULT_MISC_MASK,
-                             additional_MACtext_length, p_additional_MACtext, sealed_data_size,
-                             p_sealed_data);
+    return sgx_mac_aadata_ex(SGX_KEYPOLICY_MRSIGNER, default_attribute_mask(),
+                             SEAL_DEFAULT_MISC_MASK, additional_MACtext_length,
+                             p_additional_MACtext, sealed_data_size, p_sealed_data);
 }
 
 sgx_status_t sgx_mac_aadata_ex(const uint16_t key_policy, const sgx_attributes_t attribute_mask,
@@ -288,7 +297,7 @@ sgx_status_t sgx_mac_aadata_ex(const uint16_t key_policy, const sgx_attributes_t
 {
     if (additional_MACtext_length == 0 || p_additional_MACtext == NULL)
         return SGX_ERROR_INVALID_PARAMETER;
-    return seal(key_policy, attribute_mask, misc_mask, additional_MACtext_length,
+    return seal(KEY_POLICY_MAC, key_policy, attribute_mask, misc_mask, additional_MACtext_length,
                 p_additional_MACtext, 0, NULL, sealed_data_size, p_sealed_data);
 }
 

@@ -173,6 +173,22 @@ static int sealing_checks(void)
     aad_size = sizeof(aad);
     if (sgx_unmac_aadata(sealed, aad, &aad_size) != SGX_ERROR_MAC_MISMATCH)
         return 14;
+    /* The SDK's rules: MAC text given with length 0 is none; MAC-only blobs take an identity
+     * policy alone; a blob with encrypted text is no MAC-only blob (a damaged one, to unmac). */
+    uint32_t text_only = sgx_calc_sealed_data_size(0, sizeof(secret_text));
+    if (sgx_seal_data(0, mac_text, sizeof(secret_text), secret_text, text_only, sealed) !=
+            SGX_SUCCESS ||
+        sgx_get_add_mac_txt_len(sealed) != 0)
+        return 15;
+    aad_size = sizeof(aad);
+    if (sgx_unmac_aadata(sealed, aad, &aad_size) != SGX_ERROR_MAC_MISMATCH)
+        return 16;
+    if (sgx_mac_aadata_ex(SGX_KEYPOLICY_MRSIGNER | SGX_KEYPOLICY_NOISVPRODID, mask,
+                          DEFAULT_MISC_MASK, sizeof(mac_text), mac_text, mac_size,
+                          sealed) != SGX_ERROR_INVALID_PARAMETER ||
+        sgx_mac_aadata_ex(SGX_KEYPOLICY_MRENCLAVE, mask, DEFAULT_MISC_MASK, sizeof(mac_text),
+                          mac_text, mac_size, sealed) != SGX_SUCCESS)
+        return 17;
     return 0;
 }
 
