@@ -832,8 +832,24 @@ static bool check_types(cella_edl_program_t *program, const struct program_index
                                 other->pos.file ? other->pos.file : "", (unsigned)other->pos.line,
                                 (unsigned)other->pos.column);
         }
-        for (size_t m = 0; m < c->member_count; m++)
-            resolve_type(program, ix, &c->members[m].type);
+        for (size_t m = 0; m < c->member_count; m++) {
+            cella_edl_decl_t *member = &c->members[m];
+            resolve_type(program, ix, &member->type);
+            /* Deep copy goes one level: a deep-copy struct inside another one would travel
+             * with its size=/count= pointers as raw values, which its code trusts. */
+            const cella_edl_composite_t *inner = member->type.definition;
+            if (inner != NULL && inner->kind == CELLA_EDL_COMPOSITE_STRUCT && inner->is_deep_copy &&
+                member->type.pointer_depth <= 1 &&
+                (member->type.pointer_depth == 0 ||
+                 member->attrs.size.kind != CELLA_EDL_VALUE_NONE ||
+                 member->attrs.count.kind != CELLA_EDL_VALUE_NONE))
+                cella_edl_diags_add(diags, CELLA_EDL_DIAG_DEEP_COPY_NESTED, ERROR, member->pos,
+                                    "pass the inner struct as a parameter of its own",
+                                    "member '%s' of '%s' is a deep-copy struct ('%s'); deep copy "
+                                    "goes one level deep",
+                                    member->name, c->name != NULL ? c->name : "(anonymous)",
+                                    inner->name);
+        }
     }
     return check_enumerators(program, diags);
 }
@@ -876,10 +892,10 @@ static void check_struct_use(const cella_edl_function_t *fn, const cella_edl_dec
         return;
     }
     if (def->is_deep_copy && d->dim_count > 0) {
-        cella_edl_diags_add(diags, CELLA_EDL_DIAG_POINTERS_BY_VALUE, WARNING, d->pos,
-                            "pass it as a pointer with count= instead of an array",
-                            "struct '%s' is passed as an array in '%s', so its size=/count= "
-                            "members are not deep-copied",
+        cella_edl_diags_add(diags, CELLA_EDL_DIAG_DEEP_COPY_ARRAY, ERROR, d->pos,
+                            "pass it as [in] struct X* with count= instead of an array",
+                            "struct '%s' has size=/count= members (a deep copy) and cannot be "
+                            "passed as an array in '%s'",
                             def->name, fn->name);
         return;
     }
@@ -910,6 +926,14 @@ static void check_functions(cella_edl_program_t *program, const struct program_i
                                 (unsigned)other->pos.column);
         }
         resolve_type(program, ix, &fn->return_type);
+        const cella_edl_composite_t *returned = fn->return_type.definition;
+        if (returned != NULL && returned->kind == CELLA_EDL_COMPOSITE_STRUCT &&
+            returned->is_deep_copy && fn->return_type.pointer_depth == 0)
+            cella_edl_diags_add(diags, CELLA_EDL_DIAG_DEEP_COPY_RETURN, ERROR, fn->return_type.pos,
+                                "return it through an [in, out] struct X* parameter",
+                                "struct '%s' has size=/count= members (a deep copy) and cannot be "
+                                "returned by value from '%s'",
+                                returned->name, fn->name);
         for (size_t p = 0; p < fn->param_count; p++) {
             resolve_type(program, ix, &fn->params[p].type);
             check_struct_use(fn, &fn->params[p], diags);

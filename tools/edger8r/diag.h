@@ -94,6 +94,9 @@ CELLA_EXTERN_C_BEGIN
     X(DEEP_COPY_BY_VALUE, "a deep-copy struct passed by value")                            \
     X(POINTERS_BY_VALUE, "a struct with pointer members passed by value (warning)")        \
     X(DEEP_COPY_OUT, "a deep-copy struct behind an [out] pointer")                         \
+    X(DEEP_COPY_ARRAY, "a deep-copy struct passed as an array")                            \
+    X(DEEP_COPY_RETURN, "a deep-copy struct returned by value")                            \
+    X(DEEP_COPY_NESTED, "a deep-copy struct inside another struct or union")               \
     X(BARE_DEEP_COPY_NAME, "a deep-copy struct named without 'struct'")                    \
     X(BARE_STRUCT_NAME, "an EDL struct named without 'struct' (warning)")                  \
     X(DUPLICATE_FUNCTION, "two functions with one name")                                   \
