@@ -86,11 +86,12 @@ int32_t cella_ocall_invoke(cella_bridge_call_t *call, uint32_t index)
     if (call == NULL || call->runtime == NULL)
         return SGX_ERROR_INVALID_PARAMETER;
 
-    thread->ocall_depth++;
+    /* Only now may the host enter again (a nested ECALL, if the OCALL allows it). */
+    thread->in_ocall = 1;
     thread->ocall_index = index;
     status = host_ocall(thread, index, call->in, call->in_size, call->out, call->out_size);
     thread->ocall_index = outer_index;
-    thread->ocall_depth--;
+    thread->in_ocall = 0;
     if (status != SGX_SUCCESS || call->out_size == 0)
         return status;
 

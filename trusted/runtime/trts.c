@@ -415,8 +415,9 @@ static int32_t dispatch_ecall(struct trts_thread *thread, const cella_entry_requ
         return SGX_ERROR_INVALID_FUNCTION;
     const cella_ecall_entry_t *entry = &table->ecalls[request->index];
 
-    /* Private ECALLs run only inside an OCALL whose allow() names them (Intel's rule). */
-    if (thread->ocall_depth == 0) {
+    /* Private ECALLs run only inside an OCALL whose allow() names them (Intel's rule); an
+     * ECALL nested in an OCALL only if allow() names it (cella_trts_entry refused the others). */
+    if (thread->ecall_depth == 1) {
         if (entry->is_private)
             return SGX_ERROR_ECALL_NOT_ALLOWED;
     } else {
@@ -528,6 +529,11 @@ cella_trts_entry(cella_thread_data_t *thread_data, const cella_entry_request_t *
 
     if (atomic_load(&crashed))
         return SGX_ERROR_ENCLAVE_CRASHED;
+    /* An entry while this thread is inside the enclave is a nested ECALL, which the host may
+     * make only from inside an OCALL; never from the enclave's other exits (OCALL memory,
+     * platform requests), where the enclave's state is half-way through something. */
+    if (thread->ecall_depth > 0 && (!thread->in_ocall || request.command != CELLA_ENTRY_ECALL))
+        return SGX_ERROR_ECALL_NOT_ALLOWED;
 
     /* The operations of this entry; an entry nested in an OCALL restores the outer ones. */
     outer_ops = thread->ops;
@@ -537,6 +543,9 @@ cella_trts_entry(cella_thread_data_t *thread_data, const cella_entry_request_t *
         thread->ops = outer_ops;
         return SGX_ERROR_INVALID_PARAMETER;
     }
+    /* The nested entry's own exits are no OCALL of the outer one. */
+    uint32_t outer_in_ocall = thread->in_ocall;
+    thread->in_ocall = 0;
     thread->context = request.context;
     thread->ocalloc = NULL;
     thread->ecall_depth++;
@@ -579,6 +588,7 @@ cella_trts_entry(cella_thread_data_t *thread_data, const cella_entry_request_t *
 
     sgx_ocfree();
     thread->ecall_depth--;
+    thread->in_ocall = outer_in_ocall;
     thread->ops = outer_ops;
     thread->context = outer_context;
     thread->ocalloc = outer_ocalloc;

@@ -48,8 +48,9 @@ struct trts_thread {
     int errno_value;
     uint32_t is_set_up;   /* the thread's first entry has run */
     uint32_t ecall_depth; /* entries in progress on this thread (nested ones count) */
-    uint32_t ocall_depth; /* OCALLs in progress on this thread */
-    uint32_t ocall_index; /* the innermost OCALL, while ocall_depth > 0 */
+    uint32_t in_ocall;    /* 1 while the innermost entry waits for the host in an OCALL proper
+                           * (not in its other exits: OCALL memory, platform requests) */
+    uint32_t ocall_index; /* that OCALL, while in_ocall */
     uint32_t reserved;
     cella_entry_ops_t ops; /* of the innermost entry, copied and checked */
     void *context;         /* of the innermost entry */

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,10 +33,34 @@ static int32_t ops_ocall(void *context, uint32_t index, const uint8_t *in, size_
     return SGX_ERROR_UNEXPECTED;
 }
 
+/* A host that enters the enclave again from the exit that asks for OCALL memory. */
+static struct {
+    void *entry, *thread_data;
+    void *memory; /* what the exit answers: host memory */
+    bool reenter;
+    int32_t status; /* of the entry made from inside the exit */
+    int sum;
+} reentry;
+
+static const cella_entry_ops_t ops;
+
 static void *ops_ocall_alloc(void *context, size_t size)
 {
     (void)context, (void)size;
-    return NULL;
+    if (!reentry.reenter)
+        return NULL;
+    static int pair[2] = {1, 2};
+    cella_entry_request_t request = {
+        .command = CELLA_ENTRY_ECALL,
+        .index = 0,
+        .in = (const uint8_t *)pair,
+        .in_size = sizeof(pair),
+        .out = (uint8_t *)&reentry.sum,
+        .out_size = sizeof(reentry.sum),
+        .ops = &ops,
+    };
+    reentry.status = test_enter(reentry.entry, reentry.thread_data, &request, reentry.thread_data);
+    return reentry.memory;
 }
 
 static void ops_ocall_free(void *context, void *memory)
@@ -212,6 +237,40 @@ static void ecall_whose_fs_is_not_its_thread_data_is_refused(void **state)
     assert_int_equal(sum, 42);
 }
 
+/*
+ * A nested ECALL is the host's only from inside an OCALL proper: one made from the exit that
+ * asks for OCALL memory (sgx_ocalloc), where the enclave is half-way through its work, is
+ * refused, public or not.
+ */
+static void an_entry_from_an_exit_that_is_no_ocall_is_refused(void **state)
+{
+    struct loaded *l = *state;
+    int sum = 0;
+
+    assert_int_equal(enter(l, l->thread_data[0], l->thread_data[0], CELLA_ENTRY_INIT, &sum),
+                     SGX_SUCCESS);
+    reentry.entry = l->entry;
+    reentry.thread_data = l->thread_data[0];
+    reentry.memory = l->outside;
+    reentry.reenter = true;
+    reentry.status = -1;
+    reentry.sum = 0;
+    cella_entry_request_t request = {
+        .command = CELLA_ENTRY_ECALL,
+        .index = 1,
+        .ops = &ops,
+    };
+    assert_int_equal(test_enter(l->entry, l->thread_data[0], &request, l->thread_data[0]),
+                     SGX_SUCCESS);
+    reentry.reenter = false;
+    assert_int_equal(reentry.status, SGX_ERROR_ECALL_NOT_ALLOWED);
+    assert_int_equal(reentry.sum, 0);
+    /* The same ECALL, entered afresh, runs. */
+    assert_int_equal(enter(l, l->thread_data[0], l->thread_data[0], CELLA_ENTRY_ECALL, &sum),
+                     SGX_SUCCESS);
+    assert_int_equal(sum, 42);
+}
+
 static int32_t enter_streamed(struct loaded *l, const int *pair, const uint64_t *in_ready,
                               uint64_t *out_ready, int *sum)
 {
@@ -282,6 +341,8 @@ int main(void)
             ecall_with_thread_data_forged_outside_the_enclave_is_refused, load, unload),
         cmocka_unit_test_setup_teardown(ecall_with_a_thread_data_copy_inside_the_enclave_is_refused,
                                         load, unload),
+        cmocka_unit_test_setup_teardown(an_entry_from_an_exit_that_is_no_ocall_is_refused, load,
+                                        unload),
         cmocka_unit_test_setup_teardown(ecall_whose_fs_is_not_its_thread_data_is_refused, load,
                                         unload),
         cmocka_unit_test_setup_teardown(
