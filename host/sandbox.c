@@ -23,6 +23,7 @@
 #include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cella/host.h>
@@ -621,8 +622,13 @@ static sgx_status_t start_monitor(struct sandbox_state *s)
         posix_spawnattr_setsigmask(&attributes, &signals) != 0)
         goto out;
     sigfillset(&signals);
+    /* A process group of its own: the terminal's signals to the application's group (Ctrl-C,
+     * hang-up) are the application's to handle, and do not end its enclaves behind its back;
+     * the monitor still ends when the application does. */
     if (posix_spawnattr_setsigdefault(&attributes, &signals) != 0 ||
-        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) != 0)
+        posix_spawnattr_setpgroup(&attributes, 0) != 0 ||
+        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                                  POSIX_SPAWN_SETPGROUP) != 0)
         goto out;
     snprintf(host_pid, sizeof(host_pid), "%ld", (long)getpid());
     /* The platform secrets of this user: the monitor reads them on the first key request. */
@@ -849,6 +855,9 @@ static void *watcher_main(void *argument)
 
 /* ---- load and unload ------------------------------------------------------------------------- */
 
+/* How long destroy waits for the monitor to stop by itself (it normally takes milliseconds). */
+#define UNLOAD_TIMEOUT_SECONDS 10
+
 static void unload(struct cella_enclave *e)
 {
     struct sandbox_state *s = e->backend_state;
@@ -860,8 +869,22 @@ static void unload(struct cella_enclave *e)
      * its end then closes and the watcher returns: when this returns, the enclave is gone. */
     if (s->socket_fd >= 0)
         shutdown(s->socket_fd, SHUT_WR);
-    if (s->watcher_started)
-        pthread_join(s->watcher, NULL);
+    if (s->watcher_started) {
+        /* A monitor that does not stop is stopped: destroy never hangs. */
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += UNLOAD_TIMEOUT_SECONDS;
+        if (pthread_timedjoin_np(s->watcher, NULL, &deadline) != 0) {
+            cella_log(CELLA_LOG_WARNING,
+                      "cella-monitor of enclave %#llx did not stop within %d s; stopping it",
+                      (unsigned long long)s->id, UNLOAD_TIMEOUT_SECONDS);
+            if (s->monitor_pidfd >= 0)
+                (void)pidfd_send_signal(s->monitor_pidfd, SIGKILL, NULL, 0);
+            if (s->socket_fd >= 0)
+                shutdown(s->socket_fd, SHUT_RDWR);
+            pthread_join(s->watcher, NULL);
+        }
+    }
     if (s->socket_fd >= 0)
         close(s->socket_fd);
     if (s->monitor_socket_fd >= 0)

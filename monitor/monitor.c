@@ -737,9 +737,19 @@ static void serve_platform(struct monitor *m, const cella_enclave_platform_reque
         reply.out_size = request->out_size;
 send:;
     size_t reply_size = CELLA_ENCLAVE_PLATFORM_REPLY_HEADER_BYTES + reply.out_size;
-    while (send(m->channel_fd, &reply, reply_size, MSG_NOSIGNAL) < 0 && errno == EINTR) {
-    }
+    ssize_t sent;
+    do {
+        sent = send(m->channel_fd, &reply, reply_size, MSG_NOSIGNAL | MSG_DONTWAIT);
+    } while (sent < 0 && errno == EINTR);
     cella_memory_wipe(&reply, reply_size);
+    /* The enclave process asks one request at a time and reads each reply; replies piling up
+     * mean enclave code talks on the channel itself, and waiting for it would stop this
+     * monitor from serving the host. */
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && m->enclave_pid > 0) {
+        cella_log(CELLA_LOG_ERROR, "the enclave process does not read the platform's replies "
+                                   "(enclave code writing to the monitor channel); stopped");
+        kill(m->enclave_pid, SIGKILL);
+    }
 }
 
 enum channel_read { CHANNEL_MESSAGE, CHANNEL_EMPTY, CHANNEL_CLOSED };

@@ -61,6 +61,7 @@ enum {
     ECALL_PLANT_SEEDED,
     ECALL_DOUBLE_FETCH,
     ECALL_TRANSFORM_AFTER_OCALL,
+    ECALL_FLOOD_MONITOR,
 };
 
 #define SECRET_BYTES     32
@@ -994,6 +995,20 @@ static void a_system_call_inside_crashes_the_enclave_and_the_log_names_it(void *
     destroy(enclave);
 }
 
+/* Enclave code writing requests to its monitor and never reading the replies is stopped; the
+ * monitor keeps serving the host, and destroy returns. */
+static void an_enclave_that_floods_its_monitor_is_stopped(void **state)
+{
+    (void)state;
+    cella_enclave_t *enclave = create_sandbox();
+    int result = 0;
+    log_clear();
+    assert_int_equal(call_int(current_id, ECALL_FLOOD_MONITOR, 0, &result),
+                     SGX_ERROR_ENCLAVE_CRASHED);
+    assert_true(log_contains("does not read the platform's replies"));
+    destroy(enclave);
+}
+
 static void a_stack_overflow_inside_crashes_the_enclave_not_the_host(void **state)
 {
     (void)state;
@@ -1179,6 +1194,41 @@ static void a_host_that_dies_leaves_no_monitor_or_enclave_process(void **state)
     while (waitpid(-1, NULL, WNOHANG) > 0) {
     }
     assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0), 0);
+}
+
+/*
+ * A host in a process group of its own that ignores SIGINT, SIGQUIT and SIGHUP gets them
+ * sent to its whole group (Ctrl-C, a terminal hang-up): its enclave must live on, as on SGX.
+ */
+static void signals_to_the_hosts_process_group_leave_its_enclave_alone(void **state)
+{
+    (void)state;
+    pid_t child = run_self("--group-signals", "-");
+    assert_true(child > 0);
+    assert_int_equal(wait_exit_code(child), 0);
+}
+
+static int group_signals(void)
+{
+    cella_enclave_t *enclave = NULL;
+    int pair[2] = {20, 22}, result = 0;
+
+    if (setpgid(0, 0) != 0)
+        return 1;
+    signal(SIGINT, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    if (try_create(CELLA_BACKEND_SANDBOX, 0, 0, &enclave) != CELLA_OK)
+        return 2;
+    current_id = cella_enclave_get_id(enclave);
+    if (kill(0, SIGINT) != 0 || kill(0, SIGQUIT) != 0 || kill(0, SIGHUP) != 0)
+        return 3;
+    usleep(200000); /* time for a default action to end the monitor, were it in the group */
+    if (call(current_id, ECALL_ADD, pair, sizeof(pair), &result, sizeof(result)) != SGX_SUCCESS ||
+        result != 42)
+        return 4;
+    cella_enclave_destroy(enclave);
+    return 0;
 }
 
 static void a_kernel_without_memfd_secret_is_a_clear_error(void **state)
@@ -1445,6 +1495,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(ptrace_attach_by_a_process_of_the_same_user_fails),
         cmocka_unit_test(ptrace_by_root_cannot_read_enclave_pages),
         cmocka_unit_test(a_system_call_inside_crashes_the_enclave_and_the_log_names_it),
+        cmocka_unit_test(an_enclave_that_floods_its_monitor_is_stopped),
         cmocka_unit_test(a_stack_overflow_inside_crashes_the_enclave_not_the_host),
         cmocka_unit_test(killing_the_idle_enclave_process_gives_crashed),
         cmocka_unit_test(killing_the_enclave_process_during_an_ocall_gives_crashed),
@@ -1452,6 +1503,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(killing_the_monitor_during_an_ocall_gives_lost),
         cmocka_unit_test(destroy_waits_for_calls_in_flight_and_refuses_new_ones),
         cmocka_unit_test(a_host_that_dies_leaves_no_monitor_or_enclave_process),
+        cmocka_unit_test(signals_to_the_hosts_process_group_leave_its_enclave_alone),
         cmocka_unit_test(a_kernel_without_memfd_secret_is_a_clear_error),
         cmocka_unit_test(a_kernel_without_seccomp_filters_is_a_clear_error),
     };
@@ -1460,6 +1512,8 @@ int main(int argc, char **argv)
     unsetenv("CELLA_BACKEND");
     if (argc == 3 && strcmp(argv[1], "--host-child") == 0)
         return host_child(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--group-signals") == 0)
+        return group_signals();
     if (argc == 3 && strcmp(argv[1], "--without") == 0)
         return without_feature(argv[2]);
     if (argc == 2 && strcmp(argv[1], "--service") == 0)
