@@ -35,6 +35,11 @@
 #include "enclave.h"
 #include "keys.h"
 
+/* How long creating an enclave may wait for the monitor or cella-platformd to load it, and
+ * destroy for the monitor to stop by itself (each normally takes milliseconds). */
+#define LOAD_TIMEOUT_SECONDS   120
+#define UNLOAD_TIMEOUT_SECONDS 10
+
 /*
  * The enclave runs in its own process; this file is the host's side of it.
  *
@@ -567,6 +572,17 @@ static sgx_status_t create_region(struct sandbox_state *s)
 
 /* ---- the monitor: dev mode starts one, service mode asks cella-platformd for one ---------- */
 
+/* cella-platformd closed a connection before loading: it refused the host, and said why. */
+static sgx_status_t daemon_ended_connection(const struct sandbox_state *s)
+{
+    cella_log(CELLA_LOG_ERROR,
+              "cella-platformd ended the connection before enclave %#llx was loaded; its log "
+              "says why (one cause: this user already runs as many enclaves as it allows one "
+              "user, --max-enclaves-per-user)",
+              (unsigned long long)s->id);
+    return SGX_ERROR_SERVICE_UNAVAILABLE;
+}
+
 static sgx_status_t connect_platform(struct sandbox_state *s)
 {
     struct sockaddr_un address = {.sun_family = AF_UNIX};
@@ -575,6 +591,9 @@ static sgx_status_t connect_platform(struct sandbox_state *s)
     if (fd < 0)
         return SGX_ERROR_OUT_OF_MEMORY;
     memcpy(address.sun_path, s->platform_socket, sizeof(address.sun_path));
+    /* A daemon whose backlog stays full must not hang create: connect waits this long. */
+    struct timeval deadline = {.tv_sec = LOAD_TIMEOUT_SECONDS, .tv_usec = 0};
+    (void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &deadline, sizeof(deadline));
     int result;
     do {
         result = connect(fd, (const struct sockaddr *)&address, sizeof(address));
@@ -695,8 +714,13 @@ static sgx_status_t send_load(struct sandbox_state *s)
     do {
         n = sendmsg(s->socket_fd, &message, MSG_NOSIGNAL);
     } while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof(load) && s->platform_socket[0] != '\0' && n < 0 &&
+        (errno == EPIPE || errno == ECONNRESET)) {
+        return daemon_ended_connection(s);
+    }
     if (n != (ssize_t)sizeof(load)) {
-        cella_log(CELLA_LOG_ERROR, "cannot send the enclave to cella-monitor: %s",
+        cella_log(CELLA_LOG_ERROR, "cannot send the enclave to %s: %s",
+                  s->platform_socket[0] != '\0' ? "cella-platformd" : "cella-monitor",
                   n < 0 ? strerror(errno) : "short write");
         return SGX_ERROR_UNEXPECTED;
     }
@@ -712,6 +736,8 @@ static ssize_t receive(struct sandbox_state *s, union monitor_message *message)
     do {
         n = recv(s->socket_fd, message, sizeof(*message), MSG_TRUNC);
     } while (n < 0 && errno == EINTR);
+    if (n == 0)
+        errno = 0; /* the end of the stream; otherwise errno says what went wrong */
     if (n <= 0)
         return 0;
     if ((size_t)n > sizeof(*message) || (size_t)n < sizeof(uint32_t))
@@ -747,9 +773,17 @@ static sgx_status_t receive_until_loaded(struct sandbox_state *s)
 
     for (;;) {
         ssize_t n = receive(s, &message);
+        if (n == 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            cella_log(CELLA_LOG_ERROR, "%s did not load enclave %#llx within %d s",
+                      s->platform_socket[0] != '\0' ? "cella-platformd" : "cella-monitor",
+                      (unsigned long long)s->id, LOAD_TIMEOUT_SECONDS);
+            return SGX_ERROR_UNEXPECTED;
+        }
+        if (n == 0 && s->platform_socket[0] != '\0') {
+            return daemon_ended_connection(s);
+        }
         if (n == 0) {
-            cella_log(CELLA_LOG_ERROR, "%s stopped while it loaded enclave %#llx",
-                      s->platform_socket[0] != '\0' ? "cella-platformd's monitor" : "cella-monitor",
+            cella_log(CELLA_LOG_ERROR, "cella-monitor stopped while it loaded enclave %#llx",
                       (unsigned long long)s->id);
             return SGX_ERROR_UNEXPECTED;
         }
@@ -826,10 +860,17 @@ static void *watcher_main(void *argument)
     struct sandbox_state *s = argument;
 
     sgx_status_t status = s->platform_socket[0] != '\0' ? connect_platform(s) : start_monitor(s);
+    /* Loading has a deadline: a daemon or monitor that never answers must not hang create. */
+    struct timeval deadline = {.tv_sec = LOAD_TIMEOUT_SECONDS, .tv_usec = 0};
+    if (status == SGX_SUCCESS)
+        (void)setsockopt(s->socket_fd, SOL_SOCKET, SO_RCVTIMEO, &deadline, sizeof(deadline));
     if (status == SGX_SUCCESS)
         status = send_load(s);
     if (status == SGX_SUCCESS)
         status = receive_until_loaded(s);
+    struct timeval none = {0, 0};
+    if (s->socket_fd >= 0)
+        (void)setsockopt(s->socket_fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
     publish_load(s, status);
     if (status == SGX_SUCCESS)
         watch(s);
@@ -854,9 +895,6 @@ static void *watcher_main(void *argument)
 }
 
 /* ---- load and unload ------------------------------------------------------------------------- */
-
-/* How long destroy waits for the monitor to stop by itself (it normally takes milliseconds). */
-#define UNLOAD_TIMEOUT_SECONDS 10
 
 static void unload(struct cella_enclave *e)
 {

@@ -187,6 +187,9 @@ static sgx_status_t status_of_check(cella_image_check_t check)
     return SGX_ERROR_INVALID_ENCLAVE;
 }
 
+/* How long a new monitor waits for the host's first message. */
+#define FIRST_REQUEST_TIMEOUT_SECONDS 30
+
 /* The host's first message: LOAD, or QUOTE on a connection to cella-platformd. */
 union first_request {
     uint32_t type;
@@ -212,14 +215,36 @@ static sgx_status_t receive_request(struct monitor *m, cella_monitor_quote_t *qu
 
     *quote = false;
     memset(&request, 0, sizeof(request));
+    /* A host that connects and says nothing must not hold a monitor (in service mode, one of
+     * the daemon's) for ever. */
+    struct timeval deadline = {.tv_sec = FIRST_REQUEST_TIMEOUT_SECONDS, .tv_usec = 0};
+    (void)setsockopt(host_fd, SOL_SOCKET, SO_RCVTIMEO, &deadline, sizeof(deadline));
     do {
         n = recvmsg(host_fd, &message, MSG_CMSG_CLOEXEC);
     } while (n < 0 && errno == EINTR);
+    struct timeval none = {0, 0};
+    (void)setsockopt(host_fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        cella_log(CELLA_LOG_ERROR, "cella-monitor: the host sent no request within %d s",
+                  FIRST_REQUEST_TIMEOUT_SECONDS);
+        return SGX_ERROR_UNEXPECTED;
+    }
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&message); c != NULL; c = CMSG_NXTHDR(&message, c)) {
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-            c->cmsg_len == CMSG_LEN(2 * sizeof(int))) {
-            int fds[2];
-            memcpy(fds, CMSG_DATA(c), sizeof(fds));
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+            c->cmsg_len < CMSG_LEN(sizeof(int)))
+            continue;
+        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        int fds[2];
+        for (size_t i = 0; i < count; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+            /* LOAD carries exactly the enclave file and the shared region; the rest is shut. */
+            if (count == 2 && m->file_fd < 0)
+                fds[i] = fd;
+            else
+                close(fd);
+        }
+        if (count == 2 && m->file_fd < 0) {
             m->file_fd = fds[0];
             m->shared_fd = fds[1];
         }

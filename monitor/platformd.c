@@ -47,13 +47,15 @@
 #define DEFAULT_SOCKET_PATH  "/run/cella/platform.sock"
 #define DEFAULT_STATE_DIR    "/var/lib/cella"
 #define DEFAULT_MAX_MONITORS 256
-#define LISTEN_FDS_START     3 /* systemd's first passed descriptor */
+#define DEFAULT_MAX_PER_USER 64 /* of them, for one user: no user can take all of them */
+#define LISTEN_FDS_START     3  /* systemd's first passed descriptor */
 
 struct options {
     const char *socket_path;
     mode_t socket_mode;
     const char *group;
     long max_monitors;
+    long max_per_user;
     char state_dir[PATH_MAX]; /* of the platform secrets */
 };
 
@@ -85,7 +87,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: cella-platformd [--socket PATH] [--socket-mode MODE] [--group NAME]\n"
-            "                       [--max-enclaves N] [--state-dir DIR]\n"
+            "                       [--max-enclaves N] [--max-enclaves-per-user N]\n"
+            "                       [--state-dir DIR]\n"
             "\n"
             "Runs cella's sandbox monitor as a service: applications whose CELLA_PLATFORM_SOCKET\n"
             "(or cella_enclave_options_t.platform_socket) names this socket get their enclaves\n"
@@ -96,6 +99,9 @@ static void usage(FILE *out)
             "  --socket-mode MODE  the socket's permissions, octal (default 0660)\n"
             "  --group NAME        the socket's group: its members may run enclaves here\n"
             "  --max-enclaves N    enclaves served at once; more connections wait (default %d)\n"
+            "  --max-enclaves-per-user N\n"
+            "                      of those, at most N for one user; more are refused\n"
+            "                      (default %d, or --max-enclaves if that is less)\n"
             "  --state-dir DIR     where the platform secrets live, created on first start\n"
             "                      (default: $STATE_DIRECTORY from systemd, else %s);\n"
             "                      losing them makes every sealed blob unreadable: back it up\n"
@@ -104,17 +110,18 @@ static void usage(FILE *out)
             "Run it as a dedicated user with an unlimited locked-memory limit (enclave memory\n"
             "is charged to it): see cella-platformd.service. It stops on SIGTERM or SIGINT,\n"
             "and every enclave it runs stops with it.\n",
-            DEFAULT_SOCKET_PATH, DEFAULT_MAX_MONITORS, DEFAULT_STATE_DIR);
+            DEFAULT_SOCKET_PATH, DEFAULT_MAX_MONITORS, DEFAULT_MAX_PER_USER, DEFAULT_STATE_DIR);
 }
 
 static bool parse_options(int argc, char **argv, struct options *o, int *exit_code)
 {
-    enum { OPT_SOCKET = 1, OPT_MODE, OPT_GROUP, OPT_MAX, OPT_STATE, OPT_HELP };
+    enum { OPT_SOCKET = 1, OPT_MODE, OPT_GROUP, OPT_MAX, OPT_MAX_PER_USER, OPT_STATE, OPT_HELP };
     static const struct option long_options[] = {
         {"socket", required_argument, NULL, OPT_SOCKET},
         {"socket-mode", required_argument, NULL, OPT_MODE},
         {"group", required_argument, NULL, OPT_GROUP},
         {"max-enclaves", required_argument, NULL, OPT_MAX},
+        {"max-enclaves-per-user", required_argument, NULL, OPT_MAX_PER_USER},
         {"state-dir", required_argument, NULL, OPT_STATE},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
@@ -126,6 +133,7 @@ static bool parse_options(int argc, char **argv, struct options *o, int *exit_co
     o->socket_mode = 0660;
     o->group = NULL;
     o->max_monitors = DEFAULT_MAX_MONITORS;
+    o->max_per_user = 0; /* the default, resolved below */
     /* systemd's StateDirectory= sets STATE_DIRECTORY, a colon-separated list: the first. */
     const char *state = getenv("STATE_DIRECTORY");
     size_t state_length = state != NULL ? strcspn(state, ":") : 0;
@@ -155,14 +163,18 @@ static bool parse_options(int argc, char **argv, struct options *o, int *exit_co
             o->group = optarg;
             break;
         case OPT_MAX:
+        case OPT_MAX_PER_USER: {
+            long *count = option == OPT_MAX ? &o->max_monitors : &o->max_per_user;
             errno = 0;
-            o->max_monitors = strtol(optarg, &end, 10);
-            if (errno != 0 || *end != '\0' || o->max_monitors < 1 || o->max_monitors > 65536) {
-                say("--max-enclaves %s is not a number from 1 to 65536", optarg);
+            *count = strtol(optarg, &end, 10);
+            if (errno != 0 || *end != '\0' || *count < 1 || *count > 65536) {
+                say("--%s %s is not a number from 1 to 65536",
+                    option == OPT_MAX ? "max-enclaves" : "max-enclaves-per-user", optarg);
                 *exit_code = 64;
                 return false;
             }
             break;
+        }
         case OPT_STATE:
             if (optarg[0] != '/' || strlen(optarg) >= sizeof(o->state_dir)) {
                 say("--state-dir %s must be an absolute path", optarg);
@@ -191,6 +203,10 @@ static bool parse_options(int argc, char **argv, struct options *o, int *exit_co
         *exit_code = 64;
         return false;
     }
+    if (o->max_per_user == 0)
+        o->max_per_user = DEFAULT_MAX_PER_USER;
+    if (o->max_per_user > o->max_monitors)
+        o->max_per_user = o->max_monitors;
     return true;
 }
 
@@ -297,8 +313,14 @@ static void run_monitor(int connection, int listener, int signals, pid_t daemon_
     _exit(cella_monitor_serve(connection, state_dir));
 }
 
-/* Reaps every monitor that has ended; returns how many. */
-static long reap_monitors(void)
+/* The monitors running, each with the user it serves; pid 0 marks a free entry. */
+struct served {
+    pid_t pid;
+    uid_t uid;
+};
+
+/* Reaps every monitor that has ended and frees its entry; returns how many. */
+static long reap_monitors(struct served *served, long capacity)
 {
     long count = 0;
     int status;
@@ -306,6 +328,10 @@ static long reap_monitors(void)
 
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         count++;
+        for (long i = 0; i < capacity; i++) {
+            if (served[i].pid == pid)
+                served[i].pid = 0;
+        }
         if (WIFSIGNALED(status))
             say("the monitor %d ended by signal %d (%s)", (int)pid, WTERMSIG(status),
                 strsignal(WTERMSIG(status)));
@@ -313,10 +339,24 @@ static long reap_monitors(void)
     return count;
 }
 
+static long monitors_of(const struct served *served, long capacity, uid_t uid)
+{
+    long count = 0;
+    for (long i = 0; i < capacity; i++)
+        count += served[i].pid != 0 && served[i].uid == uid;
+    return count;
+}
+
 static void serve(int listener, int signals, const struct options *o)
 {
     long monitors = 0;
     pid_t self = getpid();
+    struct served *served = calloc((size_t)o->max_monitors, sizeof(*served));
+
+    if (served == NULL) {
+        say("out of memory");
+        return;
+    }
 
     for (;;) {
         /* At the limit, stop accepting: new hosts wait in the backlog. */
@@ -327,16 +367,17 @@ static void serve(int listener, int signals, const struct options *o)
             if (errno == EINTR)
                 continue;
             say("poll failed: %s", strerror(errno));
-            return;
+            break;
         }
         if (fds[0].revents != 0) {
             struct signalfd_siginfo info;
             while (read(signals, &info, sizeof(info)) == (ssize_t)sizeof(info)) {
                 if (info.ssi_signo == SIGCHLD) {
-                    monitors -= reap_monitors();
+                    monitors -= reap_monitors(served, o->max_monitors);
                 } else {
                     say("stopping on %s; %ld enclave(s) stop with it",
                         strsignal((int)info.ssi_signo), monitors);
+                    free(served);
                     return;
                 }
             }
@@ -351,17 +392,38 @@ static void serve(int listener, int signals, const struct options *o)
         }
         struct ucred peer = {0, 0, 0};
         socklen_t length = sizeof(peer);
-        (void)getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &peer, &length);
+        if (getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &peer, &length) != 0) {
+            say("cannot tell who connected: %s; connection closed", strerror(errno));
+            close(connection);
+            continue;
+        }
+        /* One user cannot take every enclave this daemon serves. */
+        long own = monitors_of(served, o->max_monitors, peer.uid);
+        if (own >= o->max_per_user) {
+            say("uid %u (process %d) already has %ld enclave(s), the most one user may have "
+                "(--max-enclaves-per-user); connection refused",
+                (unsigned)peer.uid, (int)peer.pid, own);
+            close(connection);
+            continue;
+        }
         pid_t child = fork();
         if (child == 0)
             run_monitor(connection, listener, signals, self, o->state_dir);
-        if (child < 0)
+        if (child < 0) {
             say("cannot start a monitor for process %d (uid %u): %s", (int)peer.pid,
                 (unsigned)peer.uid, strerror(errno));
-        else
+        } else {
             monitors++;
+            for (long i = 0; i < o->max_monitors; i++) {
+                if (served[i].pid == 0) {
+                    served[i] = (struct served){child, peer.uid};
+                    break;
+                }
+            }
+        }
         close(connection);
     }
+    free(served);
 }
 
 int main(int argc, char **argv)

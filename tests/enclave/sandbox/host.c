@@ -1398,6 +1398,18 @@ static int service_refused(void)
     return 0;
 }
 
+/* A host over its user's limit at cella-platformd: a clear error, exit 0 when it says so. */
+static int service_limited(void)
+{
+    cella_enclave_t *enclave = NULL;
+    cella_result_t result = try_create(CELLA_BACKEND_DEFAULT, 0, 0, &enclave);
+    if (result == CELLA_OK)
+        return 1;
+    if (!log_contains("ended the connection") || !log_contains("--max-enclaves-per-user"))
+        return 2;
+    return 0;
+}
+
 /* ---- child modes --------------------------------------------------------------------------- */
 
 /* A host that makes one call, says which processes serve it, and waits to be killed. */
@@ -1522,6 +1534,8 @@ int main(int argc, char **argv)
         return service_hold();
     if (argc == 2 && strcmp(argv[1], "--service-refused") == 0)
         return service_refused();
+    if (argc == 2 && strcmp(argv[1], "--service-limited") == 0)
+        return service_limited();
     /* Dev mode: the tests start their own monitors. */
     unsetenv("CELLA_PLATFORM_SOCKET");
     return cmocka_run_group_tests(tests, NULL, NULL);

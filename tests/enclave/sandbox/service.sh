@@ -170,6 +170,36 @@ setpriv --reuid=nobody --regid=nogroup --clear-groups \
   env CELLA_PLATFORM_SOCKET="$socket" CELLA_TEST_ENCLAVE="$dir/enclave.signed.so" \
   "$dir/host" --service-refused || fail "the refusal was not clear (exit $?)"
 
+echo "== one user cannot take every enclave of the daemon (--max-enclaves-per-user)"
+install -d -o "$service_user" -g "$service_user" -m 755 "$dir/run2"
+socket2=$dir/run2/platform.sock
+"${raise[@]}" setpriv --reuid="$service_user" --regid="$service_user" --init-groups \
+  "$dir/cella-platformd" --socket "$socket2" --group "$service_user" --socket-mode 0660 \
+  --state-dir "$dir/state" --max-enclaves-per-user 1 2>"$dir/platformd2.log" &
+daemon2=$!
+daemon2_listens() { grep -q "listening on" "$dir/platformd2.log"; }
+wait_for daemon2_listens || fail "the second cella-platformd did not start: $(cat "$dir/platformd2.log")"
+main_socket=$socket
+socket=$socket2
+hold hold3.out
+holder=$!
+wait_for first_line hold3.out >/dev/null || fail "the holding host did not start on the limited daemon"
+(as_app "$dir/host" --service-limited) || fail "a second enclave of the same user was not refused clearly"
+grep -q "already has 1 enclave(s), the most one user may have" "$dir/platformd2.log" ||
+  fail "the daemon did not log the refusal: $(cat "$dir/platformd2.log")"
+kill -9 "$holder"
+wait "$holder" 2>/dev/null || true
+wait_for no_enclave_process || fail "the held enclave outlived its host"
+hold hold4.out
+holder=$!
+wait_for first_line hold4.out >/dev/null || fail "the user's slot was not given back after its enclave ended"
+kill -9 "$holder"
+wait "$holder" 2>/dev/null || true
+wait_for no_enclave_process || fail "the second held enclave outlived its host"
+socket=$main_socket
+kill "$daemon2"
+wait "$daemon2" 2>/dev/null || true
+
 echo "== stopping the daemon stops its enclaves and removes the socket"
 hold hold2.out
 holder=$!
