@@ -30,6 +30,7 @@
 #include "../common/entry_abi.h"
 #include "../common/sandbox_abi.h"
 #include "protocol.h"
+#include "tracer.h"
 
 /*
  * cella-monitor starts this program with the enclave's memory (a memfd_secret holding every
@@ -786,6 +787,13 @@ int main(int argc, char **argv)
         getppid() != (pid_t)monitor_pid)
         return 1; /* the monitor is already gone */
     (void)close_range(CELLA_ENCLAVE_SHARED_FD + 1, ~0u, 0);
+    /* Non-dumpable now, so nobody can attach any more; one that attached before is refused. */
+    pid_t tracer = cella_tracer_pid();
+    if (tracer != 0)
+        fail(SGX_ERROR_NO_PRIVILEGE, 0, CELLA_ENCLAVE_FEATURE_NONE,
+             "cella-enclave is traced (tracer %d); the sandbox does not run enclaves under a "
+             "debugger or tracer",
+             (int)tracer);
     /* free() must never give memory back to the system once the filter is in place (the
      * filter library frees its own memory after loading): no trimming, no mmap'd blocks. */
     (void)mallopt(M_TRIM_THRESHOLD, -1);

@@ -40,6 +40,7 @@
 #include "host/quoting.h"
 #include "monitor.h"
 #include "protocol.h"
+#include "tracer.h"
 
 /*
  * One monitor serves one enclave of one host, over a SOCK_SEQPACKET socket (protocol.h). In
@@ -944,6 +945,15 @@ int cella_monitor_serve(int fd, const char *state_dir)
         if (m.shared_fd >= 0)
             close(m.shared_fd);
         return serve_quote(&m, &quote_request);
+    }
+    pid_t tracer = cella_tracer_pid();
+    if (status == SGX_SUCCESS && tracer != 0) {
+        cella_log(CELLA_LOG_ERROR,
+                  "cella-monitor is traced (%s %d), so the enclave would be open to the tracer: "
+                  "the sandbox does not run enclaves under a debugger or tracer; debug enclave "
+                  "code with CELLA_BACKEND=sim",
+                  tracer > 0 ? "by process" : "TracerPid unreadable:", (int)tracer);
+        status = SGX_ERROR_NO_PRIVILEGE;
     }
     if (status == SGX_SUCCESS)
         status = read_file(&m);

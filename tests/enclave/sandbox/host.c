@@ -1231,6 +1231,70 @@ static int group_signals(void)
     return 0;
 }
 
+/*
+ * A tracer that follows the host's forks (strace -f, a debugger following children) would be
+ * attached to the monitor and the enclave process from their first instruction, before they
+ * make themselves non-dumpable. The sandbox refuses to load an enclave under it.
+ */
+static void a_host_traced_with_its_children_gets_no_enclave(void **state)
+{
+    (void)state;
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0)
+            _exit(100);
+        raise(SIGSTOP);
+        char self[4096];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (n > 0) {
+            self[n] = '\0';
+            char *argv[] = {self, (char *)(uintptr_t) "--traced-host", NULL};
+            execv(self, argv);
+        }
+        _exit(127);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFSTOPPED(status));
+    assert_int_equal(
+        ptrace(PTRACE_SETOPTIONS, child, NULL,
+               (void *)(uintptr_t)(PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+                                   PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)),
+        0);
+    assert_int_equal(ptrace(PTRACE_CONT, child, NULL, NULL), 0);
+    /* Let every tracee run, passing on the signals that are theirs, until the host ends. */
+    int code = -1;
+    for (;;) {
+        pid_t pid = waitpid(-1, &status, __WALL);
+        if (pid < 0 && errno == EINTR)
+            continue;
+        assert_true(pid > 0);
+        if (WIFEXITED(status) || WIFSIGNALED(status)) {
+            if (pid == child) {
+                code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+                break;
+            }
+            continue;
+        }
+        int signal_number = WSTOPSIG(status);
+        bool event = status >> 16 != 0 || signal_number == SIGTRAP || signal_number == SIGSTOP;
+        (void)ptrace(PTRACE_CONT, pid, NULL, (void *)(uintptr_t)(event ? 0 : signal_number));
+    }
+    assert_int_equal(code, 0);
+}
+
+static int traced_host(void)
+{
+    cella_enclave_t *enclave = NULL;
+    cella_result_t result = try_create(CELLA_BACKEND_SANDBOX, 0, 0, &enclave);
+    if (result == CELLA_OK)
+        return 1; /* an enclave under a tracer */
+    if (!log_contains("is traced") || !log_contains("CELLA_BACKEND=sim"))
+        return 2;
+    return 0;
+}
+
 static void a_kernel_without_memfd_secret_is_a_clear_error(void **state)
 {
     (void)state;
@@ -1516,6 +1580,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(destroy_waits_for_calls_in_flight_and_refuses_new_ones),
         cmocka_unit_test(a_host_that_dies_leaves_no_monitor_or_enclave_process),
         cmocka_unit_test(signals_to_the_hosts_process_group_leave_its_enclave_alone),
+        cmocka_unit_test(a_host_traced_with_its_children_gets_no_enclave),
         cmocka_unit_test(a_kernel_without_memfd_secret_is_a_clear_error),
         cmocka_unit_test(a_kernel_without_seccomp_filters_is_a_clear_error),
     };
@@ -1524,6 +1589,8 @@ int main(int argc, char **argv)
     unsetenv("CELLA_BACKEND");
     if (argc == 3 && strcmp(argv[1], "--host-child") == 0)
         return host_child(argv[2]);
+    if (argc == 2 && strcmp(argv[1], "--traced-host") == 0)
+        return traced_host();
     if (argc == 3 && strcmp(argv[1], "--group-signals") == 0)
         return group_signals();
     if (argc == 3 && strcmp(argv[1], "--without") == 0)
