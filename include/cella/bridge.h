@@ -124,6 +124,13 @@ extern const cella_ecall_table_t cella_bridge_ecall_table;
 int cella_bridge_output_alias(uint8_t *out, size_t offset, const void *data, size_t size);
 
 /*
+ * Trusted bridges: writes a returned long double to `to` (sizeof(long double) bytes) as its
+ * value bytes with the rest of its storage zeroed (on x86-64, 10 of 16 bytes carry the value),
+ * so that no stale enclave bytes leave with it (security checklist B9).
+ */
+void cella_bridge_put_long_double(uint8_t *to, long double value);
+
+/*
  * Reserve shared buffers for an OCALL made from the current ECALL: `call->in` (in_size
  * bytes, writable) for the proxy to fill. Returns SGX_SUCCESS, SGX_ERROR_OUT_OF_MEMORY or
  * SGX_ERROR_OCALL_NOT_ALLOWED.

@@ -435,6 +435,13 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
         cg_putf(t, "cella_scrub_%s(out + offsetof(", result->name);
         cg_put_result_tag(t, cg->program, fn);
         cg_put(t, "_t, ms_retval), &_retval);\n");
+    } else if (trusted && fn->return_type.kind == CELLA_EDL_TYPE_LONG_DOUBLE &&
+               fn->return_type.pointer_depth == 0) {
+        cg_line(t, 1, "/* the value bytes: the padding stays in the enclave (B9) */");
+        cg_indent(t, 1);
+        cg_put(t, "cella_bridge_put_long_double(out + offsetof(");
+        cg_put_result_tag(t, cg->program, fn);
+        cg_put(t, "_t, ms_retval), _retval);\n");
     } else if (cg_returns_value(fn)) {
         cg_indent(t, 1);
         cg_put(t, "memcpy(out + offsetof(");

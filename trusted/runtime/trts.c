@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* trusted/runtime/trts.c: the trusted runtime: entry, initialisation, ECALL dispatch, threads. */
+#include <float.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -334,6 +335,16 @@ static void private_buffer_release(struct private_buffer *buffer, size_t size, b
     }
     if (buffer->allocated)
         free(buffer->data);
+}
+
+void cella_bridge_put_long_double(uint8_t *to, long double value)
+{
+    memset(to, 0, sizeof(value));
+#if LDBL_MANT_DIG == 64
+    memcpy(to, &value, 10); /* the x87 extended format: 64-bit significand, 16-bit sign+exponent */
+#else
+    memcpy(to, &value, sizeof(value));
+#endif
 }
 
 int cella_bridge_output_alias(uint8_t *out, size_t offset, const void *data, size_t size)

@@ -94,3 +94,16 @@ int ecall_outside_only(const uint64_t *p)
 {
     return p != NULL && sgx_is_outside_enclave(p, sizeof(*p)) ? (int)*p : -1;
 }
+
+/* Leaves a pattern where the next ECALL's bridge frame will lie. */
+void ecall_dirty_stack(void)
+{
+    volatile uint8_t pattern[4096];
+    for (size_t i = 0; i < sizeof(pattern); i++)
+        pattern[i] = 0xab;
+}
+
+long double ecall_half(long double x)
+{
+    return x / 2;
+}

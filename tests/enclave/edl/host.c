@@ -63,6 +63,22 @@ static void scalars_go_in_and_a_result_comes_back(void **state)
     }
 }
 
+/* A long double carries 10 value bytes in 16: the other 6 must not bring enclave bytes. */
+static void a_returned_long_double_brings_no_enclave_bytes(void **state)
+{
+    (void)state;
+    long double half;
+    for (int round = 0; round < 3; round++) {
+        memset(&half, 0x5c, sizeof(half));
+        assert_int_equal(ecall_dirty_stack(enclave_id), SGX_SUCCESS);
+        assert_int_equal(ecall_half(enclave_id, &half, 3.0L), SGX_SUCCESS);
+        assert_true(half == 1.5L);
+        const uint8_t *bytes = (const uint8_t *)&half;
+        for (size_t i = 10; i < sizeof(half); i++)
+            assert_int_equal(bytes[i], 0);
+    }
+}
+
 static void strings_buffers_and_structs_cross_the_boundary(void **state)
 {
     (void)state;
@@ -186,6 +202,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scalars_go_in_and_a_result_comes_back),
         cmocka_unit_test(strings_buffers_and_structs_cross_the_boundary),
+        cmocka_unit_test(a_returned_long_double_brings_no_enclave_bytes),
         cmocka_unit_test(ocalls_carry_strings_both_ways),
         cmocka_unit_test(a_nested_ecall_named_by_allow_runs),
         cmocka_unit_test(errno_of_an_ocall_reaches_the_enclave),
