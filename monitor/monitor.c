@@ -81,6 +81,7 @@ static int host_fd = -1;
 struct monitor {
     const char *state_dir;         /* of the platform secrets; "" when none is known */
     cella_keys_secrets_t *secrets; /* read on the first platform request */
+    bool secrets_tried;            /* that first read was made (and logged if it failed) */
     sgx_report_body_t identity;    /* as measured: what keys and reports are bound to */
     int file_fd;
     int shared_fd;
@@ -730,7 +731,9 @@ static void log_exit(const cella_enclave_crash_t *crash, const siginfo_t *info)
 /* The platform secrets, read on first use (the log says why when they cannot be). */
 static bool secrets_ready(struct monitor *m)
 {
-    if (m->secrets == NULL) {
+    /* Tried once: an enclave asking again and again must not flood the host's log. */
+    if (m->secrets == NULL && !m->secrets_tried) {
+        m->secrets_tried = true;
         if (m->state_dir[0] == '\0')
             cella_log(CELLA_LOG_ERROR, "platform secrets: no state directory is known (set "
                                        "CELLA_STATE_DIR or HOME for the application)");
