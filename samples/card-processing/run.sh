@@ -261,7 +261,7 @@ stop_host "$work/host2.log"
 
 # ---- 8. a damaged state file ----------------------------------------------------------------------
 cp "$work/card.state" "$work/damaged.state"
-printf '\001' | dd of="$work/damaged.state" bs=1 seek=570 count=1 conv=notrunc 2>/dev/null
+dd if=/dev/zero of="$work/damaged.state" bs=1 seek=570 count=16 conv=notrunc 2>/dev/null
 cp "$work/damaged.state" "$work/damaged.before"
 status=0
 timeout 120 "$host" --enclave "$enclave" --state "$work/damaged.state" --attest "$base" \
@@ -269,7 +269,7 @@ timeout 120 "$host" --enclave "$enclave" --state "$work/damaged.state" --attest 
 { [ "$status" -eq 1 ] && grep -q "the enclave refuses its state: 0x3001" "$work/host3.log"; } ||
   fail "a damaged state file was not refused (exit $status)" "$work/host3.log"
 cmp -s "$work/damaged.state" "$work/damaged.before" || fail "the damaged state file was replaced"
-echo "8/8 damaged state: one changed byte and the enclave refuses card.state (SGX_ERROR_MAC_MISMATCH); the host stops and leaves the file as it is"
+echo "8/8 damaged state: sixteen bytes zeroed and the enclave refuses card.state (SGX_ERROR_MAC_MISMATCH); the host stops and leaves the file as it is"
 
 echo
 echo "card-processing: all 8 steps passed"
