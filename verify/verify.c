@@ -954,6 +954,47 @@ static cella_verify_failure_t check_signatures(struct check *c)
 enum document_kind { DOCUMENT_TCB_INFO, DOCUMENT_QE_IDENTITY };
 
 /*
+ * Only the root's TCB Signing certificate signs TCB Info and QE Identity: issued by the root
+ * itself, no CA, for digital signatures, without the SGX extension (so no PCK certificate),
+ * and named as its root's kind names it. Any other certificate under the root (a PCK leaf
+ * whose key was taken from a platform, say) could otherwise vouch for its own platform.
+ */
+static bool is_tcb_signer(struct check *c, STACK_OF(X509) * chain, const struct trusted_root *root,
+                          const char *what, cella_verify_failure_t failure)
+{
+    static const char *const names[] = {
+        [CELLA_VERIFY_ROOT_INTEL] = "Intel SGX TCB Signing",
+        [CELLA_VERIFY_ROOT_SOFTWARE_TEE] = "cella software TEE TCB Signing",
+    };
+    X509 *signer = sk_X509_value(chain, 0);
+    char name[256] = "";
+
+    if (sk_X509_num(chain) != 2) {
+        fail(c, failure,
+             "%s: the issuer chain has %d certificates, not the TCB Signing "
+             "certificate and its root",
+             what, sk_X509_num(chain));
+        return false;
+    }
+    X509_NAME_get_text_by_NID(X509_get_subject_name(signer), NID_commonName, name, sizeof(name));
+    ASN1_OBJECT *sgx = OBJ_txt2obj(CELLA_PCK_EXTENSION_OID, 1);
+    bool has_sgx_extension = sgx == NULL || X509_get_ext_by_OBJ(signer, sgx, -1) >= 0;
+    ASN1_OBJECT_free(sgx);
+    uint32_t usage = X509_get_key_usage(signer);
+    bool ok = X509_check_ca(signer) == 0 && !has_sgx_extension &&
+              (usage == UINT32_MAX || (usage & KU_DIGITAL_SIGNATURE) != 0) &&
+              (size_t)root->kind < sizeof(names) / sizeof(names[0]) && names[root->kind] != NULL &&
+              strcmp(name, names[root->kind]) == 0;
+    ERR_clear_error();
+    if (!ok)
+        fail(c, failure,
+             "%s is signed by \"%s\", which is not the root's TCB Signing "
+             "certificate",
+             what, name);
+    return ok;
+}
+
+/*
  * Proves a signed collateral document afresh and keeps the proof: it parses (a private copy
  * of the text), its issuer chain ends at a trusted root, the chain's first certificate's key
  * signed the exact bytes of its body, and the window is the chain's narrowed to the
@@ -1019,6 +1060,8 @@ static cella_verify_failure_t prove_document(struct check *c, enum document_kind
     if (f != CELLA_VERIFY_OK)
         goto out;
     f = failure;
+    if (!is_tcb_signer(c, chain, entry->root, what, failure))
+        goto out;
     entry->signer = X509_get_pubkey(sk_X509_value(chain, 0));
     if (entry->signer == NULL || !ecdsa_verify(entry->signer, body, body_size, signature)) {
         fail(c, failure, "%s: the signature does not verify", what);

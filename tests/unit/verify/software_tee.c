@@ -14,6 +14,12 @@
 
 #include <cmocka.h>
 
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+
 #include <cella/log.h>
 #include <cella/verify.h>
 
@@ -359,6 +365,119 @@ static void every_collateral_document_and_its_chain_is_checked(void **state)
     cella_verifier_destroy(verifier);
 }
 
+/* The platform's PCK private key, derived as the software QE derives it (label, attempt 0). */
+static EVP_PKEY *pck_key(void)
+{
+    uint8_t material[32];
+    uint8_t point_bytes[65];
+    assert_int_equal(cella_keys_derive_material(platform.secrets, "quoting: PCK key", material,
+                                                sizeof(material)),
+                     SGX_SUCCESS);
+    EC_GROUP *group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+    BIGNUM *scalar = BN_bin2bn(material, sizeof(material), NULL);
+    EC_POINT *point = EC_POINT_new(group);
+    assert_true(group != NULL && scalar != NULL && point != NULL);
+    assert_int_equal(EC_POINT_mul(group, point, scalar, NULL, NULL, NULL), 1);
+    assert_int_equal(EC_POINT_point2oct(group, point, POINT_CONVERSION_UNCOMPRESSED, point_bytes,
+                                        sizeof(point_bytes), NULL),
+                     sizeof(point_bytes));
+    OSSL_PARAM_BLD *builder = OSSL_PARAM_BLD_new();
+    assert_non_null(builder);
+    assert_int_equal(
+        OSSL_PARAM_BLD_push_utf8_string(builder, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0), 1);
+    assert_int_equal(OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_PRIV_KEY, scalar), 1);
+    assert_int_equal(OSSL_PARAM_BLD_push_octet_string(builder, OSSL_PKEY_PARAM_PUB_KEY, point_bytes,
+                                                      sizeof(point_bytes)),
+                     1);
+    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(builder);
+    EVP_PKEY_CTX *context = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    EVP_PKEY *key = NULL;
+    assert_true(params != NULL && context != NULL);
+    assert_int_equal(EVP_PKEY_fromdata_init(context), 1);
+    assert_int_equal(EVP_PKEY_fromdata(context, &key, EVP_PKEY_KEYPAIR, params), 1);
+    EVP_PKEY_CTX_free(context);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(builder);
+    EC_POINT_free(point);
+    BN_clear_free(scalar);
+    EC_GROUP_free(group);
+    return key;
+}
+
+/* document ({"name":BODY,"signature":"HEX"}) with BODY signed again by key, as raw r || s. */
+static char *signed_again(const char *document, size_t size, const char *name, EVP_PKEY *key)
+{
+    char *text = strndup(document, size);
+    assert_non_null(text);
+    char prefix[64];
+    snprintf(prefix, sizeof(prefix), "{\"%s\":", name);
+    assert_memory_equal(text, prefix, strlen(prefix));
+    char *body = text + strlen(prefix);
+    char *end = strstr(body, ",\"signature\":\"");
+    assert_non_null(end);
+    size_t body_size = (size_t)(end - body);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char der[128];
+    size_t der_size = sizeof(der);
+    assert_non_null(md);
+    assert_int_equal(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key), 1);
+    assert_int_equal(EVP_DigestSign(md, der, &der_size, (const unsigned char *)body, body_size), 1);
+    EVP_MD_CTX_free(md);
+    const unsigned char *at = der;
+    ECDSA_SIG *signature = d2i_ECDSA_SIG(NULL, &at, (long)der_size);
+    assert_non_null(signature);
+    uint8_t raw[64];
+    assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_r(signature), raw, 32), 32);
+    assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_s(signature), raw + 32, 32), 32);
+    ECDSA_SIG_free(signature);
+    char *hex = end + strlen(",\"signature\":\"");
+    for (size_t i = 0; i < sizeof(raw); i++) {
+        char pair[3];
+        snprintf(pair, sizeof(pair), "%02x", raw[i]);
+        hex[2 * i] = pair[0];
+        hex[2 * i + 1] = pair[1];
+    }
+    return text;
+}
+
+/*
+ * Whoever holds one platform's PCK key (taken from it through a flaw that TCB recovery then
+ * marks) must not be able to vouch for that platform: TCB Info and QE Identity signed with the
+ * PCK key, under the PCK chain, are refused although that chain ends at the trusted root.
+ */
+static void collateral_signed_by_a_pck_key_is_refused(void **state)
+{
+    (void)state;
+    cella_verifier_t *verifier = verifier_trusting(CELLA_VERIFY_ROOT_SOFTWARE_TEE);
+    cella_verify_collateral_t good = collateral_of(platform.collateral);
+    size_t chain_size = 0;
+    const char *pck_chain = cella_quoting_get_certification_data(platform.quoting, &chain_size);
+    EVP_PKEY *key = pck_key();
+    assert_non_null(pck_chain);
+
+    char *tcb_info = signed_again(good.tcb_info, good.tcb_info_size, "tcbInfo", key);
+    cella_verify_collateral_t forged = good;
+    forged.tcb_info = tcb_info;
+    forged.tcb_info_issuer_chain = pck_chain;
+    forged.tcb_info_issuer_chain_size = chain_size;
+    assert_int_equal(verify(verifier, platform.quote, platform.quote_size, &forged, NOW),
+                     CELLA_VERIFY_TCB_INFO);
+    char *identity = signed_again(good.qe_identity, good.qe_identity_size, "enclaveIdentity", key);
+    forged = good;
+    forged.qe_identity = identity;
+    forged.qe_identity_issuer_chain = pck_chain;
+    forged.qe_identity_issuer_chain_size = chain_size;
+    assert_int_equal(verify(verifier, platform.quote, platform.quote_size, &forged, NOW),
+                     CELLA_VERIFY_QE_IDENTITY);
+    /* The genuine documents still verify. */
+    assert_int_equal(verify(verifier, platform.quote, platform.quote_size, &good, NOW),
+                     CELLA_VERIFY_OK);
+    free(tcb_info);
+    free(identity);
+    EVP_PKEY_free(key);
+    cella_verifier_destroy(verifier);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +487,7 @@ int main(void)
         cmocka_unit_test(expired_or_future_collateral_is_refused),
         cmocka_unit_test(every_bound_field_and_every_certificate_of_the_quote_is_checked),
         cmocka_unit_test(every_collateral_document_and_its_chain_is_checked),
+        cmocka_unit_test(collateral_signed_by_a_pck_key_is_refused),
     };
     return cmocka_run_group_tests(tests, set_up, tear_down);
 }
