@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* verify/pck.c: reading the SGX extension of a PCK certificate with OpenSSL's ASN.1 parser. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -136,7 +137,8 @@ static bool read_tcb(const ASN1_TYPE *value, cella_pck_info_t *info)
         } else {
             ok = octets(item, info->cpu_svn, sizeof(info->cpu_svn));
         }
-        seen |= 1u << arc;
+        if (ok)
+            seen |= 1u << arc; /* arc is 1 to ARC_TCB_CPU_SVN here */
         sk_ASN1_TYPE_pop_free(pair, ASN1_TYPE_free);
     }
     sk_ASN1_TYPE_pop_free(entries, ASN1_TYPE_free);
@@ -146,11 +148,6 @@ static bool read_tcb(const ASN1_TYPE *value, cella_pck_info_t *info)
 
 cella_result_t cella_pck_info_get(X509 *certificate, cella_pck_info_t *info)
 {
-    cella_pck_info_t found;
-    uint32_t seen = 0;
-    bool ok = true;
-
-    memset(&found, 0, sizeof(found));
     ASN1_OBJECT *wanted = OBJ_txt2obj(CELLA_PCK_EXTENSION_OID, 1);
     if (wanted == NULL)
         return CELLA_ERR_UNEXPECTED;
@@ -167,7 +164,17 @@ cella_result_t cella_pck_info_get(X509 *certificate, cella_pck_info_t *info)
         return CELLA_ERR_INVALID_FORMAT;
     }
     const ASN1_OCTET_STRING *data = X509_EXTENSION_get_data(X509_get_ext(certificate, index));
-    STACK_OF(ASN1_TYPE) *entries = entries_of(data->data, data->length);
+    return cella_pck_info_parse(data->data, (size_t)data->length, info);
+}
+
+cella_result_t cella_pck_info_parse(const uint8_t *der, size_t size, cella_pck_info_t *info)
+{
+    cella_pck_info_t found;
+    uint32_t seen = 0;
+    bool ok;
+
+    memset(&found, 0, sizeof(found));
+    STACK_OF(ASN1_TYPE) *entries = size <= LONG_MAX ? entries_of(der, (long)size) : NULL;
     ok = entries != NULL;
     for (int i = 0; ok && i < sk_ASN1_TYPE_num(entries); i++) {
         const ASN1_OBJECT *oid = NULL;
@@ -203,7 +210,8 @@ cella_result_t cella_pck_info_get(X509 *certificate, cella_pck_info_t *info)
                 break;
             }
         }
-        seen |= 1u << arc;
+        if (ok)
+            seen |= 1u << arc; /* arc is ARC_PPID to ARC_CONFIGURATION here */
         sk_ASN1_TYPE_pop_free(pair, ASN1_TYPE_free);
     }
     sk_ASN1_TYPE_pop_free(entries, ASN1_TYPE_free);

@@ -34,4 +34,8 @@ typedef struct cella_pck_info {
  */
 CELLA_MUST_CHECK cella_result_t cella_pck_info_get(X509 *certificate, cella_pck_info_t *info);
 
+/* The same, from the extension's value (its DER SEQUENCE) of `size` bytes. */
+CELLA_MUST_CHECK cella_result_t cella_pck_info_parse(const uint8_t *der, size_t size,
+                                                     cella_pck_info_t *info);
+
 #endif /* CELLA_VERIFY_PCK_H */

@@ -388,13 +388,16 @@ static void entry_release(struct cache_entry *entry)
     free(entry);
 }
 
-/* The entry for key, with a reference for the caller, or NULL. */
-static struct cache_entry *cache_get(cella_verifier_t *v, const uint8_t key[32])
+static bool entry_holds_at(const struct cache_entry *entry, int64_t now);
+
+/* The entry for key whose window holds at now, with a reference for the caller, or NULL. */
+static struct cache_entry *cache_get(cella_verifier_t *v, const uint8_t key[32], int64_t now)
 {
     struct cache_entry *found = NULL;
     pthread_mutex_lock(&v->cache_lock);
     for (size_t i = 0; i < CACHE_ENTRIES && found == NULL; i++) {
-        if (v->cache[i] != NULL && memcmp(v->cache[i]->key, key, 32) == 0) {
+        if (v->cache[i] != NULL && memcmp(v->cache[i]->key, key, 32) == 0 &&
+            entry_holds_at(v->cache[i], now)) {
             found = v->cache[i];
             __atomic_add_fetch(&found->references, 1, __ATOMIC_ACQ_REL);
         }
@@ -403,14 +406,24 @@ static struct cache_entry *cache_get(cella_verifier_t *v, const uint8_t key[32])
     return found;
 }
 
-/* Keeps entry (the caller keeps its own reference), dropping the oldest when full. */
+/* Keeps entry (the caller keeps its own reference) in place of an entry with its key, else
+ * of the oldest when full. */
 static void cache_put(cella_verifier_t *v, struct cache_entry *entry)
 {
     __atomic_add_fetch(&entry->references, 1, __ATOMIC_ACQ_REL);
     pthread_mutex_lock(&v->cache_lock);
-    struct cache_entry *evicted = v->cache[v->cache_next];
-    v->cache[v->cache_next] = entry;
-    v->cache_next = (v->cache_next + 1) % CACHE_ENTRIES;
+    size_t slot = v->cache_next;
+    bool replaces = false;
+    for (size_t i = 0; i < CACHE_ENTRIES && !replaces; i++) {
+        if (v->cache[i] != NULL && memcmp(v->cache[i]->key, entry->key, 32) == 0) {
+            slot = i;
+            replaces = true;
+        }
+    }
+    struct cache_entry *evicted = v->cache[slot];
+    v->cache[slot] = entry;
+    if (!replaces)
+        v->cache_next = (v->cache_next + 1) % CACHE_ENTRIES;
     pthread_mutex_unlock(&v->cache_lock);
     entry_release(evicted);
 }
@@ -431,18 +444,22 @@ static bool entry_holds_at(const struct cache_entry *entry, int64_t now)
     return entry != NULL && now >= entry->not_before && now < entry->not_after;
 }
 
-/* The cache key of `what` (a tag), the bytes proven, and what the proof depended on. */
-static void cache_key(const struct check *c, const char *what, const void *a, size_t a_size,
+/*
+ * The cache key of `what` (a tag), the bytes proven, and what the proof depended on. Returns
+ * false when it cannot be computed: the caller then neither looks in the cache nor fills it.
+ */
+static bool cache_key(const struct check *c, const char *what, const void *a, size_t a_size,
                       const void *b, size_t b_size, uint8_t key[32])
 {
     EVP_MD_CTX *context = EVP_MD_CTX_new();
     uint8_t required = c->verifier->crls_required ? 1 : 0;
     unsigned int size = 0;
     uint64_t sizes[4] = {a_size, b_size, c->root_crl_size, c->pck_crl_size};
+    bool done = false;
 
     memset(key, 0, 32);
     if (context == NULL)
-        return;
+        return false;
     /* Lengths first, so no two different inputs hash the same bytes. */
     if (EVP_DigestInit_ex(context, EVP_sha256(), NULL) == 1 &&
         EVP_DigestUpdate(context, what, strlen(what) + 1) == 1 &&
@@ -453,8 +470,9 @@ static void cache_key(const struct check *c, const char *what, const void *a, si
         (c->root_crl_size == 0 ||
          EVP_DigestUpdate(context, c->root_crl_bytes, c->root_crl_size) == 1) &&
         (c->pck_crl_size == 0 || EVP_DigestUpdate(context, c->pck_crl_bytes, c->pck_crl_size) == 1))
-        (void)EVP_DigestFinal_ex(context, key, &size);
+        done = EVP_DigestFinal_ex(context, key, &size) == 1 && size == 32;
     EVP_MD_CTX_free(context);
+    return done;
 }
 
 /* ---- time -------------------------------------------------------------------------------------
@@ -825,9 +843,9 @@ static cella_verify_failure_t parse_crls(struct check *c)
     return CELLA_VERIFY_OK;
 }
 
-/* Proves the PCK chain (pem) afresh and keeps the proof. */
+/* Proves the PCK chain (pem) afresh and keeps the proof (when `keep`: its key was computed). */
 static cella_verify_failure_t prove_pck_chain(struct check *c, const char *pem, size_t size,
-                                              const uint8_t key[32])
+                                              const uint8_t key[32], bool keep)
 {
     const struct trusted_root *root = NULL;
     cella_verify_failure_t f;
@@ -860,7 +878,8 @@ static cella_verify_failure_t prove_pck_chain(struct check *c, const char *pem, 
         f = fail(c, CELLA_VERIFY_PCK_CHAIN, "the PCK certificate has no usable key");
         goto out;
     }
-    cache_put(c->verifier, entry);
+    if (keep)
+        cache_put(c->verifier, entry);
     c->pck_entry = entry;
     entry = NULL;
 out:
@@ -888,12 +907,12 @@ static cella_verify_failure_t check_pck(struct check *c,
                     "PCK certificate chain was supplied",
                     (unsigned)c->quote.certification_data_type);
     }
-    cache_key(c, "pck chain", pem, size, NULL, 0, key);
-    c->pck_entry = cache_get(c->verifier, key);
+    bool cached = cache_key(c, "pck chain", pem, size, NULL, 0, key);
+    c->pck_entry = cached ? cache_get(c->verifier, key, c->now) : NULL;
     if (!entry_holds_at(c->pck_entry, c->now)) {
         entry_release(c->pck_entry);
         c->pck_entry = NULL;
-        cella_verify_failure_t f = prove_pck_chain(c, pem, size, key);
+        cella_verify_failure_t f = prove_pck_chain(c, pem, size, key, cached);
         if (f != CELLA_VERIFY_OK)
             return f;
     }
@@ -1002,7 +1021,7 @@ static bool is_tcb_signer(struct check *c, STACK_OF(X509) * chain, const struct 
  */
 static cella_verify_failure_t prove_document(struct check *c, enum document_kind kind,
                                              const char *text, size_t size, const char *chain_pem,
-                                             size_t chain_size, const uint8_t key[32],
+                                             size_t chain_size, const uint8_t key[32], bool keep,
                                              struct cache_entry **out)
 {
     const char *what = kind == DOCUMENT_TCB_INFO ? "TCB Info" : "QE Identity";
@@ -1079,7 +1098,8 @@ static cella_verify_failure_t prove_document(struct check *c, enum document_kind
              (long long)issue_date, (long long)next_update, (long long)c->now);
         goto out;
     }
-    cache_put(c->verifier, entry);
+    if (keep)
+        cache_put(c->verifier, entry);
     *out = entry;
     entry = NULL;
     f = CELLA_VERIFY_OK;
@@ -1101,13 +1121,14 @@ static cella_verify_failure_t check_signed(struct check *c, enum document_kind k
 
     if (text == NULL)
         return fail(c, failure, "the %s is missing", what);
-    cache_key(c, what, text, size, chain_pem, chain_pem != NULL ? chain_size : 0, key);
-    *out = cache_get(c->verifier, key);
+    bool cached =
+        cache_key(c, what, text, size, chain_pem, chain_pem != NULL ? chain_size : 0, key);
+    *out = cached ? cache_get(c->verifier, key, c->now) : NULL;
     if (!entry_holds_at(*out, c->now)) {
         entry_release(*out);
         *out = NULL;
         cella_verify_failure_t f =
-            prove_document(c, kind, text, size, chain_pem, chain_size, key, out);
+            prove_document(c, kind, text, size, chain_pem, chain_size, key, cached, out);
         if (f != CELLA_VERIFY_OK)
             return f;
     }
@@ -1275,10 +1296,10 @@ static cella_verify_failure_t platform_of(struct check *c, uint8_t fmspc[6], cha
     uint8_t key[32];
     bool known = false;
 
-    cache_key(c, "platform", c->quote.certification_data, c->quote.certification_data_size, NULL, 0,
-              key);
+    bool cached = cache_key(c, "platform", c->quote.certification_data,
+                            c->quote.certification_data_size, NULL, 0, key);
     pthread_mutex_lock(&v->cache_lock);
-    for (size_t i = 0; i < CACHE_ENTRIES && !known; i++) {
+    for (size_t i = 0; cached && i < CACHE_ENTRIES && !known; i++) {
         if (v->platforms[i].used && memcmp(v->platforms[i].key, key, 32) == 0) {
             memcpy(fmspc, v->platforms[i].fmspc, 6);
             memcpy(ca, v->platforms[i].ca, 16);
@@ -1298,6 +1319,8 @@ static cella_verify_failure_t platform_of(struct check *c, uint8_t fmspc[6], cha
     } else {
         memcpy(fmspc, pck.fmspc, 6);
         snprintf(ca, 16, "%s", pck_ca_of(sk_X509_value(chain, 0)));
+    }
+    if (f == CELLA_VERIFY_OK && cached) {
         pthread_mutex_lock(&v->cache_lock);
         struct platform_memo *memo = &v->platforms[v->platform_next];
         v->platform_next = (v->platform_next + 1) % CACHE_ENTRIES;
