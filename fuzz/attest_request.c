@@ -6,15 +6,7 @@
 #include <string.h>
 
 #include "attestd/attest.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *input, size_t input_size);
-
-/* A broken invariant is a finding: stop here so libFuzzer saves the input. */
-#define REQUIRE(condition) \
-    do {                   \
-        if (!(condition))  \
-            abort();       \
-    } while (0)
+#include "fuzz.h"
 
 /* What a decoded request must satisfy. */
 static void check_accepted(const cella_attest_request_t *request, cella_policies_type_t type)

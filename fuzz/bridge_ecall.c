@@ -10,8 +10,7 @@
 
 #include "bridge_enclave.h"
 #include "trusted_double.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 /*
  * The bridges are generated at build time from tests/unit/edger8r/bridge/Bridge.edl (every

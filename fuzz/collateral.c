@@ -12,14 +12,7 @@
 
 #include <cella/collateral.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *input, size_t input_size);
-
-/* A broken invariant is a finding: stop here so libFuzzer saves the input. */
-#define REQUIRE(condition) \
-    do {                   \
-        if (!(condition))  \
-            abort();       \
-    } while (0)
+#include "fuzz.h"
 
 /* Longest string handed to the time parser; valid times are at most 30 characters. */
 #define TIME_TEXT_MAX_BYTES 64

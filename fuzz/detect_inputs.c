@@ -7,15 +7,7 @@
 #include <string.h>
 
 #include "host/platform.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *input, size_t input_size);
-
-/* A broken invariant is a finding: stop here so libFuzzer saves the input. */
-#define REQUIRE(condition) \
-    do {                   \
-        if (!(condition))  \
-            abort();       \
-    } while (0)
+#include "fuzz.h"
 
 static bool terminated(const char *text, size_t size)
 {

@@ -7,8 +7,7 @@
 #include "tools/edger8r/dump.h"
 #include "tools/edger8r/edl.h"
 #include "tools/edger8r/memory.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 /*
  * The input is fuzz.edl. It may import (or #include) itself, lib.edl and sdk/sgx_tstdc.edl

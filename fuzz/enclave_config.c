@@ -6,13 +6,7 @@
 
 #include <cella/enclave_config.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *input, size_t input_size);
-
-#define REQUIRE(condition) \
-    do {                   \
-        if (!(condition))  \
-            abort();       \
-    } while (0)
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *input, size_t input_size)
 {

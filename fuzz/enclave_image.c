@@ -11,14 +11,7 @@
 #include <cella/measure.h>
 #include <cella/metadata.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *input, size_t input_size);
-
-/* A broken invariant is a finding: stop here so libFuzzer saves the input. */
-#define REQUIRE(condition) \
-    do {                   \
-        if (!(condition))  \
-            abort();       \
-    } while (0)
+#include "fuzz.h"
 
 /* Measured pages are hashed only for small layouts, so each input stays fast. */
 #define MEASURED_PAGES_MAX 64

@@ -8,14 +8,7 @@
 
 #include <cella/encoding.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *input, size_t input_size);
-
-/* A broken invariant is a finding: stop here so libFuzzer saves the input. */
-#define REQUIRE(condition) \
-    do {                   \
-        if (!(condition))  \
-            abort();       \
-    } while (0)
+#include "fuzz.h"
 
 typedef cella_result_t (*encode_fn)(const void *data, size_t data_size,
                                     cella_encoding_base64_padding_t padding, char *text,

@@ -7,15 +7,7 @@
 #include <cella/log.h>
 
 #include "verify/pck.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *input, size_t input_size);
-
-/* A broken invariant is a finding: stop here so libFuzzer saves the input. */
-#define REQUIRE(condition) \
-    do {                   \
-        if (!(condition))  \
-            abort();       \
-    } while (0)
+#include "fuzz.h"
 
 static void quiet(void *context, cella_log_level_t level, const char *message)
 {

@@ -9,15 +9,7 @@
 #include <jansson.h>
 
 #include "attestd/policy.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *input, size_t input_size);
-
-/* A broken invariant is a finding: stop here so libFuzzer saves the input. */
-#define REQUIRE(condition) \
-    do {                   \
-        if (!(condition))  \
-            abort();       \
-    } while (0)
+#include "fuzz.h"
 
 /* An SGX enclave's claims, plus claims of every value type and issuer, some sharing a type. */
 static const char claims_text[] =

@@ -7,14 +7,7 @@
 
 #include <cella/quote.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *input, size_t input_size);
-
-/* A broken invariant is a finding: stop here so libFuzzer saves the input. */
-#define REQUIRE(condition) \
-    do {                   \
-        if (!(condition))  \
-            abort();       \
-    } while (0)
+#include "fuzz.h"
 
 static uint32_t read_u32(const uint8_t *bytes)
 {

@@ -17,6 +17,8 @@
 #include <cella/log.h>
 #include <cella/token.h>
 
+#include "fuzz.h"
+
 /*
  * The first byte of an input chooses what the rest is (its value modulo 3, so the ASCII
  * digits '0', '1', '2' name the modes in the corpus):
@@ -31,15 +33,6 @@
  */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *input, size_t input_size);
-
-/* A broken invariant is a finding: stop here so libFuzzer saves the input. */
-#define REQUIRE(condition) \
-    do {                   \
-        if (!(condition))  \
-            abort();       \
-    } while (0)
-
 #define ISSUER         "https://fuzz.cella.test"
 #define NOW            INT64_C(1735689600)
 #define SKEW           60
