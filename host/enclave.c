@@ -117,9 +117,60 @@ void cella_host_mark_lost(struct cella_enclave *e)
                   (unsigned long long)e->id);
 }
 
+/*
+ * fork(): the child gets copies of the enclave objects, but not the enclaves. On SGX the
+ * child's enclaves are lost; here the child could otherwise drive the parent's sandboxed
+ * enclave through the shared call slots, or destroy it. So in the child every enclave that
+ * existed is marked inherited: calls get SGX_ERROR_ENCLAVE_LOST, and destroy only frees the
+ * slot, leaving the parent's enclave alone. (The handler runs in the child alone; it only
+ * stores flags.)
+ */
+static void lock_slots_for_fork(void)
+{
+    pthread_mutex_lock(&slots_lock);
+}
+
+static void unlock_slots_after_fork(void)
+{
+    pthread_mutex_unlock(&slots_lock);
+}
+
+static void mark_inherited_in_child(void)
+{
+    for (uint32_t i = 0; i < MAX_ENCLAVES; i++) {
+        struct cella_enclave *e = slots[i];
+        if (e == NULL || e->id == 0)
+            continue;
+        atomic_store(&e->inherited, 1);
+        if (e->backend != NULL && e->backend->forget_in_child != NULL && e->backend_state != NULL)
+            e->backend->forget_in_child(e);
+        /* The threads whose calls were in flight did not come along, nor did their locks. */
+        atomic_fetch_and(&e->state, ~STATE_COUNT);
+        pthread_mutex_init(&e->lock, NULL);
+        pthread_cond_init(&e->idle, NULL);
+    }
+    pthread_mutex_unlock(&slots_lock);
+}
+
+static pthread_once_t forks_watched = PTHREAD_ONCE_INIT;
+
+static void watch_forks(void)
+{
+    (void)pthread_atfork(lock_slots_for_fork, unlock_slots_after_fork, mark_inherited_in_child);
+}
+
 /* The status every call of a crashed or lost enclave gets; SGX_SUCCESS when it is neither. */
 static int32_t broken_status(struct cella_enclave *e)
 {
+    if (atomic_load(&e->inherited)) {
+        if (atomic_exchange(&e->lost, 1) == 0)
+            cella_log(CELLA_LOG_ERROR,
+                      "enclave %#llx belongs to the parent process: this process is a fork of "
+                      "it, and enclaves are not inherited; every call returns "
+                      "SGX_ERROR_ENCLAVE_LOST (create the enclave in this process instead)",
+                      (unsigned long long)e->id);
+        return SGX_ERROR_ENCLAVE_LOST;
+    }
     if (atomic_load(&e->lost))
         return SGX_ERROR_ENCLAVE_LOST;
     if (atomic_load(&e->crashed))
@@ -224,6 +275,18 @@ static const struct host_backend *choose_backend(cella_backend_t requested)
 
 static void enclave_free_resources(struct cella_enclave *e)
 {
+    /* An inherited enclave is the parent's: its backend (processes, threads, sockets) is
+     * left alone, and what the copy holds here is left to the process's end. */
+    if (atomic_load(&e->inherited)) {
+        e->backend_state = NULL;
+        e->tcs = NULL;
+        e->file = NULL;
+        memset(&e->info, 0, sizeof(e->info));
+        atomic_store(&e->inherited, 0);
+        atomic_store(&e->lost, 0);
+        atomic_store(&e->crashed, 0);
+        return;
+    }
     if (e->backend != NULL && e->backend_state != NULL)
         e->backend->unload(e);
     if (e->tcs != NULL) {
@@ -290,6 +353,7 @@ sgx_status_t cella_host_enclave_create(const char *path, const cella_enclave_opt
     const struct host_backend *backend;
 
     cella_host_log_init();
+    (void)pthread_once(&forks_watched, watch_forks);
     if (path == NULL || out == NULL)
         return SGX_ERROR_INVALID_PARAMETER;
     if (options == NULL)

@@ -35,6 +35,12 @@ struct host_backend {
     sgx_status_t (*buffer_get)(struct cella_enclave *e, struct host_call *call, size_t size);
     /* Releases what buffer_get gave; calls on a TCS release in the reverse order of get. */
     void (*buffer_release)(struct cella_enclave *e, struct host_call *call);
+    /*
+     * Optional: in the child of a fork, in the fork's child handler (async-signal-safe calls
+     * only): lets go of what the parent's enclave must not share with the child, without
+     * touching the enclave itself (no shutdown, no signal).
+     */
+    void (*forget_in_child)(struct cella_enclave *e);
 };
 
 /* A payload the backend copies itself during the call, between the caller and the buffers. */
@@ -88,7 +94,8 @@ struct cella_enclave {
     uint64_t id;            /* sgx_enclave_id_t */
     _Atomic uint64_t state; /* generation, OPEN, CLOSING and calls in flight */
     atomic_int crashed;
-    atomic_int lost; /* the platform lost it (sandbox: the monitor stopped) */
+    atomic_int lost;      /* the platform lost it (sandbox: the monitor stopped) */
+    atomic_int inherited; /* this process is a fork of the one that created it (SGX: lost) */
     const struct host_backend *backend;
     /* Payloads of at least this many bytes are streamed (host_call.stream_in/stream_out):
      * the backend's ecall copies them while the enclave works; 0: never. Set by the

@@ -896,6 +896,20 @@ static void *watcher_main(void *argument)
 
 /* ---- load and unload ------------------------------------------------------------------------- */
 
+/* A fork's child: its copies of the connection to the monitor and the other descriptors are
+ * closed (close is async-signal-safe), so the monitor sees the end of the parent alone. */
+static void forget_in_child(struct cella_enclave *e)
+{
+    struct sandbox_state *s = e->backend_state;
+    int *fds[] = {&s->socket_fd, &s->monitor_socket_fd, &s->monitor_pidfd, &s->file_fd,
+                  &s->region_fd};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+        if (*fds[i] >= 0)
+            close(*fds[i]);
+        *fds[i] = -1;
+    }
+}
+
 static void unload(struct cella_enclave *e)
 {
     struct sandbox_state *s = e->backend_state;
@@ -1075,4 +1089,5 @@ const struct host_backend cella_host_backend_sandbox = {
     .unload = unload,
     .buffer_get = buffer_get,
     .buffer_release = buffer_release,
+    .forget_in_child = forget_in_child,
 };

@@ -1197,6 +1197,47 @@ static void a_host_that_dies_leaves_no_monitor_or_enclave_process(void **state)
 }
 
 /*
+ * fork(): the child does not get the enclave (SGX_ERROR_ENCLAVE_LOST, as on SGX), and what
+ * it does with its copy (calls, destroy) leaves the parent's enclave working. Both backends.
+ */
+static void a_forked_child_cannot_reach_the_parents_enclave(void **state)
+{
+    (void)state;
+    static const cella_backend_t backends[] = {CELLA_BACKEND_SANDBOX, CELLA_BACKEND_SIM};
+    for (size_t b = 0; b < sizeof(backends) / sizeof(backends[0]); b++) {
+        cella_enclave_t *enclave = NULL;
+        int pair[2] = {20, 22}, result = 0;
+        assert_int_equal(try_create(backends[b], 0, 0, &enclave), CELLA_OK);
+        uint64_t id = cella_enclave_get_id(enclave);
+        pid_t child = fork();
+        assert_true(child >= 0);
+        if (child == 0) {
+            int code = 0;
+            if (call(id, ECALL_ADD, pair, sizeof(pair), &result, sizeof(result)) !=
+                SGX_ERROR_ENCLAVE_LOST)
+                code |= 1;
+            if (cella_enclave_from_id(id) == NULL)
+                code |= 8;
+            cella_enclave_destroy(cella_enclave_from_id(id));
+            if (cella_enclave_from_id(id) != NULL)
+                code |= 2;
+            if (call(id, ECALL_ADD, pair, sizeof(pair), &result, sizeof(result)) !=
+                SGX_ERROR_INVALID_ENCLAVE_ID)
+                code |= 4;
+            _exit(code);
+        }
+        assert_int_equal(wait_exit_code(child), 0);
+        assert_int_equal(call(id, ECALL_ADD, pair, sizeof(pair), &result, sizeof(result)),
+                         SGX_SUCCESS);
+        assert_int_equal(result, 42);
+        if (backends[b] == CELLA_BACKEND_SANDBOX)
+            destroy(enclave);
+        else
+            cella_enclave_destroy(enclave);
+    }
+}
+
+/*
  * A host in a process group of its own that ignores SIGINT, SIGQUIT and SIGHUP gets them
  * sent to its whole group (Ctrl-C, a terminal hang-up): its enclave must live on, as on SGX.
  */
@@ -1579,6 +1620,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(killing_the_monitor_during_an_ocall_gives_lost),
         cmocka_unit_test(destroy_waits_for_calls_in_flight_and_refuses_new_ones),
         cmocka_unit_test(a_host_that_dies_leaves_no_monitor_or_enclave_process),
+        cmocka_unit_test(a_forked_child_cannot_reach_the_parents_enclave),
         cmocka_unit_test(signals_to_the_hosts_process_group_leave_its_enclave_alone),
         cmocka_unit_test(a_host_traced_with_its_children_gets_no_enclave),
         cmocka_unit_test(a_kernel_without_memfd_secret_is_a_clear_error),
