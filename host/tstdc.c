@@ -12,11 +12,14 @@
 
 #include <sgx_error.h>
 
+#include "enclave.h"
 #include "tstdc.h"
 
 /*
- * One event per waiting enclave thread, found by the thread's `self` value in a small hash
- * table. The values come from the enclave and are never dereferenced here: they are only keys.
+ * One event per waiting enclave thread, found by its enclave and the thread's `self` value in
+ * a small hash table: two enclaves (each in its own process on the sandbox) may well use the
+ * same `self` values, and one enclave must not wake or take another's events. The values come
+ * from the enclave and are never dereferenced here: they are only keys.
  * An event's word is 1 while set; a waiter sleeps on it with FUTEX_WAIT. An entry lives while
  * someone uses it or while it is set (a set must outlast the setter until the wait comes), so
  * the table holds at most one entry per enclave thread that waits or is about to.
@@ -28,6 +31,7 @@
 
 struct event {
     struct event *next; /* in its bucket */
+    uint64_t enclave;   /* the id of the enclave whose OCALL made it */
     const void *key;    /* the enclave thread's self value */
     unsigned users;     /* threads between event_get and event_put; under table_lock */
     uint32_t word;      /* 1 while set; atomic, the futex word */
@@ -36,27 +40,36 @@ struct event {
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct event *buckets[BUCKET_COUNT];
 
-static size_t bucket_of(const void *key)
+static size_t bucket_of(uint64_t enclave, const void *key)
 {
     /* Thread-data addresses are page aligned: a multiplicative hash spreads the high bits. */
-    uint64_t hash = (uint64_t)(uintptr_t)key * UINT64_C(0x9e3779b97f4a7c15);
+    uint64_t hash = ((uint64_t)(uintptr_t)key ^ enclave) * UINT64_C(0x9e3779b97f4a7c15);
     return (size_t)(hash >> (64 - BUCKET_BITS));
+}
+
+/* The enclave whose OCALL this thread serves (0 outside an OCALL). */
+static uint64_t calling_enclave(void)
+{
+    struct host_call *call = cella_host_current_call();
+    return call != NULL && call->enclave != NULL ? call->enclave->id : 0;
 }
 
 /* The event of key, created clear if there is none; NULL when out of memory. */
 static struct event *event_get(const void *key)
 {
-    size_t bucket = bucket_of(key);
+    uint64_t enclave = calling_enclave();
+    size_t bucket = bucket_of(enclave, key);
     struct event *event;
 
     pthread_mutex_lock(&table_lock);
     for (event = buckets[bucket]; event != NULL; event = event->next) {
-        if (event->key == key)
+        if (event->enclave == enclave && event->key == key)
             break;
     }
     if (event == NULL) {
         event = calloc(1, sizeof(*event));
         if (event != NULL) {
+            event->enclave = enclave;
             event->key = key;
             event->next = buckets[bucket];
             buckets[bucket] = event;
@@ -73,7 +86,7 @@ static void event_put(struct event *event)
 {
     pthread_mutex_lock(&table_lock);
     if (--event->users == 0 && __atomic_load_n(&event->word, __ATOMIC_ACQUIRE) == 0) {
-        struct event **link = &buckets[bucket_of(event->key)];
+        struct event **link = &buckets[bucket_of(event->enclave, event->key)];
         while (*link != event)
             link = &(*link)->next;
         *link = event->next;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* tests/enclave/thread/host.c: sgx_thread mutexes and condition variables across threads. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <cpuid.h>
 #include <errno.h>
 #include <pthread.h>
@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -546,6 +549,98 @@ static void a_thread_that_must_wait_crashes_an_enclave_without_the_sgx_tstdc_imp
 
 /* ---- harness --------------------------------------------------------------------------------- */
 
+/*
+ * Two enclaves whose threads have the same `self` values (two sandboxed instances of one
+ * enclave without address randomisation: each process lays it out the same way) must not
+ * share their host events: opening A's gate wakes A's waiter, not B's.
+ */
+static sgx_enclave_id_t other_id;
+static volatile int other_waiter_done;
+
+static void run_gate_wait_other(struct background *background)
+{
+    background->status = ecall_gate_wait(other_id, &background->result);
+    other_waiter_done = 1;
+}
+
+static int same_selves(void)
+{
+    sgx_enclave_id_t b = 0;
+    uint64_t self_a = 0, self_b = 0;
+    int result = 0, waiting = 0;
+
+    if (sgx_create_enclave(CELLA_TEST_SIGNED_ENCLAVE, SGX_DEBUG_FLAG, NULL, NULL, &enclave_id,
+                           NULL) != SGX_SUCCESS ||
+        sgx_create_enclave(CELLA_TEST_SIGNED_ENCLAVE, SGX_DEBUG_FLAG, NULL, NULL, &b, NULL) !=
+            SGX_SUCCESS)
+        return 1;
+    other_id = b;
+    if (ecall_self(enclave_id, &self_a) != SGX_SUCCESS || ecall_self(b, &self_b) != SGX_SUCCESS)
+        return 2;
+    if (self_a != self_b) {
+        fprintf(stderr, "the two enclaves' threads differ (%#llx, %#llx): nothing to show\n",
+                (unsigned long long)self_a, (unsigned long long)self_b);
+        return 3;
+    }
+    /* B's waiter first, then A's; each asleep on its host event before the next step. */
+    struct background waiter_b = {.run = run_gate_wait_other};
+    struct background waiter_a = {.run = run_gate_wait};
+    if (pthread_create(&waiter_b.thread, NULL, background_main, &waiter_b) != 0)
+        return 4;
+    for (int i = 0; i < 5000 && waiting == 0; i++) {
+        pause_briefly();
+        (void)ecall_gate_waiting(b, &waiting);
+    }
+    waiting = 0;
+    if (pthread_create(&waiter_a.thread, NULL, background_main, &waiter_a) != 0)
+        return 5;
+    for (int i = 0; i < 5000 && waiting == 0; i++) {
+        pause_briefly();
+        (void)ecall_gate_waiting(enclave_id, &waiting);
+    }
+    if (ecall_gate_open(enclave_id, &result) != SGX_SUCCESS)
+        return 6;
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 20;
+    if (pthread_timedjoin_np(waiter_a.thread, NULL, &deadline) != 0) {
+        fprintf(stderr, "A's waiter did not wake when A's gate opened\n");
+        _exit(7); /* B's event took A's wake-up */
+    }
+    if (other_waiter_done)
+        return 8; /* B's waiter woke although B's gate is closed */
+    if (ecall_gate_open(b, &result) != SGX_SUCCESS || pthread_join(waiter_b.thread, NULL) != 0)
+        return 9;
+    (void)sgx_destroy_enclave(b);
+    (void)sgx_destroy_enclave(enclave_id);
+    return 0;
+}
+
+static void enclaves_with_the_same_thread_values_do_not_share_host_events(void **state)
+{
+    (void)state;
+    /* Meaningful on the sandbox only (the sim maps both enclaves into this one process). */
+    const char *backend = getenv("CELLA_BACKEND");
+    if (backend != NULL && strcmp(backend, "sim") == 0)
+        return;
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        char self[4096];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (n <= 0 || personality(ADDR_NO_RANDOMIZE) < 0)
+            _exit(100);
+        self[n] = '\0';
+        char *argv[] = {self, (char *)(uintptr_t) "--same-selves", NULL};
+        execv(self, argv);
+        _exit(127);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static int create(void **state)
 {
     (void)state;
@@ -568,7 +663,7 @@ static void log_to_stderr(void *context, cella_log_level_t level, const char *me
         fprintf(stderr, "[%s] %s\n", cella_log_level_str(level), message);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(four_threads_incrementing_a_counter_under_a_mutex_lose_no_update),
@@ -586,8 +681,11 @@ int main(void)
         cmocka_unit_test(a_host_event_set_before_the_wait_is_not_lost),
         cmocka_unit_test(a_host_event_wakes_a_thread_that_sleeps_on_it),
         cmocka_unit_test(host_events_refuse_null_threads),
+        cmocka_unit_test(enclaves_with_the_same_thread_values_do_not_share_host_events),
         cmocka_unit_test(a_thread_that_must_wait_crashes_an_enclave_without_the_sgx_tstdc_import),
     };
     cella_log_set_handler(log_to_stderr, NULL);
+    if (argc == 2 && strcmp(argv[1], "--same-selves") == 0)
+        return same_selves();
     return cmocka_run_group_tests(tests, create, destroy);
 }
