@@ -175,17 +175,31 @@ fault_handler(int signal_number, siginfo_t *info, void *context)
         return;
     }
 
-    /* Not ours: hand it to whoever handled it before, or let the default action happen. */
+    /*
+     * Not ours: hand it to whoever handled it before, or let the default action happen. A
+     * handler that chains back to this one (installed between two loads, it saved this one
+     * as its own previous) would bounce the fault between the two for ever: the second time
+     * round on this thread, the default action is taken instead.
+     */
+    static _Thread_local bool chaining;
+    if (chaining) {
+        signal(signal_number, SIG_DFL); /* the fault repeats and takes its default action */
+        return;
+    }
     for (size_t i = 0; i < FAULT_SIGNAL_COUNT; i++) {
         if (fault_signals[i] != signal_number)
             continue;
         const struct sigaction *previous = &previous_actions[i];
         if ((previous->sa_flags & SA_SIGINFO) && previous->sa_sigaction != NULL) {
+            chaining = true;
             previous->sa_sigaction(signal_number, info, context);
+            chaining = false;
             return;
         }
         if (previous->sa_handler != SIG_DFL && previous->sa_handler != SIG_IGN) {
+            chaining = true;
             previous->sa_handler(signal_number);
+            chaining = false;
             return;
         }
         signal(signal_number, SIG_DFL); /* the fault repeats and takes its default action */

@@ -1238,6 +1238,61 @@ static void a_forked_child_cannot_reach_the_parents_enclave(void **state)
 }
 
 /*
+ * Sim: a host fault with a handler that chains to the one it replaced, installed between two
+ * enclave loads (crash reporters do this), reaches that handler and then the default action;
+ * it must not bounce between the two handlers. The child reports each call on a pipe.
+ */
+static int chain_report_fd = -1;
+static struct sigaction chained_previous;
+
+static void chaining_handler(int signal_number, siginfo_t *info, void *context)
+{
+    (void)!write(chain_report_fd, "x", 1);
+    if ((chained_previous.sa_flags & SA_SIGINFO) && chained_previous.sa_sigaction != NULL)
+        chained_previous.sa_sigaction(signal_number, info, context);
+    else
+        signal(signal_number, SIG_DFL);
+}
+
+static int chained_fault(const char *fd_text)
+{
+    cella_enclave_t *first = NULL, *second = NULL;
+    chain_report_fd = atoi(fd_text);
+    if (try_create(CELLA_BACKEND_SIM, 0, 0, &first) != CELLA_OK)
+        return 1;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_sigaction = chaining_handler;
+    action.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(SIGSEGV, &action, &chained_previous) != 0)
+        return 2;
+    if (try_create(CELLA_BACKEND_SIM, 0, 0, &second) != CELLA_OK)
+        return 3;
+    /* A fault of the host's own code: a write to the first page, which is never mapped. */
+    volatile int *nowhere = (volatile int *)(uintptr_t)atoi("16");
+    *nowhere = 1;
+    return 4;
+}
+
+static void a_host_fault_with_a_chaining_handler_ends_once(void **state)
+{
+    (void)state;
+    int fds[2];
+    char fd_text[16];
+    assert_int_equal(pipe(fds), 0);
+    snprintf(fd_text, sizeof(fd_text), "%d", fds[1]);
+    pid_t child = run_self("--chained-fault", fd_text);
+    assert_true(child > 0);
+    close(fds[1]);
+    assert_int_equal(wait_exit_code(child), 128 + SIGSEGV);
+    char calls[64];
+    ssize_t n = read(fds[0], calls, sizeof(calls));
+    close(fds[0]);
+    assert_true(n >= 1 && n <= 2); /* the chained handler, at most once more for the repeat */
+}
+
+/*
  * A host in a process group of its own that ignores SIGINT, SIGQUIT and SIGHUP gets them
  * sent to its whole group (Ctrl-C, a terminal hang-up): its enclave must live on, as on SGX.
  */
@@ -1621,6 +1676,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(destroy_waits_for_calls_in_flight_and_refuses_new_ones),
         cmocka_unit_test(a_host_that_dies_leaves_no_monitor_or_enclave_process),
         cmocka_unit_test(a_forked_child_cannot_reach_the_parents_enclave),
+        cmocka_unit_test(a_host_fault_with_a_chaining_handler_ends_once),
         cmocka_unit_test(signals_to_the_hosts_process_group_leave_its_enclave_alone),
         cmocka_unit_test(a_host_traced_with_its_children_gets_no_enclave),
         cmocka_unit_test(a_kernel_without_memfd_secret_is_a_clear_error),
@@ -1631,6 +1687,8 @@ int main(int argc, char **argv)
     unsetenv("CELLA_BACKEND");
     if (argc == 3 && strcmp(argv[1], "--host-child") == 0)
         return host_child(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--chained-fault") == 0)
+        return chained_fault(argv[2]);
     if (argc == 2 && strcmp(argv[1], "--traced-host") == 0)
         return traced_host();
     if (argc == 3 && strcmp(argv[1], "--group-signals") == 0)
