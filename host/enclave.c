@@ -68,7 +68,8 @@ static struct cella_enclave *enclave_acquire(uint64_t id)
     uint32_t slot = slot_of(id);
     struct cella_enclave *e;
 
-    if (id == 0 || slot >= MAX_ENCLAVES)
+    /* Ids use bits 0..47 (slot, generation); anything above makes the id another one. */
+    if (id == 0 || slot >= MAX_ENCLAVES || (id >> 48) != 0)
         return NULL;
     e = __atomic_load_n(&slots[slot], __ATOMIC_ACQUIRE);
     if (e == NULL)

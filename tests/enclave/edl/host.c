@@ -61,6 +61,12 @@ static void scalars_go_in_and_a_result_comes_back(void **state)
         assert_int_equal(ecall_add(enclave_id, &sum, cases[k][0], cases[k][1]), SGX_SUCCESS);
         assert_int_equal(sum, cases[k][2]);
     }
+    /* An id with any other bit set is another id, which names no enclave. */
+    int sum = -1;
+    for (unsigned bit = 48; bit < 64; bit += 5)
+        assert_int_equal(ecall_add(enclave_id | (UINT64_C(1) << bit), &sum, 1, 2),
+                         SGX_ERROR_INVALID_ENCLAVE_ID);
+    assert_int_equal(sum, -1);
 }
 
 /* A long double carries 10 value bytes in 16: the other 6 must not bring enclave bytes. */
