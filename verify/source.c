@@ -25,9 +25,11 @@
  * ever seen by one verifier, so a short list does.
  */
 
-#define PLATFORMS_MAX 64
+/* Distinct platforms (FMSPC and PCK CA) served; Intel has a few hundred FMSPCs in all. */
+#define PLATFORMS_MAX 1024
 
 struct platform {
+    struct platform *retired_next; /* on the retired list, once replaced by fresh documents */
     char fmspc[13];
     char ca[16];
     int64_t expires; /* 0: never */
@@ -40,6 +42,9 @@ struct cella_collateral_source {
     pthread_mutex_t lock;
     struct platform *platforms[PLATFORMS_MAX];
     size_t platform_count;
+    /* Documents replaced by fresher ones: verifications in progress (and results they gave)
+     * may still point at them, so they are kept, outside the table, until the source goes. */
+    struct platform *retired;
 };
 
 void collateral_document_clear(struct collateral_document *document)
@@ -81,6 +86,11 @@ void cella_collateral_source_destroy(cella_collateral_source_t *source)
         return;
     for (size_t i = 0; i < source->platform_count; i++)
         platform_destroy(source->platforms[i]);
+    while (source->retired != NULL) {
+        struct platform *next = source->retired->retired_next;
+        platform_destroy(source->retired);
+        source->retired = next;
+    }
     source->fetcher.destroy(source->state);
     pthread_mutex_destroy(&source->lock);
     free(source);
@@ -161,15 +171,13 @@ cella_result_t cella_collateral_source_get(cella_collateral_source_t *source,
         if (strcmp(p->fmspc, fmspc_hex) != 0 || strcmp(p->ca, pck_ca) != 0)
             continue;
         if (p->expires != 0 && p->expires <= now) {
-            /* Stale: fetch again. Verifications in progress may still read the old
-             * documents, so they are kept until the source goes. */
-            if (fetch_platform(source, fmspc_hex, pck_ca, &found) == CELLA_OK &&
-                source->platform_count < PLATFORMS_MAX) {
-                source->platforms[source->platform_count++] = found;
-                p->fmspc[0] = '\0'; /* never matched again */
-            } else if (found != NULL) {
-                platform_destroy(found);
-                found = p; /* no room: keep serving the old documents */
+            /* Stale: fetch again, and the fresh documents take the old ones' place. The old
+             * ones are retired, not freed (see `retired`). When the fetch fails, the old ones
+             * are served still: the verifier then says they are not current. */
+            if (fetch_platform(source, fmspc_hex, pck_ca, &found) == CELLA_OK) {
+                source->platforms[i] = found;
+                p->retired_next = source->retired;
+                source->retired = p;
             } else {
                 found = p;
             }

@@ -126,6 +126,7 @@ struct check {
     struct cache_entry *qe_entry;  /* the proven QE Identity */
     const cella_tcb_info_t *tcb_info;
     const cella_enclave_identity_t *qe_identity;
+    bool signatures_only; /* verify_chain checks signatures, dates and roots, not CRLs */
 };
 
 static void entry_release(struct cache_entry *entry);
@@ -643,7 +644,8 @@ static cella_verify_failure_t verify_chain(struct check *c, STACK_OF(X509) * cha
             goto out;
         }
     }
-    unsigned long flags = X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
+    unsigned long flags =
+        c->signatures_only ? 0 : X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
     if (c->root_crl != NULL)
         (void)X509_STORE_add_crl(store, c->root_crl);
     if (c->pck_crl != NULL)
@@ -1314,9 +1316,18 @@ static cella_verify_failure_t platform_of(struct check *c, uint8_t fmspc[6], cha
                                              c->quote.certification_data_size);
     cella_pck_info_t pck;
     cella_verify_failure_t f = CELLA_VERIFY_OK;
-    if (chain == NULL || cella_pck_info_get(sk_X509_value(chain, 0), &pck) != CELLA_OK) {
+    if (chain == NULL || sk_X509_num(chain) < 2 ||
+        cella_pck_info_get(sk_X509_value(chain, 0), &pck) != CELLA_OK) {
         f = fail(c, CELLA_VERIFY_CERTIFICATION_DATA, "the quote's PCK certificate cannot be read");
     } else {
+        /* Nothing is fetched for a certificate no trusted root vouches for: its FMSPC could
+         * be anything. (Revocation is checked once the CRLs are in, with everything else.) */
+        const struct trusted_root *root = NULL;
+        c->signatures_only = true;
+        f = verify_chain(c, chain, "the PCK certificate chain", CELLA_VERIFY_PCK_CHAIN, &root);
+        c->signatures_only = false;
+    }
+    if (f == CELLA_VERIFY_OK) {
         memcpy(fmspc, pck.fmspc, 6);
         snprintf(ca, 16, "%s", pck_ca_of(sk_X509_value(chain, 0)));
     }

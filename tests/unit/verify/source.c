@@ -610,6 +610,28 @@ static void a_real_quote_verifies_through_a_pccs_and_its_collateral_is_kept(void
     pccs_finish(&p);
 }
 
+/* A PCK certificate no trusted root vouches for (its signature changed) makes no request:
+ * its FMSPC could be anything, and every request would be the sender's to choose. */
+static void nothing_is_fetched_for_a_pck_certificate_no_root_vouches_for(void **state)
+{
+    struct pccs_case p;
+    cella_verify_result_t result;
+    (void)state;
+    if (!pccs_start(&p, NULL))
+        return;
+    static const char end[] = "-----END CERTIFICATE-----";
+    uint8_t *at = memmem(p.quote.bytes, p.quote.size, end, sizeof(end) - 1);
+    assert_non_null(at);
+    uint8_t *inside = at - 12; /* base64 of the leaf's signature */
+    *inside = *inside == 'A' ? 'B' : 'A';
+    assert_int_equal(cella_verifier_verify_from(p.verifier, p.quote.bytes, p.quote.size, p.source,
+                                                OASIS_NOW, &result),
+                     CELLA_ERR_VERIFY_FAILED);
+    assert_int_equal(result.failure, CELLA_VERIFY_PCK_CHAIN);
+    assert_int_equal(request_count(&p.server), 0);
+    pccs_finish(&p);
+}
+
 static void the_older_tcb_info_issuer_chain_header_is_accepted(void **state)
 {
     struct pccs_case p;
@@ -818,6 +840,7 @@ int main(void)
         cmocka_unit_test(intels_sample_directory_serves_its_crls_but_its_quote_has_no_pck_chain),
         cmocka_unit_test(a_directory_source_checks_its_arguments),
         cmocka_unit_test(a_real_quote_verifies_through_a_pccs_and_its_collateral_is_kept),
+        cmocka_unit_test(nothing_is_fetched_for_a_pck_certificate_no_root_vouches_for),
         cmocka_unit_test(the_older_tcb_info_issuer_chain_header_is_accepted),
         cmocka_unit_test(a_pccs_answering_500_fails_cleanly_with_the_status_and_url_in_the_log),
         cmocka_unit_test(a_pccs_without_the_platforms_tcb_info_gives_not_found),
