@@ -17,9 +17,16 @@ sgx_status_t sgx_create_enclave_ex(const char *file_name, const int debug,
     struct cella_enclave *e = NULL;
 
     (void)launch_token;
-    (void)ex_features_p;
     if (file_name == NULL || enclave_id == NULL || (debug != 0 && debug != 1))
         return SGX_ERROR_INVALID_PARAMETER;
+    /* As the SDK checks them: only defined feature bits, and a pointer only for a bit set. */
+    const uint32_t defined = (2u << _SGX_LAST_EX_FEATURE_IDX_) - 1u;
+    if ((ex_features & ~defined) != 0)
+        return SGX_ERROR_INVALID_PARAMETER;
+    for (unsigned bit = 0; ex_features_p != NULL && bit < 32; bit++) {
+        if (ex_features_p[bit] != NULL && (ex_features & (1u << bit)) == 0)
+            return SGX_ERROR_INVALID_PARAMETER;
+    }
     if (ex_features != 0) {
         cella_log(CELLA_LOG_ERROR,
                   "sgx_create_enclave_ex: features %#x (PCL, switchless, KSS) "

@@ -203,6 +203,33 @@ static void log_to_stderr(void *context, cella_log_level_t level, const char *me
         fprintf(stderr, "[%s] %s\n", cella_log_level_str(level), message);
 }
 
+/* sgx_create_enclave_ex checks its feature arguments as the SDK does, then refuses the
+ * features cella does not have. */
+static void create_enclave_ex_checks_its_features_like_the_sdk(void **state)
+{
+    (void)state;
+    sgx_enclave_id_t id = 0;
+    const void *features[32] = {0};
+    static const int config = 0;
+
+    assert_int_equal(sgx_create_enclave_ex(CELLA_TEST_SIGNED_ENCLAVE, SGX_DEBUG_FLAG, NULL, NULL,
+                                           &id, NULL, 1u << 7, features),
+                     SGX_ERROR_INVALID_PARAMETER);
+    features[SGX_CREATE_ENCLAVE_EX_SWITCHLESS_BIT_IDX] = &config;
+    assert_int_equal(sgx_create_enclave_ex(CELLA_TEST_SIGNED_ENCLAVE, SGX_DEBUG_FLAG, NULL, NULL,
+                                           &id, NULL, 0, features),
+                     SGX_ERROR_INVALID_PARAMETER);
+    assert_int_equal(sgx_create_enclave_ex(CELLA_TEST_SIGNED_ENCLAVE, SGX_DEBUG_FLAG, NULL, NULL,
+                                           &id, NULL, SGX_CREATE_ENCLAVE_EX_SWITCHLESS, features),
+                     SGX_ERROR_FEATURE_NOT_SUPPORTED);
+    assert_int_equal(id, 0);
+    /* No features: an enclave. */
+    assert_int_equal(sgx_create_enclave_ex(CELLA_TEST_SIGNED_ENCLAVE, SGX_DEBUG_FLAG, NULL, NULL,
+                                           &id, NULL, 0, NULL),
+                     SGX_SUCCESS);
+    assert_int_equal(sgx_destroy_enclave(id), SGX_SUCCESS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +241,7 @@ int main(void)
         cmocka_unit_test(errno_of_an_ocall_reaches_the_enclave),
         cmocka_unit_test(a_user_check_pointer_must_lie_outside_the_enclave),
         cmocka_unit_test(a_destroyed_enclave_cannot_be_called),
+        cmocka_unit_test(create_enclave_ex_checks_its_features_like_the_sdk),
     };
     cella_log_set_handler(log_to_stderr, NULL);
     return cmocka_run_group_tests(tests, create, destroy);
