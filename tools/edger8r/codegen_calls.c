@@ -216,6 +216,17 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
                     p->name);
             cg_line(t, 2, FAIL_INVALID);
         }
+        for (size_t i = 0; trusted && i < fn->param_count; i++) {
+            const struct cg_param *p = &params[i];
+            const cella_edl_composite_t *c =
+                p->kind == CG_VALUE ? cg_bools_composite(&p->decl->type, 0) : NULL;
+            if (c == NULL)
+                continue;
+            cg->deep_uses[cg_composite_index(cg, c)].bools = true;
+            cg_line(t, 1, "/* %s: its bools */", p->name);
+            cg_line(t, 1, "if (!cella_bools_valid_%s(&ms.ms_%s, 1))", c->name, p->name);
+            cg_line(t, 2, FAIL_INVALID);
+        }
     }
 
     /* Inputs, in parameter order */
@@ -257,6 +268,14 @@ void cg_emit_receiver(struct cg *cg, struct cg_text *t, const cella_edl_function
         if (cg_is_bool_buffer(p)) {
             cg_line(t, 1, "if (_in_%s != NULL && !cella_bridge_bools_valid(_in_%s, _len_%s))",
                     p->name, p->name, p->name);
+            cg_line(t, 2, FAIL_INVALID);
+        }
+        const cella_edl_composite_t *with_bools = trusted ? cg_bools_element(p) : NULL;
+        if (with_bools != NULL) {
+            cg->deep_uses[cg_composite_index(cg, with_bools)].bools = true;
+            cg_line(t, 1, "if (_in_%s != NULL &&", p->name);
+            cg_line(t, 1, "    !cella_bools_valid_%s(_in_%s, _len_%s / sizeof(struct %s)))",
+                    with_bools->name, p->name, p->name, with_bools->name);
             cg_line(t, 2, FAIL_INVALID);
         }
         if (p->deep != NULL) {
@@ -777,6 +796,32 @@ void cg_emit_sender(struct cg *cg, struct cg_text *t, const cella_edl_function_t
                 cg_putf(t, "if (ms.ms_%s.size != 0 &&\n", p->name);
                 cg_line(t, 1, "    !cella_bridge_bools_valid(_call.out + _out_%s, _len_%s)) {",
                         p->name, p->name);
+            }
+            cg_line(t, 2, "status = SGX_ERROR_UNEXPECTED;");
+            cg_line(t, 2, "goto out;");
+            cg_line(t, 1, "}");
+        }
+        /* And the bools inside structs: the result, and the elements of [out] buffers. */
+        for (size_t i = 0; i <= fn->param_count; i++) {
+            bool last = i == fn->param_count;
+            const struct cg_param *p = last ? NULL : &params[i];
+            const cella_edl_composite_t *c =
+                last ? (cg_returns_value(fn) ? cg_bools_composite(&fn->return_type, 0) : NULL)
+                     : (p->out ? cg_bools_element(p) : NULL);
+            if (c == NULL)
+                continue;
+            cg->deep_uses[cg_composite_index(cg, c)].bools = true;
+            cg_indent(t, 1);
+            if (last) {
+                cg_putf(t, "if (!cella_bools_valid_%s(_call.out + offsetof(", c->name);
+                cg_put_result_tag(t, cg->program, fn);
+                cg_put(t, "_t, ms_retval), 1)) {\n");
+            } else {
+                cg_putf(t, "if (ms.ms_%s.size != 0 &&\n", p->name);
+                cg_line(t, 1, "    !cella_bools_valid_%s(_call.out + _out_%s,", c->name, p->name);
+                cg_line(t, 1, "%*s_len_%s / sizeof(struct %s))) {",
+                        (int)strlen("    !cella_bools_valid_(") + (int)strlen(c->name), "", p->name,
+                        c->name);
             }
             cg_line(t, 2, "status = SGX_ERROR_UNEXPECTED;");
             cg_line(t, 2, "goto out;");

@@ -250,6 +250,39 @@ const cella_edl_composite_t *cg_scrubbed_element(const struct cg_param *param)
     return cg_scrubbed_composite(&d->type, d->dim_count > 0 ? 0 : 1);
 }
 
+static bool composite_has_bools(const cella_edl_composite_t *c, unsigned depth)
+{
+    if (c->kind != CELLA_EDL_COMPOSITE_STRUCT || depth > 64)
+        return false;
+    for (size_t i = 0; i < c->member_count; i++) {
+        const cella_edl_type_t *type = &c->members[i].type;
+        if (type->pointer_depth != 0)
+            continue;
+        if (type->kind == CELLA_EDL_TYPE_BOOL)
+            return true;
+        if (type->definition != NULL && composite_has_bools(type->definition, depth + 1))
+            return true;
+    }
+    return false;
+}
+
+const cella_edl_composite_t *cg_bools_composite(const cella_edl_type_t *type,
+                                                uint32_t pointer_depth)
+{
+    const cella_edl_composite_t *def = type->definition;
+    if (def == NULL || type->pointer_depth != pointer_depth || !composite_has_bools(def, 0))
+        return NULL;
+    return def;
+}
+
+const cella_edl_composite_t *cg_bools_element(const struct cg_param *param)
+{
+    const cella_edl_decl_t *d = param->decl;
+    if (param->kind != CG_BUFFER || d->attrs.isptr || d->attrs.isary)
+        return NULL;
+    return cg_bools_composite(&d->type, d->dim_count > 0 ? 0 : 1);
+}
+
 const char *cg_composite_keyword(const cella_edl_composite_t *composite)
 {
     return composite->kind == CELLA_EDL_COMPOSITE_UNION ? "union" : "struct";
@@ -1095,6 +1128,48 @@ static void emit_scrub_in_place(struct cg *cg, const cella_edl_composite_t *c)
     cg_blank(t);
 }
 
+/* Whether every bool of `count` structs is 0 or 1: each bool member, and the structs held by
+ * value, through their own checks. */
+static void emit_bools(struct cg *cg, const cella_edl_composite_t *c)
+{
+    struct cg_text *t = &cg->text;
+    cg_line(t, 0, "/*");
+    cg_line(t, 0, " * Whether every bool in the `count` struct %s at `items` is 0 or 1: the host",
+            c->name);
+    cg_line(t, 0, " * could send any byte, and another value would be undefined behaviour here.");
+    cg_line(t, 0, " */");
+    cg_line(t, 0, "static int cella_bools_valid_%s(const void *items, size_t count)", c->name);
+    cg_line(t, 0, "{");
+    cg_line(t, 1, "size_t i;");
+    cg_blank(t);
+    cg_line(t, 1, "for (i = 0; i < count; i++) {");
+    cg_line(t, 2, "const uint8_t *item = (const uint8_t *)items + i * sizeof(struct %s);", c->name);
+    for (size_t m = 0; m < c->member_count; m++) {
+        const cella_edl_decl_t *d = &c->members[m];
+        if (d->type.pointer_depth != 0)
+            continue;
+        const cella_edl_composite_t *inner = cg_bools_composite(&d->type, 0);
+        if (d->type.kind == CELLA_EDL_TYPE_BOOL) {
+            cg_line(t, 2, "if (!cella_bridge_bools_valid(item + offsetof(struct %s, %s),", c->name,
+                    d->name);
+            cg_line(t, 2, "                              sizeof(((const struct %s *)0)->%s)))",
+                    c->name, d->name);
+            cg_line(t, 3, "return 0;");
+        } else if (inner != NULL) {
+            cg_line(t, 2, "if (!cella_bools_valid_%s(item + offsetof(struct %s, %s),", inner->name,
+                    c->name, d->name);
+            cg_line(t, 2, "%*ssizeof(((const struct %s *)0)->%s) / sizeof(struct %s)))",
+                    (int)strlen("if (!cella_bools_valid_(") + (int)strlen(inner->name), "", c->name,
+                    d->name, inner->name);
+            cg_line(t, 3, "return 0;");
+        }
+    }
+    cg_line(t, 1, "}");
+    cg_line(t, 1, "return 1;");
+    cg_line(t, 0, "}");
+    cg_blank(t);
+}
+
 /* Marks what the scrub helpers in use need: the helpers of nested structs, cella_bridge_put. */
 static void close_scrub_uses(struct cg *cg)
 {
@@ -1111,6 +1186,16 @@ static void close_scrub_uses(struct cg *cg)
         changed = false;
         for (size_t i = 0; i < program->composite_count; i++) {
             const cella_edl_composite_t *c = program->composites[i];
+            /* A struct's bool check calls those of the structs it holds by value. */
+            for (size_t m = 0; cg->deep_uses[i].bools && m < c->member_count; m++) {
+                const cella_edl_composite_t *inner = cg_bools_composite(&c->members[m].type, 0);
+                struct cg_deep_use *v =
+                    inner != NULL ? &cg->deep_uses[cg_composite_index(cg, inner)] : NULL;
+                if (v != NULL && !v->bools) {
+                    v->bools = true;
+                    changed = true;
+                }
+            }
             if (!cg->deep_uses[i].scrub || c->kind != CELLA_EDL_COMPOSITE_STRUCT)
                 continue;
             for (size_t m = 0; m < c->member_count; m++) {
@@ -1150,6 +1235,11 @@ void cg_emit_helpers(struct cg *cg)
             emit_scrub_put(cg, c);
         if (u->scrub_in_place)
             emit_scrub_in_place(cg, c);
+    }
+    /* Nested structs come before the structs that hold them, so their checks do too. */
+    for (size_t i = 0; i < cg->program->composite_count; i++) {
+        if (cg->deep_uses[i].bools)
+            emit_bools(cg, cg->program->composites[i]);
     }
 
     for (size_t i = 0; i < cg->program->composite_count; i++) {

@@ -73,6 +73,8 @@ struct cg_deep_use {
     bool sizes, take, reserve, copy_to_out, finish, check_within, put, copy_back;
     /* Trusted side, every EDL struct or union: copies that leave no padding bytes (B9). */
     bool scrub, scrub_put, scrub_in_place;
+    /* Trusted side, structs with bool members: every bool that arrives is 0 or 1. */
+    bool bools;
 };
 
 /* Classifies a parameter or member. */
@@ -111,6 +113,13 @@ const cella_edl_composite_t *cg_scrubbed_composite(const cella_edl_type_t *type,
  * whole struct or union (no explicit size=, no isptr/isary).
  */
 const cella_edl_composite_t *cg_scrubbed_element(const struct cg_param *param);
+/* The EDL struct of type (at pointer_depth), when a bool lies in it (in its members or in
+ * structs it holds by value), else NULL. Unions are not looked into (the live member is
+ * unknown). */
+const cella_edl_composite_t *cg_bools_composite(const cella_edl_type_t *type,
+                                                uint32_t pointer_depth);
+/* The same for the elements of a buffer parameter. */
+const cella_edl_composite_t *cg_bools_element(const struct cg_param *param);
 /* "struct" or "union". */
 const char *cg_composite_keyword(const cella_edl_composite_t *composite);
 

@@ -107,3 +107,17 @@ long double ecall_half(long double x)
 {
     return x / 2;
 }
+
+int ecall_count_flags(struct flags_t value, const struct holder_t *holder)
+{
+    int count = value.on + value.more[0] + value.more[1];
+    if (holder != NULL)
+        count += holder->inner.on + holder->inner.more[0] + holder->inner.more[1];
+    return count;
+}
+
+int ecall_ask_flags(void)
+{
+    struct flags_t flags;
+    return (int)ocall_flags(&flags);
+}

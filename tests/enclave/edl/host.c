@@ -44,6 +44,14 @@ int ocall_ask(int x)
     return doubled + 1;
 }
 
+/* What ocall_flags answers; the test sets its bytes. */
+static struct flags_t flags_answer;
+
+struct flags_t ocall_flags(void)
+{
+    return flags_answer;
+}
+
 int ocall_fail(int e)
 {
     errno = e;
@@ -83,6 +91,34 @@ static void a_returned_long_double_brings_no_enclave_bytes(void **state)
         for (size_t i = 10; i < sizeof(half); i++)
             assert_int_equal(bytes[i], 0);
     }
+}
+
+/* A bool is one byte the host writes: inside structs too, only 0 and 1 reach the enclave. */
+static void bools_inside_structs_must_be_0_or_1(void **state)
+{
+    (void)state;
+    struct flags_t value = {.n = 1, .on = true, .more = {false, true}};
+    struct holder_t holder = {.tag = 2, .inner = {.n = 3, .on = true, .more = {true, true}}};
+    int count = -1;
+    static const uint8_t two = 2;
+
+    assert_int_equal(ecall_count_flags(enclave_id, &count, value, &holder), SGX_SUCCESS);
+    assert_int_equal(count, 5);
+    memcpy(&value.more[1], &two, 1);
+    assert_int_equal(ecall_count_flags(enclave_id, &count, value, &holder),
+                     SGX_ERROR_INVALID_PARAMETER);
+    memset(&value.more[1], 0, 1);
+    memcpy(&holder.inner.on, &two, 1);
+    assert_int_equal(ecall_count_flags(enclave_id, &count, value, &holder),
+                     SGX_ERROR_INVALID_PARAMETER);
+    /* And what an OCALL returns. */
+    int status = -1;
+    memset(&flags_answer, 0, sizeof(flags_answer));
+    assert_int_equal(ecall_ask_flags(enclave_id, &status), SGX_SUCCESS);
+    assert_int_equal(status, SGX_SUCCESS);
+    memcpy(&flags_answer.more[0], &two, 1);
+    assert_int_equal(ecall_ask_flags(enclave_id, &status), SGX_SUCCESS);
+    assert_int_equal(status, SGX_ERROR_UNEXPECTED);
 }
 
 static void strings_buffers_and_structs_cross_the_boundary(void **state)
@@ -236,6 +272,7 @@ int main(void)
         cmocka_unit_test(scalars_go_in_and_a_result_comes_back),
         cmocka_unit_test(strings_buffers_and_structs_cross_the_boundary),
         cmocka_unit_test(a_returned_long_double_brings_no_enclave_bytes),
+        cmocka_unit_test(bools_inside_structs_must_be_0_or_1),
         cmocka_unit_test(ocalls_carry_strings_both_ways),
         cmocka_unit_test(a_nested_ecall_named_by_allow_runs),
         cmocka_unit_test(errno_of_an_ocall_reaches_the_enclave),
