@@ -322,8 +322,12 @@ static void XMLCALL on_start(void *user_data, const XML_Char *name, const XML_Ch
         }
     }
     if (state->current == NULL) {
-        cella_log(CELLA_LOG_WARNING, "enclave config: line %lu: unknown element <%s> ignored",
+        /* As sgx_sign: a misspelled <DisableDebug> must not quietly sign a debuggable enclave. */
+        cella_log(CELLA_LOG_ERROR,
+                  "enclave config: line %lu: unknown element <%s> (check its spelling; "
+                  "sgx_sign refuses unknown elements too)",
                   line_of(state), name);
+        fail(state);
         return;
     }
     if (attributes[0] != NULL) {

@@ -115,6 +115,37 @@ run 2 "$cella" sign gendata -enclave "$enclave" -key "$work/key.pem" -out "$work
 has err "-key is not an option of gendata"
 run 2 "$cella" sign sign -enclave "$enclave" -key "$work/key.pem" -out "$enclave"
 has err "name the same file"
+# The same file under another name is the same file: the key is never overwritten.
+cp "$work/key.pem" "$work/key2.pem"
+cd "$work" || exit 1
+run 2 "$cella" sign sign -enclave "$enclave" -key key2.pem -out ./key2.pem -config Enclave.config.xml
+cd - >/dev/null || exit 1
+has err "-key and -out name the same file"
+cmp -s "$work/key.pem" "$work/key2.pem" || fail "the key was overwritten"
+ln -s key2.pem "$work/key-link.pem"
+run 2 "$cella" sign sign -enclave "$enclave" -key "$work/key2.pem" -out "$work/key-link.pem"
+has err "name the same file"
+# A failed extra output leaves no signed enclave behind; outputs follow the umask.
+run 1 "$cella" sign sign -enclave "$enclave" -key "$work/key.pem" -config "$work/Enclave.config.xml" \
+    -out "$work/half.so" -cssfile "$work/missing-dir/c.bin"
+[ ! -e "$work/half.so" ] || fail "a failed sign left its output"
+saved_umask=$(umask)
+umask 077
+run 0 "$cella" sign sign -enclave "$enclave" -key "$work/key.pem" -config "$work/Enclave.config.xml" \
+    -out "$work/private.so"
+umask "$saved_umask"
+[ "$(stat -c %a "$work/private.so")" = 600 ] || fail "the output ignores the umask"
+# SOURCE_DATE_EPOCH is digits only; a dump that cannot be written fails.
+SOURCE_DATE_EPOCH=" 86400"
+run 1 "$cella" sign sign -enclave "$enclave" -key "$work/key.pem" -config "$work/Enclave.config.xml" \
+    -out "$work/when.so"
+SOURCE_DATE_EPOCH=1704153600
+has err "SOURCE_DATE_EPOCH=' 86400' is not a number of seconds"
+if [ -w /dev/full ]; then
+    "$cella" sign dump -enclave "$work/one.so" >/dev/full 2>"$work/err" &&
+        fail "a dump to a full device succeeded"
+    has err "cannot write to standard output"
+fi
 run 2 "$cella" sign frobnicate
 has err "unknown command"
 run 1 "$cella" sign dump -enclave "$enclave"

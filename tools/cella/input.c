@@ -6,10 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cella/memory.h>
+
 #include "subcommands.h"
 
+/* Inputs may be secrets (a private key): their bytes are wiped before they are freed. */
 void buffer_release(struct buffer *buffer)
 {
+    if (buffer->data != NULL)
+        cella_memory_wipe(buffer->data, buffer->size);
     free(buffer->data);
     buffer->data = NULL;
     buffer->size = 0;
@@ -28,6 +33,8 @@ bool read_input(const char *program, const char *path, size_t max_size, struct b
         fprintf(stderr, "%s: cannot open %s: %s\n", program, path, strerror(errno));
         return false;
     }
+    /* Unbuffered: no copy of the bytes stays behind in the stream's own buffer. */
+    (void)setvbuf(stream, NULL, _IONBF, 0);
     for (;;) {
         if (buffer.size + 1 >= capacity) {
             if (capacity > max_size + 1) {
@@ -35,10 +42,16 @@ bool read_input(const char *program, const char *path, size_t max_size, struct b
                 goto out;
             }
             size_t grown = capacity == 0 ? 8192 : 2 * capacity;
-            uint8_t *data = realloc(buffer.data, grown);
+            /* A new block rather than realloc, so the old one is wiped before it is freed. */
+            uint8_t *data = malloc(grown);
             if (data == NULL) {
                 fprintf(stderr, "%s: %s: out of memory\n", program, name);
                 goto out;
+            }
+            if (buffer.data != NULL) {
+                memcpy(data, buffer.data, buffer.size);
+                cella_memory_wipe(buffer.data, capacity);
+                free(buffer.data);
             }
             buffer.data = data;
             capacity = grown;

@@ -171,7 +171,10 @@ static bool write_file(const char *path, const void *data, size_t size)
         fprintf(stderr, "%s: cannot create %s: %s\n", program, path, strerror(errno));
         goto out;
     }
-    if (fchmod(fd, 0644) != 0)
+    /* As a file created by the usual open(): 0666 less the umask. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0)
         goto write_failed;
     for (size_t done = 0; done < size;) {
         ssize_t n = write(fd, bytes + done, size - done);
@@ -181,11 +184,12 @@ static bool write_file(const char *path, const void *data, size_t size)
             goto write_failed;
         done += (size_t)n;
     }
-    if (close(fd) != 0) {
-        fd = -1;
-        goto write_failed;
-    }
+    /* On disk before it takes the name: a crash never leaves an empty signed enclave. */
+    int synced = fsync(fd);
+    int closed = close(fd);
     fd = -1;
+    if (synced != 0 || closed != 0)
+        goto write_failed;
     if (rename(temporary, path) != 0)
         goto write_failed;
     ok = true;
@@ -200,6 +204,16 @@ out:
     return ok;
 }
 
+/* Whether two paths name one file: the same string, or one existing file (device, inode). */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat first, second;
+    if (strcmp(a, b) == 0)
+        return true;
+    return stat(a, &first) == 0 && stat(b, &second) == 0 && first.st_dev == second.st_dev &&
+           first.st_ino == second.st_ino;
+}
+
 /* SIGSTRUCT.DATE for today, or for SOURCE_DATE_EPOCH (reproducible builds). */
 static bool signing_date(uint32_t *date)
 {
@@ -211,7 +225,9 @@ static bool signing_date(uint32_t *date)
         long long value;
         errno = 0;
         value = strtoll(epoch, &end, 10);
-        if (errno != 0 || *end != '\0' || value < 0) {
+        /* Digits only, as the reproducible-builds specification has it. */
+        if (errno != 0 || *end != '\0' || value < 0 ||
+            strspn(epoch, "0123456789") != strlen(epoch)) {
             fprintf(stderr, "%s: SOURCE_DATE_EPOCH='%s' is not a number of seconds\n", program,
                     epoch);
             return false;
@@ -365,8 +381,15 @@ static bool write_identity(const char *path, const struct identity *identity, bo
     FILE *memory;
     bool ok;
 
-    if (path == NULL)
-        return print_identity(stdout, identity, as_json);
+    if (path == NULL) {
+        /* Standard output may be full or closed: that is a failure too. */
+        ok = print_identity(stdout, identity, as_json);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "%s: cannot write to standard output: %s\n", program, strerror(errno));
+            ok = false;
+        }
+        return ok;
+    }
     memory = open_memstream(&text, &text_size);
     if (memory == NULL) {
         fprintf(stderr, "%s: out of memory\n", program);
@@ -417,8 +440,11 @@ static int finish_signed(const struct options *options, const struct buffer *enc
     identity.metadata = &info->metadata;
     identity.mrsigner = info->mrsigner;
     identity.verification = "ok";
-    if (!write_extras(options, &identity))
+    if (!write_extras(options, &identity)) {
+        /* As sgx_sign: a failed command leaves no signed enclave a build would take for done. */
+        (void)unlink(options->paths[OPT_OUT]);
         goto out;
+    }
     hex(info->mrenclave.m, sizeof(info->mrenclave.m), mrenclave, sizeof(mrenclave));
     printf("%s: signed %s; MRENCLAVE %s\n", program, options->paths[OPT_OUT], mrenclave);
     status = EXIT_OK;
@@ -642,11 +668,12 @@ static int parse_options(int argc, char **argv, struct options *options)
             return EXIT_USAGE;
         }
     }
-    /* As sgx_sign: one file per role, so an output never overwrites an input. */
+    /* As sgx_sign: one file per role, so an output never overwrites an input; the same file
+     * under two names (./k.pem and k.pem, a link) counts as the same. */
     for (size_t a = 0; a < OPT_COUNT; a++) {
         for (size_t b = a + 1; b < OPT_COUNT; b++) {
             if (options->paths[a] != NULL && options->paths[b] != NULL &&
-                strcmp(options->paths[a], options->paths[b]) == 0) {
+                same_file(options->paths[a], options->paths[b])) {
                 fprintf(stderr, "%s %s: %s and %s name the same file\n", program, mode_name,
                         option_names[a], option_names[b]);
                 return EXIT_USAGE;

@@ -244,7 +244,7 @@ static void parse_rejects_malformed_documents(void **state)
     }
 }
 
-static void parse_warns_about_unknown_elements_by_name(void **state)
+static void parse_refuses_unknown_elements_by_name(void **state)
 {
     cella_enclave_config_t config;
 
@@ -252,10 +252,14 @@ static void parse_warns_about_unknown_elements_by_name(void **state)
     assert_int_equal(parse("<EnclaveConfiguration><TCSNum>3</TCSNum>"
                            "<FancyFeature><Deep>1</Deep></FancyFeature></EnclaveConfiguration>",
                            &config),
-                     CELLA_OK);
-    assert_int_equal(config.tcs_num, 3);
-    assert_non_null(strstr(messages, "warning: "));
+                     CELLA_ERR_INVALID_FORMAT);
     assert_non_null(strstr(messages, "unknown element <FancyFeature>"));
+    /* A misspelled DisableDebug must not sign a debuggable release enclave. */
+    assert_int_equal(parse("<EnclaveConfiguration><DisableDebugg>1</DisableDebugg>"
+                           "</EnclaveConfiguration>",
+                           &config),
+                     CELLA_ERR_INVALID_FORMAT);
+    assert_non_null(strstr(messages, "unknown element <DisableDebugg> (check its spelling"));
 }
 
 static void parse_accepts_sgx_sign_elements_cella_does_not_use_with_a_warning(void **state)
@@ -304,8 +308,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(parse_rejects_bad_values_naming_the_element, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(parse_rejects_malformed_documents, setup, teardown),
-        cmocka_unit_test_setup_teardown(parse_warns_about_unknown_elements_by_name, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(parse_refuses_unknown_elements_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(
             parse_accepts_sgx_sign_elements_cella_does_not_use_with_a_warning, setup, teardown),
         cmocka_unit_test_setup_teardown(parse_rejects_null_and_oversized_input, setup, teardown),
