@@ -87,6 +87,12 @@ static const struct element elements[] = {
     {"IntelSigned", USE_ZERO_ONLY, FIELD_NONE, 0, 1, false, "Intel as module vendor"},
     {"HW", USE_ZERO_ONLY, FIELD_NONE, 0, 0x10, false, "launch enclaves"},
     {"EnableAEXNotify", USE_ZERO_ONLY, FIELD_NONE, 0, 1, false, "AEX-Notify"},
+    /* Newer sgx_sign elements: where the enclave is placed (cella chooses), extended state. */
+    {"EnclaveImageAddress", USE_IGNORED, FIELD_NONE, 0, UINT64_MAX, false, NULL},
+    {"ELRangeStartAddress", USE_IGNORED, FIELD_NONE, 0, UINT64_MAX, false, NULL},
+    {"ELRangeSize", USE_IGNORED, FIELD_NONE, 0, UINT64_MAX, false, NULL},
+    {"PKRU", USE_ZERO_ONLY, FIELD_NONE, 0, 1, false, "protection keys (PKRU) in the enclave"},
+    {"AMX", USE_ZERO_ONLY, FIELD_NONE, 0, 1, false, "AMX state in the enclave"},
 };
 
 #define ELEMENT_COUNT (sizeof(elements) / sizeof(elements[0]))

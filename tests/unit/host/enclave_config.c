@@ -264,9 +264,10 @@ static void parse_refuses_unknown_elements_by_name(void **state)
 
 static void parse_accepts_sgx_sign_elements_cella_does_not_use_with_a_warning(void **state)
 {
-    static const char *const ignored[] = {"TCSMaxNum",    "TCSMinPool",   "StackMinSize",
-                                          "HeapMinSize",  "HeapInitSize", "UserRegionSize",
-                                          "ProvisionKey", "EnableKSS",    "ReleaseType"};
+    static const char *const ignored[] = {
+        "TCSMaxNum",      "TCSMinPool",   "StackMinSize", "HeapMinSize", "HeapInitSize",
+        "UserRegionSize", "ProvisionKey", "EnableKSS",    "ReleaseType", "EnclaveImageAddress",
+        "ELRangeSize",    "PKRU",         "AMX"};
     cella_enclave_config_t config;
 
     (void)state;
