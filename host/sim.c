@@ -178,11 +178,16 @@ fault_handler(int signal_number, siginfo_t *info, void *context)
     /*
      * Not ours: hand it to whoever handled it before, or let the default action happen. A
      * handler that chains back to this one (installed between two loads, it saved this one
-     * as its own previous) would bounce the fault between the two for ever: the second time
-     * round on this thread, the default action is taken instead.
+     * as its own previous) would bounce the fault between the two for ever: called again
+     * with the same context from deeper on this thread's stack, the default action is taken
+     * instead. A previous handler that leaves by siglongjmp never returns here, so the
+     * marks are tied to that one delivery, not cleared on return: a later fault is
+     * delivered at or above the old frame and is handed on again.
      */
-    static _Thread_local bool chaining;
-    if (chaining) {
+    static _Thread_local void *chaining_context;
+    static _Thread_local uintptr_t chaining_frame;
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    if (chaining_context == context && here < chaining_frame) {
         signal(signal_number, SIG_DFL); /* the fault repeats and takes its default action */
         return;
     }
@@ -191,15 +196,17 @@ fault_handler(int signal_number, siginfo_t *info, void *context)
             continue;
         const struct sigaction *previous = &previous_actions[i];
         if ((previous->sa_flags & SA_SIGINFO) && previous->sa_sigaction != NULL) {
-            chaining = true;
+            chaining_context = context;
+            chaining_frame = here;
             previous->sa_sigaction(signal_number, info, context);
-            chaining = false;
+            chaining_context = NULL;
             return;
         }
         if (previous->sa_handler != SIG_DFL && previous->sa_handler != SIG_IGN) {
-            chaining = true;
+            chaining_context = context;
+            chaining_frame = here;
             previous->sa_handler(signal_number);
-            chaining = false;
+            chaining_context = NULL;
             return;
         }
         signal(signal_number, SIG_DFL); /* the fault repeats and takes its default action */

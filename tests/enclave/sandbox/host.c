@@ -1293,6 +1293,51 @@ static void a_host_fault_with_a_chaining_handler_ends_once(void **state)
 }
 
 /*
+ * Sim: a handler the application installed before the load that recovers from a host fault
+ * by siglongjmp (never returning to the handler that chained to it) is reached again at
+ * the next fault, and the one after: the chaining guard must not stay set.
+ */
+static sigjmp_buf recover_point;
+static volatile sig_atomic_t recoveries;
+
+static void recovering_handler(int signal_number)
+{
+    (void)signal_number;
+    recoveries++;
+    siglongjmp(recover_point, 1);
+}
+
+static int recovered_faults(void)
+{
+    cella_enclave_t *enclave = NULL;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = recovering_handler;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(SIGSEGV, &action, NULL) != 0)
+        return 1;
+    if (try_create(CELLA_BACKEND_SIM, 0, 0, &enclave) != CELLA_OK)
+        return 2;
+    for (int i = 0; i < 3; i++) {
+        if (sigsetjmp(recover_point, 1) == 0) {
+            volatile int *nowhere = (volatile int *)(uintptr_t)atoi("16");
+            *nowhere = 1;
+            return 3;
+        }
+    }
+    cella_enclave_destroy(enclave);
+    return recoveries == 3 ? 0 : 4;
+}
+
+static void host_faults_recovered_by_the_applications_handler_reach_it_each_time(void **state)
+{
+    (void)state;
+    pid_t child = run_self("--recovered-faults", "-");
+    assert_true(child > 0);
+    assert_int_equal(wait_exit_code(child), 0);
+}
+
+/*
  * A host in a process group of its own that ignores SIGINT, SIGQUIT and SIGHUP gets them
  * sent to its whole group (Ctrl-C, a terminal hang-up): its enclave must live on, as on SGX.
  */
@@ -1677,6 +1722,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_host_that_dies_leaves_no_monitor_or_enclave_process),
         cmocka_unit_test(a_forked_child_cannot_reach_the_parents_enclave),
         cmocka_unit_test(a_host_fault_with_a_chaining_handler_ends_once),
+        cmocka_unit_test(host_faults_recovered_by_the_applications_handler_reach_it_each_time),
         cmocka_unit_test(signals_to_the_hosts_process_group_leave_its_enclave_alone),
         cmocka_unit_test(a_host_traced_with_its_children_gets_no_enclave),
         cmocka_unit_test(a_kernel_without_memfd_secret_is_a_clear_error),
@@ -1689,6 +1735,8 @@ int main(int argc, char **argv)
         return host_child(argv[2]);
     if (argc == 3 && strcmp(argv[1], "--chained-fault") == 0)
         return chained_fault(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--recovered-faults") == 0)
+        return recovered_faults();
     /* _exit: a leak check at exit (sanitizer builds) cannot run under the tracer. */
     if (argc == 2 && strcmp(argv[1], "--traced-host") == 0)
         _exit(traced_host());
