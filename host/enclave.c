@@ -123,8 +123,8 @@ void cella_host_mark_lost(struct cella_enclave *e)
  * child's enclaves are lost; here the child could otherwise drive the parent's sandboxed
  * enclave through the shared call slots, or destroy it. So in the child every enclave that
  * existed is marked inherited: calls get SGX_ERROR_ENCLAVE_LOST, and destroy only frees the
- * slot, leaving the parent's enclave alone. (The handler runs in the child alone; it only
- * stores flags.)
+ * slot, leaving the parent's enclave alone. (The handler runs in the child alone; it stores
+ * flags, and the backend closes descriptors and keeps its shared memory to itself.)
  */
 static void lock_slots_for_fork(void)
 {
@@ -145,8 +145,17 @@ static void mark_inherited_in_child(void)
         atomic_store(&e->inherited, 1);
         if (e->backend != NULL && e->backend->forget_in_child != NULL && e->backend_state != NULL)
             e->backend->forget_in_child(e);
-        /* The threads whose calls were in flight did not come along, nor did their locks. */
-        atomic_fetch_and(&e->state, ~STATE_COUNT);
+        /*
+         * The threads whose calls were in flight did not come along, nor did their locks:
+         * only the calls of the thread that forked (inside an OCALL) still hold the enclave,
+         * and they end here, releasing it.
+         */
+        uint64_t held = 0;
+        for (struct host_call *c = current_call; c != NULL; c = c->outer) {
+            if (c->enclave == e)
+                held++;
+        }
+        atomic_store(&e->state, (atomic_load(&e->state) & ~STATE_COUNT) | held);
         pthread_mutex_init(&e->lock, NULL);
         pthread_cond_init(&e->idle, NULL);
     }

@@ -896,11 +896,26 @@ static void *watcher_main(void *argument)
 
 /* ---- load and unload ------------------------------------------------------------------------- */
 
-/* A fork's child: its copies of the connection to the monitor and the other descriptors are
- * closed (close is async-signal-safe), so the monitor sees the end of the parent alone. */
+/*
+ * A fork's child: its copies of the connection to the monitor and the other descriptors are
+ * closed, so the monitor sees the end of the parent alone. The shared region becomes a
+ * private copy: a child forked inside an OCALL still reads that OCALL's arguments, but what
+ * it writes (the OCALL's answer, a call it tries) never reaches the parent's call slots. And
+ * the enclave is gone for it, so the calls it was inside end with SGX_ERROR_ENCLAVE_LOST.
+ */
 static void forget_in_child(struct cella_enclave *e)
 {
     struct sandbox_state *s = e->backend_state;
+    atomic_store(&s->dead, SGX_ERROR_ENCLAVE_LOST);
+    if (s->region != NULL) {
+        void *copy = MAP_FAILED;
+        if (s->region_fd >= 0)
+            copy = mmap(s->region, s->region_size, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_FIXED, s->region_fd, 0);
+        if (copy == MAP_FAILED)
+            (void)mmap(s->region, s->region_size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    }
     int *fds[] = {&s->socket_fd, &s->monitor_socket_fd, &s->monitor_pidfd, &s->file_fd,
                   &s->region_fd};
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {

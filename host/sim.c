@@ -297,6 +297,9 @@ int32_t cella_sim_ocall(struct sim_frame *frame, uint32_t index, const uint8_t *
     /* A nested ECALL may have crashed the enclave: never resume crashed enclave code. */
     if (atomic_load(&frame->enclave->crashed))
         cella_sim_unwind(frame, SGX_ERROR_ENCLAVE_CRASHED);
+    /* A child forked inside the OCALL has no enclave to return to, as on SGX. */
+    if (atomic_load(&frame->enclave->inherited))
+        cella_sim_unwind(frame, SGX_ERROR_ENCLAVE_LOST);
     return status;
 }
 

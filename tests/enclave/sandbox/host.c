@@ -76,6 +76,7 @@ enum {
 #define NEST_LAST    1010 /* answers 0: the innermost level */
 #define STREAM_NESTED \
     (-4) /* a nested, streamed ECALL_TRANSFORM; answers 1 when it came back right */
+#define FORK_IN_OCALL (-5) /* fork; the parent answers 2x once the child has ended */
 
 static uint64_t current_id;
 static pthread_barrier_t *hold_barrier;
@@ -216,6 +217,11 @@ static sgx_status_t call_int(uint64_t id, uint32_t index, int x, int *result)
 }
 
 static bool transform_streamed(uint64_t id, uint32_t index, size_t size, size_t *streamed_out);
+static int wait_exit_code(pid_t child);
+
+/* FORK_IN_OCALL: which side returns, what the child saw, how it ended. */
+static bool in_forked_child, forked_child_saw_arguments;
+static int forked_child_exit = -1;
 
 static int32_t ocall_zero(const uint8_t *in, size_t in_size, uint8_t *out, size_t out_size)
 {
@@ -243,6 +249,20 @@ static int32_t ocall_zero(const uint8_t *in, size_t in_size, uint8_t *out, size_
             answer = -(int)status;
     } else if (x == NEST_LAST) {
         answer = 0;
+    } else if (x == FORK_IN_OCALL) {
+        /* The parent's answer is in place before the child writes its own over it. */
+        memcpy(out, &answer, sizeof(answer));
+        pid_t child = fork();
+        if (child > 0) {
+            forked_child_exit = wait_exit_code(child);
+            return SGX_SUCCESS;
+        }
+        if (child == 0) {
+            alarm(30); /* a child that hangs ends, and the test fails */
+            in_forked_child = true;
+            forked_child_saw_arguments = memcmp(in, &x, sizeof(x)) == 0;
+            answer = 777;
+        }
     } else if (x == STREAM_NESTED) {
         size_t streamed = 0;
         answer = transform_streamed(current_id, ECALL_TRANSFORM, 256 * 1024 + 3, &streamed) &&
@@ -1197,36 +1217,19 @@ static void a_host_that_dies_leaves_no_monitor_or_enclave_process(void **state)
 }
 
 /*
- * fork(): the child does not get the enclave (SGX_ERROR_ENCLAVE_LOST, as on SGX), and what
- * it does with its copy (calls, destroy) leaves the parent's enclave working. Both backends.
+ * Runs `child_and_parent` (which forks and checks the child's side) on an enclave of each
+ * backend; afterwards the parent's enclave must still work.
  */
-static void a_forked_child_cannot_reach_the_parents_enclave(void **state)
+static void after_a_fork_the_parents_enclave_works(void (*child_and_parent)(uint64_t id))
 {
-    (void)state;
     static const cella_backend_t backends[] = {CELLA_BACKEND_SANDBOX, CELLA_BACKEND_SIM};
     for (size_t b = 0; b < sizeof(backends) / sizeof(backends[0]); b++) {
         cella_enclave_t *enclave = NULL;
         int pair[2] = {20, 22}, result = 0;
         assert_int_equal(try_create(backends[b], 0, 0, &enclave), CELLA_OK);
         uint64_t id = cella_enclave_get_id(enclave);
-        pid_t child = fork();
-        assert_true(child >= 0);
-        if (child == 0) {
-            int code = 0;
-            if (call(id, ECALL_ADD, pair, sizeof(pair), &result, sizeof(result)) !=
-                SGX_ERROR_ENCLAVE_LOST)
-                code |= 1;
-            if (cella_enclave_from_id(id) == NULL)
-                code |= 8;
-            cella_enclave_destroy(cella_enclave_from_id(id));
-            if (cella_enclave_from_id(id) != NULL)
-                code |= 2;
-            if (call(id, ECALL_ADD, pair, sizeof(pair), &result, sizeof(result)) !=
-                SGX_ERROR_INVALID_ENCLAVE_ID)
-                code |= 4;
-            _exit(code);
-        }
-        assert_int_equal(wait_exit_code(child), 0);
+        current_id = id;
+        child_and_parent(id);
         assert_int_equal(call(id, ECALL_ADD, pair, sizeof(pair), &result, sizeof(result)),
                          SGX_SUCCESS);
         assert_int_equal(result, 42);
@@ -1235,6 +1238,74 @@ static void a_forked_child_cannot_reach_the_parents_enclave(void **state)
         else
             cella_enclave_destroy(enclave);
     }
+}
+
+/* The child's copy of enclave `id` can be destroyed: 0, or 4 when it is still there. */
+static int child_destroys_its_copy(uint64_t id)
+{
+    cella_enclave_destroy(cella_enclave_from_id(id));
+    return cella_enclave_from_id(id) != NULL ? 4 : 0;
+}
+
+/*
+ * fork(): the child does not get the enclave (SGX_ERROR_ENCLAVE_LOST, as on SGX), and what
+ * it does with its copy (calls, destroy) leaves the parent's enclave working. Both backends.
+ */
+static void fork_between_calls(uint64_t id)
+{
+    int pair[2] = {20, 22}, result = 0;
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        int code = 0;
+        if (call(id, ECALL_ADD, pair, sizeof(pair), &result, sizeof(result)) !=
+            SGX_ERROR_ENCLAVE_LOST)
+            code |= 1;
+        if (cella_enclave_from_id(id) == NULL)
+            code |= 8;
+        code |= child_destroys_its_copy(id);
+        if (call(id, ECALL_ADD, pair, sizeof(pair), &result, sizeof(result)) !=
+            SGX_ERROR_INVALID_ENCLAVE_ID)
+            code |= 2;
+        _exit(code);
+    }
+    assert_int_equal(wait_exit_code(child), 0);
+}
+
+static void a_forked_child_cannot_reach_the_parents_enclave(void **state)
+{
+    (void)state;
+    after_a_fork_the_parents_enclave_works(fork_between_calls);
+}
+
+/*
+ * fork() inside an OCALL (an OCALL that starts a program): the child returns from the OCALL
+ * into an enclave it does not have, so its ECALL ends with SGX_ERROR_ENCLAVE_LOST and it can
+ * destroy its copy; it still reads the OCALL's arguments, and what it writes as the answer
+ * never reaches the parent, whose ECALL completes with its own answer. Both backends.
+ */
+static void fork_inside_an_ocall(uint64_t id)
+{
+    int result = 0;
+    forked_child_exit = -1;
+    sgx_status_t status = call_int(id, ECALL_CALL_HOST, FORK_IN_OCALL, &result);
+    if (in_forked_child) {
+        int code = 0;
+        if (status != SGX_ERROR_ENCLAVE_LOST)
+            code |= 1;
+        if (!forked_child_saw_arguments)
+            code |= 2;
+        _exit(code | child_destroys_its_copy(id));
+    }
+    assert_int_equal(forked_child_exit, 0);
+    assert_int_equal(status, SGX_SUCCESS);
+    assert_int_equal(result, 2 * FORK_IN_OCALL + 1);
+}
+
+static void a_child_forked_inside_an_ocall_loses_the_enclave_and_not_the_parent(void **state)
+{
+    (void)state;
+    after_a_fork_the_parents_enclave_works(fork_inside_an_ocall);
 }
 
 /*
@@ -1721,6 +1792,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(destroy_waits_for_calls_in_flight_and_refuses_new_ones),
         cmocka_unit_test(a_host_that_dies_leaves_no_monitor_or_enclave_process),
         cmocka_unit_test(a_forked_child_cannot_reach_the_parents_enclave),
+        cmocka_unit_test(a_child_forked_inside_an_ocall_loses_the_enclave_and_not_the_parent),
         cmocka_unit_test(a_host_fault_with_a_chaining_handler_ends_once),
         cmocka_unit_test(host_faults_recovered_by_the_applications_handler_reach_it_each_time),
         cmocka_unit_test(signals_to_the_hosts_process_group_leave_its_enclave_alone),
