@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,23 @@ static cella_result_t fetch_platform(cella_collateral_source_t *source, const ch
     return CELLA_OK;
 }
 
+static bool document_equal(const struct collateral_document *a,
+                           const struct collateral_document *b)
+{
+    return a->size == b->size && a->issuer_chain_size == b->issuer_chain_size &&
+           (a->size == 0 || memcmp(a->data, b->data, a->size) == 0) &&
+           (a->issuer_chain_size == 0 ||
+            memcmp(a->issuer_chain, b->issuer_chain, a->issuer_chain_size) == 0);
+}
+
+static bool platform_documents_equal(const struct platform *a, const struct platform *b)
+{
+    return document_equal(&a->tcb_info, &b->tcb_info) &&
+           document_equal(&a->qe_identity, &b->qe_identity) &&
+           document_equal(&a->root_crl, &b->root_crl) &&
+           document_equal(&a->pck_crl, &b->pck_crl);
+}
+
 cella_result_t cella_collateral_source_get(cella_collateral_source_t *source,
                                            const uint8_t fmspc[6], const char *pck_ca,
                                            cella_verify_collateral_t *collateral)
@@ -172,14 +190,23 @@ cella_result_t cella_collateral_source_get(cella_collateral_source_t *source,
             continue;
         if (p->expires != 0 && p->expires <= now) {
             /* Stale: fetch again, and the fresh documents take the old ones' place. The old
-             * ones are retired, not freed (see `retired`). When the fetch fails, the old ones
-             * are served still: the verifier then says they are not current. */
-            if (fetch_platform(source, fmspc_hex, pck_ca, &found) == CELLA_OK) {
-                source->platforms[i] = found;
+             * ones are retired, not freed (see `retired`); when the service answered the
+             * same documents (it had nothing newer), the old ones stay and only their expiry
+             * moves, so the retired list grows only with real updates. When the fetch
+             * fails, the old ones are served still: the verifier then says they are not
+             * current. */
+            struct platform *fresh = NULL;
+            if (fetch_platform(source, fmspc_hex, pck_ca, &fresh) != CELLA_OK) {
+                found = p;
+            } else if (platform_documents_equal(p, fresh)) {
+                p->expires = fresh->expires;
+                platform_destroy(fresh);
+                found = p;
+            } else {
+                source->platforms[i] = fresh;
                 p->retired_next = source->retired;
                 source->retired = p;
-            } else {
-                found = p;
+                found = fresh;
             }
         } else {
             found = p;

@@ -26,6 +26,8 @@
 #include <cella/log.h>
 #include <cella/verify.h>
 
+#include "verify/source.h"
+
 /*
  * The collateral directories are built at run time in a temporary folder, from the vectors
  * in $CELLA_SHARED_DIR/vectors (tests that need them say "not run" and pass when they are
@@ -203,6 +205,78 @@ static void assert_oasis_verified(cella_result_t r, const cella_verify_result_t 
     assert_true(has_advisory(result, "INTEL-SA-00615"));
     assert_true(has_advisory(result, "INTEL-SA-00657"));
     assert_int_equal(result->collateral_expiration, 1673786736);
+}
+
+/* ---- refreshing kept documents ----------------------------------------------------------- */
+
+/* A fetcher whose documents name their item and a version; it counts what it serves. */
+struct versioned_fetcher {
+    int version;
+    int fetches;
+};
+
+static cella_result_t versioned_fetch(void *state, enum collateral_item item, const char *fmspc,
+                                      const char *ca, struct collateral_document *document)
+{
+    struct versioned_fetcher *f = state;
+    char text[64];
+    (void)fmspc;
+    (void)ca;
+    int n = snprintf(text, sizeof(text), "item %d, version %d", (int)item, f->version);
+    document->data = strdup(text);
+    document->size = (size_t)n;
+    document->issuer_chain = strdup("chain");
+    document->issuer_chain_size = 5;
+    f->fetches++;
+    return document->data != NULL && document->issuer_chain != NULL ? CELLA_OK
+                                                                     : CELLA_ERR_OUT_OF_MEMORY;
+}
+
+static void versioned_destroy(void *state)
+{
+    (void)state;
+}
+
+/* Waits until documents kept for one second at the time `fetched` are stale. */
+static void wait_until_stale(time_t fetched)
+{
+    while (time(NULL) < fetched + 1) {
+        struct timespec pause = {0, 50 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+}
+
+/*
+ * Stale documents are fetched again. When the service has nothing newer, the ones already
+ * served are kept (a long-running verifier must not pile up a copy per refresh); documents
+ * that did change replace them, and the old ones stay readable for results that point at them.
+ */
+static void a_refresh_keeps_the_documents_served_unless_they_changed(void **state)
+{
+    (void)state;
+    static const struct collateral_fetcher fetcher = {versioned_fetch, versioned_destroy, 1};
+    struct versioned_fetcher fake = {1, 0};
+    static const uint8_t fmspc[6] = {0x00, 0x90, 0x6e, 0xa1, 0x00, 0x00};
+    cella_collateral_source_t *source = NULL;
+    cella_verify_collateral_t first, again, changed;
+
+    assert_int_equal(cella_collateral_source_create(&fetcher, &fake, &source), CELLA_OK);
+    assert_int_equal(cella_collateral_source_get(source, fmspc, "processor", &first), CELLA_OK);
+    assert_int_equal(fake.fetches, 4);
+    wait_until_stale(time(NULL));
+    assert_int_equal(cella_collateral_source_get(source, fmspc, "processor", &again), CELLA_OK);
+    assert_int_equal(fake.fetches, 8);
+    assert_ptr_equal(again.tcb_info, first.tcb_info);
+    assert_ptr_equal(again.pck_crl, first.pck_crl);
+
+    fake.version = 2;
+    wait_until_stale(time(NULL));
+    assert_int_equal(cella_collateral_source_get(source, fmspc, "processor", &changed), CELLA_OK);
+    assert_int_equal(fake.fetches, 12);
+    assert_ptr_not_equal(changed.tcb_info, first.tcb_info);
+    assert_memory_equal(changed.tcb_info, "item 0, version 2", changed.tcb_info_size);
+    assert_memory_equal(first.tcb_info, "item 0, version 1", first.tcb_info_size);
+    cella_collateral_source_destroy(source);
 }
 
 /* ---- the directory source ---------------------------------------------------------------- */
@@ -835,6 +909,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_collateral_directory_verifies_a_real_quote_as_sw_hardening_needed),
+        cmocka_unit_test(a_refresh_keeps_the_documents_served_unless_they_changed),
         cmocka_unit_test(a_directory_without_crls_is_refused_when_crls_are_required),
         cmocka_unit_test(a_missing_tcb_info_file_fails_as_tcb_info_naming_its_path),
         cmocka_unit_test(intels_sample_directory_serves_its_crls_but_its_quote_has_no_pck_chain),
