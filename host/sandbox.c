@@ -607,6 +607,9 @@ static sgx_status_t connect_platform(struct sandbox_state *s)
             : error == EACCES || error == EPERM
                 ? "this user may not use it: add the user to the socket's group (cella, with "
                   "the unit in the repository), then log in again"
+            : error == EAGAIN || error == EWOULDBLOCK
+                ? "its queue of waiting hosts stayed full: it serves as many enclaves as it "
+                  "allows (--max-enclaves); try again later, or raise the limit"
                 : "check that cella-platformd listens there";
         cella_log(CELLA_LOG_ERROR, "cannot reach cella-platformd at %s: %s; %s", s->platform_socket,
                   strerror(error), remedy);
@@ -774,8 +777,15 @@ static sgx_status_t receive_until_loaded(struct sandbox_state *s)
     for (;;) {
         ssize_t n = receive(s, &message);
         if (n == 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            cella_log(CELLA_LOG_ERROR, "%s did not load enclave %#llx within %d s",
-                      s->platform_socket[0] != '\0' ? "cella-platformd" : "cella-monitor",
+            if (s->platform_socket[0] != '\0') {
+                cella_log(CELLA_LOG_ERROR,
+                          "cella-platformd did not load enclave %#llx within %d s; it may be "
+                          "serving as many enclaves as it allows (--max-enclaves): try again "
+                          "later, or raise the limit",
+                          (unsigned long long)s->id, LOAD_TIMEOUT_SECONDS);
+                return SGX_ERROR_SERVICE_UNAVAILABLE;
+            }
+            cella_log(CELLA_LOG_ERROR, "cella-monitor did not load enclave %#llx within %d s",
                       (unsigned long long)s->id, LOAD_TIMEOUT_SECONDS);
             return SGX_ERROR_UNEXPECTED;
         }
