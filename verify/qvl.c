@@ -284,9 +284,12 @@ static uint32_t crl_number(const X509_CRL *crl)
     return number;
 }
 
-/* Everything one call has parsed, released at its end. */
+/* Everything one call has copied and parsed, released at its end. */
+#define COLLATERAL_ITEMS 7
+
 struct call {
-    cella_verify_collateral_t collateral;
+    cella_verify_collateral_t collateral; /* over `copies` */
+    char *copies[COLLATERAL_ITEMS];       /* the caller's documents, read once */
     X509_CRL *root_crl;
     X509_CRL *pck_crl;
     cella_tcb_info_t *tcb_info;
@@ -299,6 +302,8 @@ struct call {
 
 static void call_clear(struct call *c)
 {
+    for (size_t i = 0; i < COLLATERAL_ITEMS; i++)
+        free(c->copies[i]);
     X509_CRL_free(c->root_crl);
     X509_CRL_free(c->pck_crl);
     cella_tcb_info_destroy(c->tcb_info);
@@ -344,30 +349,67 @@ static quote3_error_t read_collateral(struct call *c, const sgx_ql_qve_collatera
                                    "QE Identity or an issuer chain");
         return SGX_QL_ERROR_INVALID_PARAMETER;
     }
-    out->tcb_info = in->tcb_info;
-    out->tcb_info_size = text_size(in->tcb_info, in->tcb_info_size);
-    out->tcb_info_issuer_chain = in->tcb_info_issuer_chain;
-    out->tcb_info_issuer_chain_size =
-        text_size(in->tcb_info_issuer_chain, in->tcb_info_issuer_chain_size);
-    out->qe_identity = in->qe_identity;
-    out->qe_identity_size = text_size(in->qe_identity, in->qe_identity_size);
-    out->qe_identity_issuer_chain = in->qe_identity_issuer_chain;
-    out->qe_identity_issuer_chain_size =
-        text_size(in->qe_identity_issuer_chain, in->qe_identity_issuer_chain_size);
+    /*
+     * Each document is copied once (text without the NULs the SDK's sizes may count, and no
+     * more than the verifier takes), and everything after works on the copies: verification,
+     * dates and supplemental data all see the same bytes, whatever the caller's buffers do.
+     */
+    const struct {
+        const char *data;
+        uint32_t size;
+        bool text;
+        const char *name;
+    } items[COLLATERAL_ITEMS] = {
+        {in->tcb_info, in->tcb_info_size, true, "TCB Info"},
+        {in->tcb_info_issuer_chain, in->tcb_info_issuer_chain_size, true, "TCB Info issuer chain"},
+        {in->qe_identity, in->qe_identity_size, true, "QE Identity"},
+        {in->qe_identity_issuer_chain, in->qe_identity_issuer_chain_size, true,
+         "QE Identity issuer chain"},
+        {in->root_ca_crl, in->root_ca_crl_size, in->minor_version == 0, "root CA CRL"},
+        {in->pck_crl, in->pck_crl_size, in->minor_version == 0, "PCK CRL"},
+        {in->pck_crl_issuer_chain, in->pck_crl_issuer_chain_size, true, "PCK CRL issuer chain"},
+    };
+    size_t sizes[COLLATERAL_ITEMS] = {0};
+    for (size_t i = 0; i < COLLATERAL_ITEMS; i++) {
+        if (items[i].data == NULL)
+            continue;
+        sizes[i] = items[i].text ? text_size(items[i].data, items[i].size) : items[i].size;
+        if (sizes[i] > CELLA_COLLATERAL_MAX_BYTES) {
+            cella_log(CELLA_LOG_ERROR,
+                      "sgx_qv_verify_quote: the %s is %zu bytes, more than the %u this "
+                      "library takes",
+                      items[i].name, sizes[i], (unsigned)CELLA_COLLATERAL_MAX_BYTES);
+            return SGX_QL_ERROR_INVALID_PARAMETER;
+        }
+        /* One byte more, a NUL: the PEM and JSON readers may take it as text. */
+        c->copies[i] = malloc(sizes[i] + 1);
+        if (c->copies[i] == NULL)
+            return SGX_QL_ERROR_OUT_OF_MEMORY;
+        memcpy(c->copies[i], items[i].data, sizes[i]);
+        c->copies[i][sizes[i]] = '\0';
+    }
+    out->tcb_info = c->copies[0];
+    out->tcb_info_size = sizes[0];
+    out->tcb_info_issuer_chain = c->copies[1];
+    out->tcb_info_issuer_chain_size = sizes[1];
+    out->qe_identity = c->copies[2];
+    out->qe_identity_size = sizes[2];
+    out->qe_identity_issuer_chain = c->copies[3];
+    out->qe_identity_issuer_chain_size = sizes[3];
 
     /*
      * Absent CRLs are passed on as absent: the verifier refuses the quote for them (a
      * verdict, CELLA_VERIFY_CRL). CRLs present in the wrong encoding are an error of the call.
      */
-    if (in->root_ca_crl != NULL) {
-        c->root_crl = crl_parse(in->root_ca_crl, in->root_ca_crl_size, in->minor_version,
+    if (c->copies[4] != NULL) {
+        c->root_crl = crl_parse(c->copies[4], (uint32_t)sizes[4], in->minor_version,
                                 &out->root_ca_crl_size);
-        out->root_ca_crl = (const uint8_t *)in->root_ca_crl;
+        out->root_ca_crl = (const uint8_t *)c->copies[4];
     }
-    if (in->pck_crl != NULL) {
+    if (c->copies[5] != NULL) {
         c->pck_crl =
-            crl_parse(in->pck_crl, in->pck_crl_size, in->minor_version, &out->pck_crl_size);
-        out->pck_crl = (const uint8_t *)in->pck_crl;
+            crl_parse(c->copies[5], (uint32_t)sizes[5], in->minor_version, &out->pck_crl_size);
+        out->pck_crl = (const uint8_t *)c->copies[5];
     }
     ERR_clear_error();
     if ((in->root_ca_crl != NULL && c->root_crl == NULL) ||
@@ -381,13 +423,9 @@ static quote3_error_t read_collateral(struct call *c, const sgx_ql_qve_collatera
     return SGX_QL_SUCCESS;
 }
 
-/* The quote's own PCK leaf, for the supplemental data; parsed again, from a private copy. */
-static void read_quote(struct call *c, const uint8_t *quote, size_t size)
+/* The quote's own PCK leaf, for the supplemental data, from the copy that was verified. */
+static void read_quote(struct call *c, size_t size)
 {
-    c->quote_copy = malloc(size);
-    if (c->quote_copy == NULL)
-        return;
-    memcpy(c->quote_copy, quote, size);
     c->quote_parsed = cella_quote_parse(c->quote_copy, size, &c->quote) == CELLA_OK;
     if (!c->quote_parsed || c->quote.certification_data_type != PCK_CERT_CHAIN ||
         c->quote.certification_data_size > CELLA_QUOTE_MAX_BYTES)
@@ -537,9 +575,22 @@ quote3_error_t sgx_qv_verify_quote(const uint8_t *p_quote, uint32_t quote_size,
                                    "none (cella_collateral_source_get() can)");
         return SGX_QL_ERROR_INVALID_PARAMETER;
     }
+    if (quote_size > CELLA_QUOTE_MAX_BYTES) {
+        cella_log(CELLA_LOG_ERROR, "sgx_qv_verify_quote: a quote of %u bytes, more than the %u "
+                                   "a quote can be",
+                  quote_size, (unsigned)CELLA_QUOTE_MAX_BYTES);
+        return SGX_QL_QUOTE_FORMAT_UNSUPPORTED;
+    }
     r = read_collateral(&c, p_quote_collateral);
     if (r != SGX_QL_SUCCESS)
         goto out;
+    /* The quote is read once, too: verified and described from the same copy. */
+    c.quote_copy = malloc(quote_size);
+    if (c.quote_copy == NULL) {
+        r = SGX_QL_ERROR_OUT_OF_MEMORY;
+        goto out;
+    }
+    memcpy(c.quote_copy, p_quote, quote_size);
     if (pthread_once(&verifier_once, verifier_init) != 0 || shared_verifier_result != CELLA_OK) {
         cella_log(CELLA_LOG_ERROR, "sgx_qv_verify_quote: the verifier does not start: %s",
                   cella_result_str(shared_verifier_result));
@@ -553,14 +604,14 @@ quote3_error_t sgx_qv_verify_quote(const uint8_t *p_quote, uint32_t quote_size,
         goto out;
     }
     cella_result_t verified =
-        cella_verifier_verify(shared_verifier, p_quote, quote_size, &c.collateral,
+        cella_verifier_verify(shared_verifier, c.quote_copy, quote_size, &c.collateral,
                               (int64_t)expiration_check_date, result);
     r = cella_qvl_verdict(verified, result, &verdict);
     if (r != SGX_QL_SUCCESS)
         goto out;
 
     struct dates all = {0}, qe = {0};
-    read_quote(&c, p_quote, quote_size);
+    read_quote(&c, quote_size);
     collect_dates(&c, &all, &qe);
     *p_quote_verification_result = verdict;
     *p_collateral_expiration_status =

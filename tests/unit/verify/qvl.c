@@ -12,7 +12,9 @@
 
 #include <cmocka.h>
 
+#include <cella/collateral.h>
 #include <cella/log.h>
+#include <cella/quote.h>
 #include <cella/verify.h>
 #include <sgx/sgx_dcap_quoteverify.h>
 
@@ -313,7 +315,11 @@ static void every_parameter_is_checked(void **state)
         {"no TCB Info", SGX_QL_ERROR_INVALID_PARAMETER},
         {"no QE Identity issuer chain", SGX_QL_ERROR_INVALID_PARAMETER},
         {"a CRL that is no CRL", SGX_QL_CRL_UNSUPPORTED_FORMAT},
+        {"a TCB Info larger than a document can be", SGX_QL_ERROR_INVALID_PARAMETER},
     };
+    char *huge = malloc(CELLA_COLLATERAL_MAX_BYTES + 1);
+    assert_non_null(huge);
+    memset(huge, '{', CELLA_COLLATERAL_MAX_BYTES + 1);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         sgx_ql_qve_collateral_t c = good;
         static char junk[] = "not a CRL";
@@ -350,6 +356,10 @@ static void every_parameter_is_checked(void **state)
             c.root_ca_crl = junk;
             c.root_ca_crl_size = sizeof(junk);
             break;
+        case 9:
+            c.tcb_info = huge;
+            c.tcb_info_size = CELLA_COLLATERAL_MAX_BYTES + 1;
+            break;
         default:
             fail();
         }
@@ -363,6 +373,17 @@ static void every_parameter_is_checked(void **state)
         assert_int_equal(status, 1);
         assert_int_equal(verdict, SGX_QL_QV_RESULT_UNSPECIFIED);
     }
+
+    free(huge);
+
+    /* A quote larger than any quote is refused before anything is copied. */
+    uint8_t *long_quote = calloc(1, CELLA_QUOTE_MAX_BYTES + 1);
+    assert_non_null(long_quote);
+    memcpy(long_quote, quote, sizeof(quote));
+    assert_int_equal(sgx_qv_verify_quote(long_quote, CELLA_QUOTE_MAX_BYTES + 1, &good, OASIS_NOW,
+                                         &status, &verdict, NULL, 0, NULL),
+                     SGX_QL_QUOTE_FORMAT_UNSUPPORTED);
+    free(long_quote);
 
     /* Past the parameters, a quote that is not one is an unsupported format. */
     assert_int_equal(sgx_qv_verify_quote(quote, sizeof(quote), &good, OASIS_NOW, &status, &verdict,
