@@ -107,6 +107,7 @@ struct parser_state {
     char value[VALUE_MAX_BYTES];
     size_t value_size;
     bool value_too_long;
+    bool value_commented; /* a comment came after some of the value */
 };
 
 static unsigned long line_of(const struct parser_state *state)
@@ -314,6 +315,7 @@ static void XMLCALL on_start(void *user_data, const XML_Char *name, const XML_Ch
     state->current = NULL;
     state->value_size = 0;
     state->value_too_long = false;
+    state->value_commented = false;
     for (size_t i = 0; i < ELEMENT_COUNT; i++) {
         if (strcmp(name, elements[i].name) == 0) {
             if (state->seen[i]) {
@@ -377,12 +379,38 @@ static void XMLCALL on_text(void *user_data, const XML_Char *text, int size)
     }
     if (state->depth != 2 || state->current == NULL)
         return;
+    if (state->value_commented) {
+        for (size_t i = 0; i < length; i++) {
+            if (!is_xml_space(text[i])) {
+                /* sgx_sign reads the text before the comment only: say so, do not guess. */
+                cella_log(CELLA_LOG_ERROR,
+                          "enclave config: line %lu: the value of <%s> is split by a comment; "
+                          "move the comment out of the element",
+                          line_of(state), state->current->name);
+                fail(state);
+                return;
+            }
+        }
+    }
     if (length > sizeof(state->value) - state->value_size) {
         state->value_too_long = true;
         return;
     }
     memcpy(state->value + state->value_size, text, length);
     state->value_size += length;
+}
+
+static void XMLCALL on_comment(void *user_data, const XML_Char *text)
+{
+    struct parser_state *state = user_data;
+
+    (void)text;
+    if (state->failed || state->depth != 2 || state->current == NULL)
+        return;
+    for (size_t i = 0; i < state->value_size; i++) {
+        if (!is_xml_space(state->value[i]))
+            state->value_commented = true;
+    }
 }
 
 static void XMLCALL on_doctype(void *user_data, const XML_Char *name, const XML_Char *system_id,
@@ -431,6 +459,7 @@ cella_result_t cella_enclave_config_parse(const void *xml, size_t xml_size,
     XML_SetUserData(state.parser, &state);
     XML_SetElementHandler(state.parser, on_start, on_end);
     XML_SetCharacterDataHandler(state.parser, on_text);
+    XML_SetCommentHandler(state.parser, on_comment);
     XML_SetStartDoctypeDeclHandler(state.parser, on_doctype);
 
     status = XML_Parse(state.parser, xml, (int)xml_size, XML_TRUE);

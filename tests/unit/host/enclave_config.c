@@ -229,7 +229,27 @@ static const struct bad_document bad_documents[] = {
     {"mismatched tag", "<EnclaveConfiguration><TCSNum>1</TCSNUM></EnclaveConfiguration>",
      "malformed XML"},
     {"empty document", "", "malformed XML"},
+    {"a value split by a comment",
+     "<EnclaveConfiguration><HeapMaxSize>0x1<!-- pages -->000</HeapMaxSize>"
+     "</EnclaveConfiguration>",
+     "<HeapMaxSize> is split by a comment"},
 };
+
+/* Comments before or after a value, or around the elements, leave it whole. */
+static void parse_takes_values_next_to_comments(void **state)
+{
+    cella_enclave_config_t config;
+
+    (void)state;
+    assert_int_equal(parse("<EnclaveConfiguration><!-- threads --><TCSNum><!-- c -->3</TCSNum>"
+                           "<HeapMaxSize> 0x2000 <!-- c --> </HeapMaxSize>"
+                           "<ProdID>7<!-- c --><!-- d --></ProdID></EnclaveConfiguration>",
+                           &config),
+                     CELLA_OK);
+    assert_int_equal(config.tcs_num, 3);
+    assert_int_equal(config.heap_max_size, 0x2000);
+    assert_int_equal(config.prod_id, 7);
+}
 
 static void parse_rejects_malformed_documents(void **state)
 {
@@ -309,6 +329,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(parse_rejects_bad_values_naming_the_element, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(parse_rejects_malformed_documents, setup, teardown),
+        cmocka_unit_test_setup_teardown(parse_takes_values_next_to_comments, setup, teardown),
         cmocka_unit_test_setup_teardown(parse_refuses_unknown_elements_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(
             parse_accepts_sgx_sign_elements_cella_does_not_use_with_a_warning, setup, teardown),
