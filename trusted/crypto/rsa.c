@@ -23,6 +23,11 @@ static bool is_zero(const uint8_t *bytes, size_t size)
     return bits == 0;
 }
 
+/* PKCS#1 v1.5's DigestInfo for SHA-256, with the NULL parameters (RFC 8017, 9.2 note 1). */
+static const uint8_t sha256_digest_info[] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60,
+                                             0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                                             0x01, 0x05, 0x00, 0x04, 0x20};
+
 sgx_status_t sgx_rsa3072_verify(const uint8_t *p_data, uint32_t data_size,
                                 const sgx_rsa3072_public_key_t *p_public,
                                 const sgx_rsa3072_signature_t *p_signature,
@@ -30,10 +35,11 @@ sgx_status_t sgx_rsa3072_verify(const uint8_t *p_data, uint32_t data_size,
 {
     uint8_t modulus[SGX_RSA3072_KEY_SIZE];
     uint8_t exponent[SGX_RSA3072_PUB_EXP_SIZE];
-    uint8_t hash_in_signature[SGX_SHA256_HASH_SIZE];
+    uint8_t encoded[SGX_RSA3072_KEY_SIZE];
+    uint8_t expected[SGX_RSA3072_KEY_SIZE];
     sgx_sha256_hash_t hash;
     br_rsa_public_key key = {modulus, sizeof(modulus), exponent, sizeof(exponent)};
-    br_rsa_pkcs1_vrfy verify = br_rsa_pkcs1_vrfy_get_default();
+    br_rsa_public public_operation = br_rsa_public_get_default();
     size_t skip = 0;
 
     if (p_data == NULL || data_size < 1 || data_size > TCRYPTO_MAX_LENGTH || p_public == NULL ||
@@ -55,15 +61,29 @@ sgx_status_t sgx_rsa3072_verify(const uint8_t *p_data, uint32_t data_size,
         skip++;
     key.n = modulus + skip;
     key.nlen = sizeof(modulus) - skip;
-    if (!is_zero(*p_signature, skip))
+    size_t length = key.nlen;
+    if (!is_zero(*p_signature, skip) || length < 11 + sizeof(sha256_digest_info) + sizeof(hash))
         return SGX_SUCCESS;
 
     if (sgx_sha256_msg(p_data, data_size, &hash) != SGX_SUCCESS)
         return SGX_ERROR_UNEXPECTED;
-    /* Unpads, checks the DigestInfo for SHA-256, and hands back the hash it carries. */
-    if (verify(*p_signature + skip, sizeof(*p_signature) - skip, BR_HASH_OID_SHA256,
-               sizeof(hash_in_signature), &key, hash_in_signature) == 1 &&
-        memcmp(hash_in_signature, hash, sizeof(hash)) == 0)
+    /*
+     * The whole encoded message is compared with the one expected: 00 01 FF.. 00, the
+     * DigestInfo with its NULL parameters, the hash. As in the SDK's library, nothing else
+     * passes (BearSSL's own unpadding also takes a DigestInfo without the NULL, a second
+     * valid signature for the same message).
+     */
+    memcpy(encoded, *p_signature + skip, length);
+    if (public_operation(encoded, length, &key) != 1)
+        return SGX_SUCCESS;
+    size_t prefix = length - sizeof(sha256_digest_info) - sizeof(hash);
+    expected[0] = 0x00;
+    expected[1] = 0x01;
+    memset(expected + 2, 0xff, prefix - 3);
+    expected[prefix - 1] = 0x00;
+    memcpy(expected + prefix, sha256_digest_info, sizeof(sha256_digest_info));
+    memcpy(expected + prefix + sizeof(sha256_digest_info), hash, sizeof(hash));
+    if (tcrypto_equal_ct(encoded, expected, length))
         *p_result = SGX_RSA_VALID;
     return SGX_SUCCESS;
 }

@@ -151,6 +151,65 @@ static void rsa3072_verify_rejects_a_signature_over_another_hash_function(void *
     assert_int_equal(result, SGX_RSA_INVALID_SIGNATURE);
 }
 
+/*
+ * A signature made with the raw private operation over an encoded message built here:
+ * 00 01 FF.. 00, then `digest_info` (a SHA-256 DigestInfo, with or without its NULL), then
+ * the message's SHA-256.
+ */
+static void sign_encoded(const uint8_t *digest_info, size_t digest_info_size,
+                         const uint8_t *message, size_t message_size,
+                         sgx_rsa3072_signature_t *signature)
+{
+    uint8_t encoded[sizeof(*signature)];
+    size_t prefix = sizeof(encoded) - digest_info_size - 32;
+    encoded[0] = 0x00;
+    encoded[1] = 0x01;
+    memset(encoded + 2, 0xff, prefix - 3);
+    encoded[prefix - 1] = 0x00;
+    memcpy(encoded + prefix, digest_info, digest_info_size);
+    unsigned int hash_size = 32;
+    assert_int_equal(EVP_Digest(message, message_size, encoded + prefix + digest_info_size,
+                                &hash_size, EVP_sha256(), NULL),
+                     1);
+    EVP_PKEY_CTX *context = EVP_PKEY_CTX_new(signers[0], NULL);
+    size_t signature_size = sizeof(*signature);
+    assert_non_null(context);
+    assert_int_equal(EVP_PKEY_sign_init(context), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(context, RSA_NO_PADDING), 1);
+    assert_int_equal(
+        EVP_PKEY_sign(context, *signature, &signature_size, encoded, sizeof(encoded)), 1);
+    assert_int_equal(signature_size, sizeof(*signature));
+    EVP_PKEY_CTX_free(context);
+}
+
+/*
+ * PKCS#1 v1.5 has one encoding per message: a DigestInfo without the NULL parameters is a
+ * second signature of the same message, which the SDK's library refuses; so does this one.
+ */
+static void rsa3072_verify_takes_only_the_digest_info_with_its_null(void **state)
+{
+    static const uint8_t with_null[] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60,
+                                        0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                                        0x01, 0x05, 0x00, 0x04, 0x20};
+    static const uint8_t without_null[] = {0x30, 0x2f, 0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48,
+                                           0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x04, 0x20};
+    static const uint8_t message[] = "hello";
+    sgx_rsa3072_signature_t signature;
+    sgx_rsa_result_t result = SGX_RSA_INVALID_SIGNATURE;
+    (void)state;
+
+    sign_encoded(with_null, sizeof(with_null), message, sizeof(message), &signature);
+    assert_int_equal(
+        sgx_rsa3072_verify(message, sizeof(message), &public_keys[0], &signature, &result),
+        SGX_SUCCESS);
+    assert_int_equal(result, SGX_RSA_VALID);
+    sign_encoded(without_null, sizeof(without_null), message, sizeof(message), &signature);
+    assert_int_equal(
+        sgx_rsa3072_verify(message, sizeof(message), &public_keys[0], &signature, &result),
+        SGX_SUCCESS);
+    assert_int_equal(result, SGX_RSA_INVALID_SIGNATURE);
+}
+
 static void rsa3072_verify_treats_a_signature_above_the_modulus_as_invalid(void **state)
 {
     static const uint8_t message[] = "m";
@@ -201,6 +260,7 @@ int main(void)
         cmocka_unit_test(rsa3072_verify_accepts_openssl_signatures_with_either_exponent),
         cmocka_unit_test(rsa3072_verify_rejects_a_changed_signature_message_or_key),
         cmocka_unit_test(rsa3072_verify_rejects_a_signature_over_another_hash_function),
+        cmocka_unit_test(rsa3072_verify_takes_only_the_digest_info_with_its_null),
         cmocka_unit_test(rsa3072_verify_treats_a_signature_above_the_modulus_as_invalid),
         cmocka_unit_test(rsa3072_verify_refuses_the_arguments_the_sdk_refuses),
     };
