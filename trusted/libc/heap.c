@@ -108,12 +108,17 @@ static bool block_in_region(const cella_tlibc_heap_t *heap, const block_t *block
 
 /*
  * Unlinks a free block, after checking that its list neighbours point back at it (the "safe
- * unlinking" check): links overwritten by a use-after-free or an overflow are reported instead
- * of being used as write targets. Returns false, changing nothing, on a damaged list.
+ * unlinking" check) and that the block after it agrees on its size (the boundary tag): links
+ * or a size overwritten by a use-after-free or an overflow are reported instead of being used
+ * as write targets, or of handing out a live neighbour's memory. Returns false, changing
+ * nothing, on a damaged list.
  */
 static bool list_remove(cella_tlibc_heap_t *heap, block_t *block)
 {
     if (!block_in_region(heap, block) || !block_is_free(block))
+        return false;
+    const block_t *after = block_next(block); /* in the region, or the sentinel */
+    if (after->prev_size != block_size(block) || (after->header & FLAG_PREV_FREE) == 0)
         return false;
     unsigned int level;
     unsigned int subclass;

@@ -226,6 +226,34 @@ static void damaged_free_list_links_are_reported_not_followed(void **state)
     assert_int_equal(cella_tlibc_heap_free(&heap, blocks[1]), CELLA_TLIBC_HEAP_CORRUPT);
 }
 
+/*
+ * An overflow into a free neighbour that gives it a larger size of the same class: taking
+ * that block would hand out the live block after it. The boundary tag (the size the next
+ * block records) disagrees, so the allocation is refused and the live block stays whole.
+ */
+static void a_free_blocks_enlarged_size_is_caught_by_its_boundary_tag(void **state)
+{
+    cella_tlibc_heap_t heap;
+    void *before = NULL, *freed = NULL, *live = NULL, *out = NULL;
+    (void)state;
+    assert_true(cella_tlibc_heap_init(&heap, region, 1 << 16));
+    assert_int_equal(cella_tlibc_heap_alloc(&heap, 100, 0, &before), CELLA_TLIBC_HEAP_OK);
+    assert_int_equal(cella_tlibc_heap_alloc(&heap, 1000, 0, &freed), CELLA_TLIBC_HEAP_OK);
+    assert_int_equal(cella_tlibc_heap_alloc(&heap, 100, 0, &live), CELLA_TLIBC_HEAP_OK);
+    memset(live, 'T', 100);
+    assert_int_equal(cella_tlibc_heap_free(&heap, freed), CELLA_TLIBC_HEAP_OK);
+
+    /* 16 bytes past `before`'s usable size: the free block's header, now 48 bytes larger. */
+    size_t usable = cella_tlibc_heap_usable_size(&heap, before);
+    size_t forged[2];
+    memcpy(forged, (unsigned char *)before + usable, sizeof(forged));
+    forged[1] += 48;
+    memcpy((unsigned char *)before + usable, forged, sizeof(forged));
+    assert_int_equal(cella_tlibc_heap_alloc(&heap, 1000, 0, &out), CELLA_TLIBC_HEAP_CORRUPT);
+    for (size_t i = 0; i < 100; i++)
+        assert_int_equal(((unsigned char *)live)[i], 'T');
+}
+
 static void aligned_allocations_honour_every_power_of_two(void **state)
 {
     cella_tlibc_heap_t heap;
@@ -491,6 +519,7 @@ int main(void)
         cmocka_unit_test(realloc_grows_and_shrinks_in_place_when_it_can),
         cmocka_unit_test(bad_pointers_and_double_frees_are_detected),
         cmocka_unit_test(damaged_free_list_links_are_reported_not_followed),
+        cmocka_unit_test(a_free_blocks_enlarged_size_is_caught_by_its_boundary_tag),
         cmocka_unit_test(aligned_allocations_honour_every_power_of_two),
         cmocka_unit_test(malloc_returns_16_byte_aligned_distinct_blocks),
         cmocka_unit_test(calloc_zeroes_reused_memory_and_refuses_overflowing_sizes),
