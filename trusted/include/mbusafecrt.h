@@ -20,7 +20,10 @@ CELLA_LIBC_BEGIN
  * unterminated dest), ERANGE when dest (dest_size bytes) is too small. A count of 0 copies
  * nothing and succeeds.
  *
- * memcpy_s: on EINVAL/ERANGE with a non-NULL dest, dest is zeroed (all dest_size bytes).
+ * A dest_size above SIZE_MAX / 2 (Annex K's RSIZE_MAX: a size computed as a negative number)
+ * is EINVAL and nothing is written; so is such a count for memcpy_s and memmove_s.
+ *
+ * memcpy_s: on EINVAL/ERANGE with a usable dest, dest is zeroed (all dest_size bytes).
  * memmove_s: dest is left untouched on failure; the buffers may overlap.
  * strcpy_s, strncpy_s, strcat_s, strncat_s: on failure with a usable dest, dest[0] = 0.
  */

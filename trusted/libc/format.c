@@ -242,7 +242,8 @@ static void format_wide_string(formatter_t *out, const spec_t *spec, const wchar
     size_t size = 0;
     size_t limit = spec->precision < 0 ? SIZE_MAX : (size_t)spec->precision;
     size_t characters = 0;
-    for (; string[characters] != L'\0'; characters++) {
+    /* A precision already used up reads no further: the array may end there (C11 7.21.6.1). */
+    for (; size < limit && string[characters] != L'\0'; characters++) {
         size_t piece = encode_utf8((uint32_t)string[characters], encoded);
         if (piece == 0) {
             fail(out, EILSEQ);

@@ -45,15 +45,20 @@ errno_t memset_s(void *dest, size_t max_size, int value, size_t count)
     return result;
 }
 
+/*
+ * In every function below, a destination size above RSIZE_LIMIT (a size computed as a
+ * negative number) is an error that writes nothing, as in Annex K: it must not become a
+ * licence to write, or to clear, most of the address space.
+ */
 errno_t memcpy_s(void *dest, size_t dest_size, const void *src, size_t count)
 {
     if (count == 0)
         return 0;
-    if (dest == NULL)
+    if (dest == NULL || dest_size > RSIZE_LIMIT)
         return EINVAL;
-    if (src == NULL || dest_size < count) {
+    if (src == NULL || count > RSIZE_LIMIT || dest_size < count) {
         memset(dest, 0, dest_size);
-        return src == NULL ? EINVAL : ERANGE;
+        return src == NULL || count > RSIZE_LIMIT ? EINVAL : ERANGE;
     }
     memcpy(dest, src, count);
     return 0;
@@ -63,7 +68,7 @@ errno_t memmove_s(void *dest, size_t dest_size, const void *src, size_t count)
 {
     if (count == 0)
         return 0;
-    if (dest == NULL || src == NULL)
+    if (dest == NULL || src == NULL || dest_size > RSIZE_LIMIT || count > RSIZE_LIMIT)
         return EINVAL;
     if (dest_size < count)
         return ERANGE;
@@ -73,7 +78,7 @@ errno_t memmove_s(void *dest, size_t dest_size, const void *src, size_t count)
 
 errno_t strcpy_s(char *dest, size_t dest_size, const char *src)
 {
-    if (dest == NULL || dest_size == 0)
+    if (dest == NULL || dest_size == 0 || dest_size > RSIZE_LIMIT)
         return EINVAL;
     if (src == NULL) {
         dest[0] = '\0';
@@ -117,7 +122,7 @@ errno_t strncpy_s(char *dest, size_t dest_size, const char *src, size_t count)
 {
     if (count == 0 && dest == NULL && dest_size == 0)
         return 0;
-    if (dest == NULL || dest_size == 0)
+    if (dest == NULL || dest_size == 0 || dest_size > RSIZE_LIMIT)
         return EINVAL;
     if (count == 0) {
         dest[0] = '\0';
@@ -132,7 +137,7 @@ errno_t strncpy_s(char *dest, size_t dest_size, const char *src, size_t count)
 
 errno_t strcat_s(char *dest, size_t dest_size, const char *src)
 {
-    if (dest == NULL || dest_size == 0)
+    if (dest == NULL || dest_size == 0 || dest_size > RSIZE_LIMIT)
         return EINVAL;
     if (src == NULL) {
         dest[0] = '\0';
@@ -156,7 +161,7 @@ errno_t strncat_s(char *dest, size_t dest_size, const char *src, size_t count)
 {
     if (count == 0 && dest == NULL && dest_size == 0)
         return 0;
-    if (dest == NULL || dest_size == 0)
+    if (dest == NULL || dest_size == 0 || dest_size > RSIZE_LIMIT)
         return EINVAL;
     if (src == NULL && count != 0) {
         dest[0] = '\0';

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Tests for trusted/libc/format.c (integers, characters, strings, pointers) against glibc. */
+#define _DEFAULT_SOURCE
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -8,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <wchar.h>
 #include <cmocka.h>
@@ -151,6 +154,31 @@ static void characters_strings_and_percent_match_glibc(void **state)
     COMPARE_FORMAT("[%ls] [%.3ls] [%8ls] [%-8ls] [%lc] [%5lc]", L"wide", L"wide", L"wide", L"wide",
                    (wint_t)L'w', (wint_t)L'x');
     COMPARE_FORMAT("[%ls] [%.3ls]", (wchar_t *)NULL, (wchar_t *)NULL);
+}
+
+/*
+ * "%.3ls" of an array of three wide characters with no terminator (C11 allows it: the
+ * precision ends the conversion first) reads nothing past them: the array ends at a page
+ * that cannot be read.
+ */
+static void a_wide_string_ended_by_its_precision_is_read_no_further(void **state)
+{
+    (void)state;
+    long page = sysconf(_SC_PAGESIZE);
+    unsigned char *pages = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(pages != MAP_FAILED);
+    assert_int_equal(mprotect(pages + page, (size_t)page, PROT_NONE), 0);
+    wchar_t *three = (wchar_t *)(void *)(pages + page - 3 * sizeof(wchar_t));
+    three[0] = L'a';
+    three[1] = L'b';
+    three[2] = L'c';
+    char out[16];
+    assert_int_equal(cella_tlibc_snprintf(out, sizeof(out), "[%.3ls]", three), 5);
+    assert_string_equal(out, "[abc]");
+    assert_int_equal(cella_tlibc_snprintf(out, sizeof(out), "[%.0ls]", (wchar_t *)(void *)(pages + page)), 2);
+    assert_string_equal(out, "[]");
+    munmap(pages, (size_t)page * 2);
 }
 
 static void pointers_match_glibc(void **state)
@@ -330,6 +358,7 @@ int main(void)
         cmocka_unit_test(int_conversions_match_glibc_for_every_flag_width_and_precision),
         cmocka_unit_test(wide_integer_conversions_match_glibc),
         cmocka_unit_test(characters_strings_and_percent_match_glibc),
+        cmocka_unit_test(a_wide_string_ended_by_its_precision_is_read_no_further),
         cmocka_unit_test(pointers_match_glibc),
         cmocka_unit_test(mixed_formats_and_literal_text_match_glibc),
         cmocka_unit_test(percent_n_stores_the_count_so_far_in_every_width),

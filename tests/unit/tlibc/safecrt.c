@@ -168,6 +168,38 @@ static void strncat_s_appends_at_most_count_and_truncates_on_request(void **stat
     assert_int_equal(cella_tlibc_strncat_s(full, sizeof(full), "x", 1), EINVAL);
 }
 
+/*
+ * A destination size that is a negative number gone wrong (above SIZE_MAX / 2) writes
+ * nothing: not the copy, not the zeroing or terminator a failure otherwise writes.
+ */
+static void a_destination_size_above_rsize_max_writes_nothing(void **state)
+{
+    struct {
+        char dest[8];
+        char neighbour[16];
+    } memory;
+    const size_t wrapped = sizeof(memory.dest) - 20; /* wraps around to SIZE_MAX - 11 */
+    static const char source[] = "AAAAAAAAAAAAAAAAAAAA";
+    (void)state;
+
+    memcpy(memory.dest, "dest!!!", 8);
+    memcpy(memory.neighbour, "KEEP-THIS-SECRET", 16);
+    assert_int_equal(cella_tlibc_memcpy_s(memory.dest, wrapped, source, 20), EINVAL);
+    assert_int_equal(cella_tlibc_memcpy_s(memory.dest, SIZE_MAX, NULL, 1), EINVAL);
+    assert_int_equal(cella_tlibc_memmove_s(memory.dest, wrapped, source, 20), EINVAL);
+    assert_int_equal(cella_tlibc_strcpy_s(memory.dest, wrapped, source), EINVAL);
+    assert_int_equal(cella_tlibc_strncpy_s(memory.dest, wrapped, source, 20), EINVAL);
+    assert_int_equal(cella_tlibc_strcat_s(memory.dest, wrapped, source), EINVAL);
+    assert_int_equal(cella_tlibc_strncat_s(memory.dest, wrapped, source, 20), EINVAL);
+    assert_memory_equal(memory.dest, "dest!!!", 8);
+    assert_memory_equal(memory.neighbour, "KEEP-THIS-SECRET", 16);
+    /* A count that is one: zeroes the destination, copies nothing. */
+    assert_int_equal(cella_tlibc_memcpy_s(memory.dest, sizeof(memory.dest), source, SIZE_MAX),
+                     EINVAL);
+    assert_memory_equal(memory.dest, "\0\0\0\0\0\0\0\0", 8);
+    assert_memory_equal(memory.neighbour, "KEEP-THIS-SECRET", 16);
+}
+
 static void memset_s_fills_at_most_max_size(void **state)
 {
     unsigned char buffer[8];
@@ -226,6 +258,7 @@ int main(void)
         cmocka_unit_test(strncpy_s_copies_at_most_count_and_truncates_on_request),
         cmocka_unit_test(strcat_s_appends_or_fails_with_an_empty_dest),
         cmocka_unit_test(strncat_s_appends_at_most_count_and_truncates_on_request),
+        cmocka_unit_test(a_destination_size_above_rsize_max_writes_nothing),
         cmocka_unit_test(memset_s_fills_at_most_max_size),
         cmocka_unit_test(explicit_bzero_and_verw_fills_clear_memory),
         cmocka_unit_test(consttime_memequal_reports_equality_as_one),
