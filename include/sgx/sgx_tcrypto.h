@@ -200,8 +200,9 @@ sgx_status_t sgx_aes_ctr_decrypt(const sgx_aes_ctr_128bit_key_t *p_key, const ui
  *
  * open_context allocates the context the other functions take; close_context frees it.
  * create_key_pair draws a private key uniformly in [1, n - 1] with sgx_read_rand and
- * computes its public key. check_point sets *p_valid to 1 when the point lies on the curve
- * (coordinates below p), else 0, and returns SGX_SUCCESS either way.
+ * computes its public key. check_point sets *p_valid to 1 when the point lies on the curve,
+ * else 0, and returns SGX_SUCCESS, or SGX_ERROR_INVALID_PARAMETER when a coordinate is not
+ * below p (as the SDK's library does).
  * compute_shared_dhkey writes the x coordinate of private * public (ECDH); a public key off
  * the curve or a private key outside [1, n - 1] is SGX_ERROR_INVALID_PARAMETER.
  *
@@ -209,7 +210,8 @@ sgx_status_t sgx_aes_ctr_decrypt(const sgx_aes_ctr_128bit_key_t *p_key, const ui
  * key and the hash (RFC 6979). sgx_ecdsa_verify checks such a signature and
  * sgx_ecdsa_verify_hash one over a SHA-256 hash given directly (32 bytes); both set
  * *p_result to SGX_EC_VALID or SGX_EC_INVALID_SIGNATURE (also for a public key off the curve
- * or r, s outside [1, n - 1]) and return SGX_SUCCESS.
+ * or r, s outside [1, n - 1]) and return SGX_SUCCESS; a public key coordinate not below p is
+ * SGX_ERROR_INVALID_PARAMETER, with *p_result SGX_EC_INVALID_SIGNATURE.
  */
 sgx_status_t sgx_ecc256_open_context(sgx_ecc_state_handle_t *p_ecc_handle);
 sgx_status_t sgx_ecc256_close_context(sgx_ecc_state_handle_t ecc_handle);

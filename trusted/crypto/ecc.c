@@ -178,6 +178,21 @@ out:
     return status;
 }
 
+/*
+ * True when both coordinates of a SEC1 point are field elements (below p). The SDK's library
+ * cannot even hold a larger one as a point: its functions answer SGX_ERROR_INVALID_PARAMETER
+ * for it, not "invalid".
+ */
+static bool coordinates_below_p(const uint8_t point[TCRYPTO_P256_POINT_BYTES])
+{
+    static const uint8_t prime[TCRYPTO_P256_SCALAR_BYTES] = {
+        0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    return memcmp(point + 1, prime, sizeof(prime)) < 0 &&
+           memcmp(point + 1 + sizeof(prime), prime, sizeof(prime)) < 0;
+}
+
 sgx_status_t sgx_ecc256_check_point(const sgx_ec256_public_t *p_point,
                                     const sgx_ecc_state_handle_t ecc_handle, int *p_valid)
 {
@@ -185,7 +200,10 @@ sgx_status_t sgx_ecc256_check_point(const sgx_ec256_public_t *p_point,
 
     if (p_point == NULL || p_valid == NULL || !ecc_handle_valid(ecc_handle))
         return SGX_ERROR_INVALID_PARAMETER;
+    *p_valid = 0;
     tcrypto_point_from_sgx(p_point, point);
+    if (!coordinates_below_p(point))
+        return SGX_ERROR_INVALID_PARAMETER;
     *p_valid = cella_tcrypto_p256_point_is_valid(point) ? 1 : 0;
     return SGX_SUCCESS;
 }
@@ -267,11 +285,14 @@ sgx_status_t sgx_ecdsa_verify_hash(const uint8_t *hash, const sgx_ec256_public_t
         !ecc_handle_valid(ecc_handle))
         return SGX_ERROR_INVALID_PARAMETER;
 
+    *p_result = SGX_EC_INVALID_SIGNATURE;
     tcrypto_point_from_sgx(p_public, point);
+    if (!coordinates_below_p(point))
+        return SGX_ERROR_INVALID_PARAMETER;
     tcrypto_signature_from_sgx(p_signature, signature);
     /* A key off the curve or a malformed signature verifies nothing: invalid, not an error. */
-    *p_result = cella_tcrypto_p256_verify_hash(point, hash, signature) ? SGX_EC_VALID
-                                                                       : SGX_EC_INVALID_SIGNATURE;
+    if (cella_tcrypto_p256_verify_hash(point, hash, signature))
+        *p_result = SGX_EC_VALID;
     return SGX_SUCCESS;
 }
 

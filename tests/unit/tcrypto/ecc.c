@@ -305,8 +305,17 @@ static void check_point_tells_points_of_the_curve_from_others(void **state)
     assert_int_equal(carry, 0);
     public_from_be(be, &changed);
     valid = -1;
-    assert_int_equal(sgx_ecc256_check_point(&changed, context, &valid), SGX_SUCCESS);
+    /* As in the SDK's library: such a coordinate is a bad argument, and the point invalid. */
+    assert_int_equal(sgx_ecc256_check_point(&changed, context, &valid),
+                     SGX_ERROR_INVALID_PARAMETER);
     assert_int_equal(valid, 0);
+    uint8_t result = SGX_EC_VALID;
+    sgx_ec256_signature_t signature;
+    uint8_t hash[32] = {1};
+    memset(&signature, 1, sizeof(signature));
+    assert_int_equal(sgx_ecdsa_verify_hash(hash, &changed, &signature, &result, context),
+                     SGX_ERROR_INVALID_PARAMETER);
+    assert_int_equal(result, SGX_EC_INVALID_SIGNATURE);
 }
 
 static void sign_refuses_a_private_key_outside_one_to_n_minus_one(void **state)
