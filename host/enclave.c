@@ -22,6 +22,7 @@
 #include "../common/entry_abi.h"
 #include "../common/log_internal.h"
 #include "enclave.h"
+#include "tstdc.h"
 #include "urts_internal.h"
 
 /*
@@ -100,22 +101,27 @@ struct host_call *cella_host_current_call(void)
     return current_call;
 }
 
+/* Both also wake the enclave's threads asleep on sgx_thread events: nothing runs in it now. */
 void cella_host_mark_crashed(struct cella_enclave *e)
 {
-    if (atomic_exchange(&e->crashed, 1) == 0)
+    if (atomic_exchange(&e->crashed, 1) == 0) {
         cella_log(CELLA_LOG_ERROR,
                   "enclave %#llx crashed (abort, failed assertion or fault inside it); every "
                   "later call returns SGX_ERROR_ENCLAVE_CRASHED: destroy it and create it again",
                   (unsigned long long)e->id);
+        cella_host_events_end(e->id);
+    }
 }
 
 void cella_host_mark_lost(struct cella_enclave *e)
 {
-    if (atomic_exchange(&e->lost, 1) == 0)
+    if (atomic_exchange(&e->lost, 1) == 0) {
         cella_log(CELLA_LOG_ERROR,
                   "enclave %#llx is lost (the platform process that ran it stopped); every "
                   "later call returns SGX_ERROR_ENCLAVE_LOST: destroy it and create it again",
                   (unsigned long long)e->id);
+        cella_host_events_end(e->id);
+    }
 }
 
 /*
@@ -285,6 +291,8 @@ static const struct host_backend *choose_backend(cella_backend_t requested)
 
 static void enclave_free_resources(struct cella_enclave *e)
 {
+    if (e->id != 0)
+        cella_host_events_forget(e->id);
     /* An inherited enclave is the parent's: its backend (processes, threads, sockets) is
      * left alone, and what the copy holds here is left to the process's end. */
     if (atomic_load(&e->inherited)) {

@@ -8,10 +8,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+
 #include <unistd.h>
 
 #include <sgx_error.h>
 
+#include "../common/log_internal.h"
 #include "enclave.h"
 #include "tstdc.h"
 
@@ -22,23 +24,35 @@
  * from the enclave and are never dereferenced here: they are only keys.
  * An event's word is 1 while set; a waiter sleeps on it with FUTEX_WAIT. An entry lives while
  * someone uses it or while it is set (a set must outlast the setter until the wait comes), so
- * the table holds at most one entry per enclave thread that waits or is about to.
+ * the table holds at most one entry per enclave thread that waits or is about to. Keys are
+ * the enclave's to choose, so the table is bounded (EVENTS_MAX): an enclave that sets events
+ * for threads it does not have cannot make the host allocate without end, and an enclave's
+ * entries go with it when it is destroyed.
+ *
+ * When an enclave crashes or is lost, its threads that sleep here are woken (the word
+ * becomes EVENT_ENDED) and their OCALLs return: nothing is left inside it, so destroying it
+ * does not wait for ever.
  */
 
 /* Enclaves have tens of threads, not thousands. */
-#define BUCKET_BITS  6
+#define BUCKET_BITS  8
 #define BUCKET_COUNT (1u << BUCKET_BITS)
+#define EVENTS_MAX   16384
+#define EVENT_SET    1u
+#define EVENT_ENDED  2u
 
 struct event {
     struct event *next; /* in its bucket */
     uint64_t enclave;   /* the id of the enclave whose OCALL made it */
     const void *key;    /* the enclave thread's self value */
     unsigned users;     /* threads between event_get and event_put; under table_lock */
-    uint32_t word;      /* 1 while set; atomic, the futex word */
+    uint32_t word;      /* 0, EVENT_SET or EVENT_ENDED; atomic, the futex word */
 };
 
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct event *buckets[BUCKET_COUNT];
+static size_t event_count; /* under table_lock */
+static bool table_full_logged;
 
 static size_t bucket_of(uint64_t enclave, const void *key)
 {
@@ -47,11 +61,30 @@ static size_t bucket_of(uint64_t enclave, const void *key)
     return (size_t)(hash >> (64 - BUCKET_BITS));
 }
 
-/* The enclave whose OCALL this thread serves (0 outside an OCALL). */
-static uint64_t calling_enclave(void)
+/* The enclave whose OCALL this thread serves (NULL outside an OCALL). */
+static struct cella_enclave *calling(void)
 {
     struct host_call *call = cella_host_current_call();
-    return call != NULL && call->enclave != NULL ? call->enclave->id : 0;
+    return call != NULL ? call->enclave : NULL;
+}
+
+static uint64_t calling_enclave(void)
+{
+    struct cella_enclave *e = calling();
+    return e != NULL ? e->id : 0;
+}
+
+/* SGX_ERROR_ENCLAVE_CRASHED or _LOST once the calling enclave is either; else SGX_SUCCESS. */
+static int calling_enclave_ended(void)
+{
+    struct cella_enclave *e = calling();
+    if (e == NULL)
+        return SGX_SUCCESS;
+    if (atomic_load(&e->crashed))
+        return SGX_ERROR_ENCLAVE_CRASHED;
+    if (atomic_load(&e->lost))
+        return SGX_ERROR_ENCLAVE_LOST;
+    return SGX_SUCCESS;
 }
 
 /* The event of key, created clear if there is none; NULL when out of memory. */
@@ -66,13 +99,21 @@ static struct event *event_get(const void *key)
         if (event->enclave == enclave && event->key == key)
             break;
     }
-    if (event == NULL) {
+    if (event == NULL && event_count >= EVENTS_MAX) {
+        if (!table_full_logged)
+            cella_log(CELLA_LOG_ERROR,
+                      "enclave %#llx: more than %d enclave threads have events at once; "
+                      "sgx_thread events for threads the enclave does not have are refused",
+                      (unsigned long long)enclave, EVENTS_MAX);
+        table_full_logged = true;
+    } else if (event == NULL) {
         event = calloc(1, sizeof(*event));
         if (event != NULL) {
             event->enclave = enclave;
             event->key = key;
             event->next = buckets[bucket];
             buckets[bucket] = event;
+            event_count++;
         }
     }
     if (event != NULL)
@@ -81,16 +122,50 @@ static struct event *event_get(const void *key)
     return event;
 }
 
+/* Unlinks and frees an event; under table_lock. */
+static void event_remove(struct event *event)
+{
+    struct event **link = &buckets[bucket_of(event->enclave, event->key)];
+    while (*link != event)
+        link = &(*link)->next;
+    *link = event->next;
+    event_count--;
+    free(event);
+}
+
 /* Done with an event: the last user frees it unless it is set (a wait may still come). */
 static void event_put(struct event *event)
 {
     pthread_mutex_lock(&table_lock);
-    if (--event->users == 0 && __atomic_load_n(&event->word, __ATOMIC_ACQUIRE) == 0) {
-        struct event **link = &buckets[bucket_of(event->enclave, event->key)];
-        while (*link != event)
-            link = &(*link)->next;
-        *link = event->next;
-        free(event);
+    if (--event->users == 0 && __atomic_load_n(&event->word, __ATOMIC_ACQUIRE) != EVENT_SET)
+        event_remove(event);
+    pthread_mutex_unlock(&table_lock);
+}
+
+void cella_host_events_end(uint64_t enclave)
+{
+    pthread_mutex_lock(&table_lock);
+    for (size_t b = 0; b < BUCKET_COUNT; b++) {
+        for (struct event *event = buckets[b]; event != NULL; event = event->next) {
+            if (event->enclave != enclave)
+                continue;
+            __atomic_store_n(&event->word, EVENT_ENDED, __ATOMIC_RELEASE);
+            (void)syscall(SYS_futex, &event->word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
+        }
+    }
+    pthread_mutex_unlock(&table_lock);
+}
+
+void cella_host_events_forget(uint64_t enclave)
+{
+    pthread_mutex_lock(&table_lock);
+    for (size_t b = 0; b < BUCKET_COUNT; b++) {
+        struct event *next;
+        for (struct event *event = buckets[b]; event != NULL; event = next) {
+            next = event->next;
+            if (event->enclave == enclave && event->users == 0)
+                event_remove(event);
+        }
     }
     pthread_mutex_unlock(&table_lock);
 }
@@ -101,7 +176,9 @@ static int event_set(const void *key)
 
     if (event == NULL)
         return SGX_ERROR_OUT_OF_MEMORY;
-    __atomic_store_n(&event->word, 1u, __ATOMIC_RELEASE);
+    uint32_t clear = 0;
+    (void)__atomic_compare_exchange_n(&event->word, &clear, EVENT_SET, false, __ATOMIC_RELEASE,
+                                      __ATOMIC_RELAXED); /* an ended event stays ended */
     /* One waiter at most: an enclave thread waits only for itself. */
     (void)syscall(SYS_futex, &event->word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
     event_put(event);
@@ -116,10 +193,18 @@ static int event_wait(const void *key)
     if (event == NULL)
         return SGX_ERROR_OUT_OF_MEMORY;
     for (;;) {
-        uint32_t set = 1;
+        /* Checked with the event in the table: an end after this finds it and wakes it. */
+        result = calling_enclave_ended();
+        if (result != SGX_SUCCESS)
+            break;
+        uint32_t set = EVENT_SET;
         if (__atomic_compare_exchange_n(&event->word, &set, 0u, false, __ATOMIC_ACQUIRE,
                                         __ATOMIC_RELAXED))
             break;
+        if (set == EVENT_ENDED) {
+            result = SGX_ERROR_ENCLAVE_CRASHED;
+            break;
+        }
         /* Sleeps only while the word is still 0; a set in between makes this return EAGAIN. */
         if (syscall(SYS_futex, &event->word, FUTEX_WAIT_PRIVATE, 0u, NULL, NULL, 0) != 0 &&
             errno != EAGAIN && errno != EINTR) {

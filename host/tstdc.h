@@ -4,6 +4,7 @@
 #define CELLA_HOST_TSTDC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cella/defs.h>
 
@@ -21,6 +22,13 @@
  * value or array, SGX_ERROR_OUT_OF_MEMORY if an event cannot be allocated, or
  * SGX_ERROR_UNEXPECTED if the kernel refuses to sleep.
  */
+
+/* The runtime's: wakes every thread of enclave `enclave` that sleeps on an event (it crashed
+ * or was lost; the sleepers' OCALLs return an error and nothing waits in it any more). */
+void cella_host_events_end(uint64_t enclave);
+
+/* The runtime's: drops the events enclave `enclave` left set (it is being destroyed). */
+void cella_host_events_forget(uint64_t enclave);
 
 /* Runs CPUID with EAX = leaf and ECX = subleaf on the host: EAX, EBX, ECX, EDX into cpuinfo. */
 CELLA_API void sgx_oc_cpuidex(int cpuinfo[4], int leaf, int subleaf);

@@ -533,6 +533,35 @@ static void host_events_refuse_null_threads(void **state)
     assert_int_equal(sgx_thread_wait_untrusted_event_ocall(one_null[0]), SGX_SUCCESS);
 }
 
+/*
+ * Event keys are the enclave's to choose: sets for threads that never wait cannot make the
+ * host allocate without end. Past the table's bound a set for a new key is refused; keys
+ * already set still work, and waiting clears them again.
+ */
+static void host_events_are_bounded(void **state)
+{
+    (void)state;
+    const uintptr_t first = 0x7f0000000000u;
+    size_t accepted = 0;
+    int status = SGX_SUCCESS;
+    for (; accepted < 100000; accepted++) {
+        status = sgx_thread_set_untrusted_event_ocall((const void *)(first + accepted * 4096));
+        if (status != SGX_SUCCESS)
+            break;
+    }
+    assert_int_equal(status, SGX_ERROR_OUT_OF_MEMORY);
+    assert_true(accepted >= 1024 && accepted < 100000);
+    assert_int_equal(sgx_thread_set_untrusted_event_ocall((const void *)first), SGX_SUCCESS);
+    for (size_t i = 0; i < accepted; i++)
+        assert_int_equal(sgx_thread_wait_untrusted_event_ocall((const void *)(first + i * 4096)),
+                         SGX_SUCCESS);
+    /* Emptied again: new keys are taken. */
+    assert_int_equal(sgx_thread_set_untrusted_event_ocall((const void *)(first - 4096)),
+                     SGX_SUCCESS);
+    assert_int_equal(sgx_thread_wait_untrusted_event_ocall((const void *)(first - 4096)),
+                     SGX_SUCCESS);
+}
+
 static void a_thread_that_must_wait_crashes_an_enclave_without_the_sgx_tstdc_import(void **state)
 {
     (void)state;
@@ -641,6 +670,41 @@ static void enclaves_with_the_same_thread_values_do_not_share_host_events(void *
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/*
+ * A thread asleep on its host event while another thread crashes the enclave wakes: its
+ * ECALL returns SGX_ERROR_ENCLAVE_CRASHED, and the enclave can be destroyed (the crash log
+ * says to destroy it and create it again; destroy waits for calls in flight).
+ */
+static void a_crash_wakes_the_enclaves_sleeping_threads_so_it_can_be_destroyed(void **state)
+{
+    (void)state;
+    sgx_enclave_id_t crashing = 0;
+    int waiting = 0, op = 1, result = 0;
+
+    assert_int_equal(
+        sgx_create_enclave(CELLA_TEST_SIGNED_ENCLAVE, SGX_DEBUG_FLAG, NULL, NULL, &crashing, NULL),
+        SGX_SUCCESS);
+    other_id = crashing;
+    other_waiter_done = 0;
+    struct background waiter = {.run = run_gate_wait_other};
+    waiter.status = SGX_ERROR_UNEXPECTED;
+    assert_int_equal(pthread_create(&waiter.thread, NULL, background_main, &waiter), 0);
+    for (int i = 0; i < 5000 && waiting == 0; i++) {
+        pause_briefly();
+        assert_int_equal(ecall_gate_waiting(crashing, &waiting), SGX_SUCCESS);
+    }
+    assert_int_equal(waiting, 1);
+    /* Test mutex 99 does not exist: the enclave aborts. */
+    assert_int_equal(ecall_mutex_sequence(crashing, 99, &op, &result, 1),
+                     SGX_ERROR_ENCLAVE_CRASHED);
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 30;
+    assert_int_equal(pthread_timedjoin_np(waiter.thread, NULL, &deadline), 0);
+    assert_int_equal(waiter.status, SGX_ERROR_ENCLAVE_CRASHED);
+    assert_int_equal(sgx_destroy_enclave(crashing), SGX_SUCCESS);
+}
+
 static int create(void **state)
 {
     (void)state;
@@ -681,8 +745,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_host_event_set_before_the_wait_is_not_lost),
         cmocka_unit_test(a_host_event_wakes_a_thread_that_sleeps_on_it),
         cmocka_unit_test(host_events_refuse_null_threads),
+        cmocka_unit_test(host_events_are_bounded),
         cmocka_unit_test(enclaves_with_the_same_thread_values_do_not_share_host_events),
         cmocka_unit_test(a_thread_that_must_wait_crashes_an_enclave_without_the_sgx_tstdc_import),
+        cmocka_unit_test(a_crash_wakes_the_enclaves_sleeping_threads_so_it_can_be_destroyed),
     };
     cella_log_set_handler(log_to_stderr, NULL);
     if (argc == 2 && strcmp(argv[1], "--same-selves") == 0)
