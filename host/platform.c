@@ -1581,6 +1581,13 @@ static void memfd_secret_child(int report_fd, long page_size)
 {
     struct probe_result result = {0, 0};
 #ifdef SYS_memfd_secret
+    /* As cella-monitor does before it loads: the soft locked-memory limit up to the hard one
+     * (a soft limit of 0 with room under the hard one still runs enclaves). */
+    struct rlimit memlock;
+    if (getrlimit(RLIMIT_MEMLOCK, &memlock) == 0 && memlock.rlim_cur < memlock.rlim_max) {
+        memlock.rlim_cur = memlock.rlim_max;
+        (void)setrlimit(RLIMIT_MEMLOCK, &memlock);
+    }
     long fd = syscall(SYS_memfd_secret, (unsigned long)O_CLOEXEC);
     if (fd < 0) {
         result.error = errno;
