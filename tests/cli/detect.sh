@@ -138,6 +138,11 @@ run 0 --backend sim --json
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["exit_code"] == 0 and d["backend_query"] == {"name": "sim", "exit_code": 0}, d["backend_query"]' "$work/out" ||
     fail "--backend sim --json does not say exit 0"
 
+# Text that is not UTF-8 (here the AESM address; also paths, user names) stays valid JSON.
+SGX_AESM_ADDR=$(printf 'aesm\377') "$cella" detect --json >"$work/out" 2>"$work/err"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["facts"]["aesm"]["addr"] == "aesm\ufffd", d["facts"]["aesm"]' "$work/out" ||
+    fail "--json with a non-UTF-8 SGX_AESM_ADDR is not JSON with U+FFFD in its place"
+
 # The CPUID values read can be recorded and replayed.
 run 0 --dump-cpuid
 cp "$work/out" "$work/this.cpuid"

@@ -322,4 +322,11 @@ has err "--vm-sizes takes no enclave"
 run 1 "$cella" size -- --json
 has err "cannot open --json"
 
+# A configuration file name that is not UTF-8 stays valid JSON (U+FFFD in its place).
+odd_name=$work/$(printf 'config\377.xml')
+printf '<EnclaveConfiguration><HeapMaxSize>0x100000</HeapMaxSize></EnclaveConfiguration>\n' \
+    >"$odd_name"
+run 0 "$cella" size --json --config "$odd_name"
+same "a non-UTF-8 file name in JSON" "$(json "$work/out" 'd["input"]["config"].endswith("config\ufffd.xml")')" true
+
 finish "cella size"

@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "host/platform.h"
+#include "json_text.h"
 #include "subcommands.h"
 
 #ifndef CELLA_VERSION
@@ -331,7 +332,7 @@ static json_t *hex_string(uint64_t value)
 {
     char text[24];
     snprintf(text, sizeof(text), "0x%" PRIx64, value);
-    return json_string(text);
+    return json_text(text);
 }
 
 static const char *setting_state_str(cella_platform_setting_t state)
@@ -410,12 +411,12 @@ static json_t *errno_value(int error)
 
 static json_t *errno_text(int error)
 {
-    return error <= 0 ? json_null() : json_string(strerror(error));
+    return error <= 0 ? json_null() : json_text(strerror(error));
 }
 
 static json_t *optional_string(const char *text)
 {
-    return text != NULL && text[0] != '\0' ? json_string(text) : json_null();
+    return text != NULL && text[0] != '\0' ? json_text(text) : json_null();
 }
 
 static json_t *cpu_json(const cella_platform_cpu_t *cpu)
@@ -498,13 +499,13 @@ static json_t *nodes_json(const cella_platform_facts_t *facts)
         json_t *item = json_pack(
             "{s:s, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:b, s:b}", "type",
             node_type_name(node->type), "present", node->present, "stand_in", node->stand_in,
-            "mode", exists ? json_string(mode) : json_null(), "owner_uid",
+            "mode", exists ? json_text(mode) : json_null(), "owner_uid",
             exists ? json_integer(node->owner_uid) : json_null(), "owner",
             optional_string(node->owner_name), "group_gid",
             exists ? json_integer(node->group_gid) : json_null(), "group",
             optional_string(node->group_name), "access_as",
-            exists ? json_string(access_class_name(node->access_class)) : json_null(), "stat_error",
-            node->type == CELLA_PLATFORM_NODE_STAT_FAILED ? json_string(strerror(node->stat_errno))
+            exists ? json_text(access_class_name(node->access_class)) : json_null(), "stat_error",
+            node->type == CELLA_PLATFORM_NODE_STAT_FAILED ? json_text(strerror(node->stat_errno))
                                                           : json_null(),
             "access_by_mode", node->access_by_mode, "open_errno", errno_value(node->open_errno),
             "open_error", errno_text(node->open_errno), "usable", node->usable, "group_lists_user",
@@ -526,14 +527,14 @@ static json_t *qcnl_json(const cella_platform_qcnl_t *qcnl)
         "{s:s, s:o, s:o, s:o, s:s, s:o, s:s, s:o, s:s, s:o, s:s, s:o, s:s, s:b, s:o}", "format",
         qcnl_format_str(qcnl->format), "error",
         has_error
-            ? json_pack("{s:o, s:o, s:s}", "line",
+            ? json_pack("{s:o, s:o, s:o}", "line",
                         qcnl->error.line > 0 ? json_integer(qcnl->error.line) : json_null(),
                         "column",
                         qcnl->error.column > 0 ? json_integer(qcnl->error.column) : json_null(),
-                        "text", qcnl->error.text)
+                        "text", json_text(qcnl->error.text))
             : json_null(),
         "hint", optional_string(qcnl->hint), "pccs_url",
-        set_url ? json_string(qcnl->pccs_url) : json_null(), "pccs_url_state",
+        set_url ? json_text(qcnl->pccs_url) : json_null(), "pccs_url_state",
         setting_state_str(qcnl->pccs_url_state), "use_secure_cert",
         qcnl->use_secure_cert_state == CELLA_PLATFORM_SETTING_SET
             ? json_boolean(qcnl->use_secure_cert)
@@ -541,12 +542,12 @@ static json_t *qcnl_json(const cella_platform_qcnl_t *qcnl)
         "use_secure_cert_state", setting_state_str(qcnl->use_secure_cert_state),
         "collateral_service",
         qcnl->collateral_service_state == CELLA_PLATFORM_SETTING_SET
-            ? json_string(qcnl->collateral_service)
+            ? json_text(qcnl->collateral_service)
             : json_null(),
         "collateral_service_state", setting_state_str(qcnl->collateral_service_state),
         "pccs_api_version",
         qcnl->pccs_api_version_state == CELLA_PLATFORM_SETTING_SET
-            ? json_string(qcnl->pccs_api_version)
+            ? json_text(qcnl->pccs_api_version)
             : json_null(),
         "pccs_api_version_state", setting_state_str(qcnl->pccs_api_version_state),
         "local_cache_only",
@@ -586,7 +587,7 @@ static json_t *facts_json(const cella_platform_facts_t *facts, const struct opti
         optional_string(facts->user_name), "cpu", cpu_json(&facts->cpu), "kernel", kernel, "nodes",
         nodes_json(facts), "aesm", "environment_read", facts->environment_read, "addr_set",
         facts->aesm_addr_set, "addr",
-        facts->aesm_addr_set ? json_string(facts->aesm_addr) : json_null(), "connect_errno",
+        facts->aesm_addr_set ? json_text(facts->aesm_addr) : json_null(), "connect_errno",
         errno_value(facts->aesm_connect_errno), "connect_error",
         errno_text(facts->aesm_connect_errno), "qcnl", qcnl_json(&facts->qcnl), "container",
         "detected", facts->container, "hint", optional_string(facts->container_hint));
@@ -606,10 +607,11 @@ static json_t *report_json(const cella_platform_facts_t *facts,
     for (size_t i = 0; i < report->check_count; i++) {
         const cella_platform_check_t *check = &report->checks[i];
         json_t *item =
-            json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:o}", "id", check->id, "section",
-                      cella_platform_section_str(check->section), "title", check->title, "level",
-                      (int)check->level, "status", cella_platform_status_str(check->status),
-                      "detail", check->detail, "remedy", optional_string(check->remedy));
+            json_pack("{s:s, s:s, s:o, s:i, s:s, s:o, s:o}", "id", check->id, "section",
+                      cella_platform_section_str(check->section), "title", json_text(check->title),
+                      "level", (int)check->level, "status",
+                      cella_platform_status_str(check->status), "detail",
+                      json_text(check->detail), "remedy", optional_string(check->remedy));
         if (item == NULL || json_array_append_new(checks, item) != 0) {
             json_decref(checks);
             json_decref(backends);
@@ -618,24 +620,24 @@ static json_t *report_json(const cella_platform_facts_t *facts,
     }
     for (size_t i = 0; i < CELLA_PLATFORM_BACKEND_COUNT; i++) {
         const cella_platform_backend_t *backend = &report->backends[i];
-        json_t *item = json_pack("{s:s, s:s, s:b, s:s, s:o}", "name", backend->name, "state",
+        json_t *item = json_pack("{s:s, s:s, s:b, s:o, s:o}", "name", backend->name, "state",
                                  cella_platform_backend_state_str(backend->state), "machine_ready",
-                                 backend->machine_ready, "detail", backend->detail, "remedy",
-                                 optional_string(backend->remedy));
+                                 backend->machine_ready, "detail", json_text(backend->detail),
+                                 "remedy", optional_string(backend->remedy));
         if (item == NULL || json_array_append_new(backends, item) != 0) {
             json_decref(checks);
             json_decref(backends);
             return NULL;
         }
     }
-    return json_pack("{s:s, s:i, s:s, s:i, s:o, s:s, s:o, s:o, s:o}", "cella_version",
+    return json_pack("{s:s, s:i, s:s, s:i, s:o, s:o, s:o, s:o, s:o}", "cella_version",
                      CELLA_VERSION, "exit_code", exit_code, "exit_meaning",
                      cella_platform_exit_str(exit_code), "sgx_exit_code", report->exit_code,
                      "backend_query",
                      options->backend != NULL
                          ? json_pack("{s:s, s:i}", "name", options->backend, "exit_code", exit_code)
                          : json_null(),
-                     "verdict", report->verdict, "facts", facts_json(facts, options), "checks",
+                     "verdict", json_text(report->verdict), "facts", facts_json(facts, options), "checks",
                      checks, "backends", backends);
 }
 

@@ -25,6 +25,7 @@
 #include <cella/quote.h>
 #include <cella/verify.h>
 
+#include "json_text.h"
 #include "subcommands.h"
 
 /* Exit codes. */
@@ -426,7 +427,7 @@ static json_t *quote_json(const struct origin *origin, const uint8_t *bytes, siz
     json_t *input = json_object();
     json_t *certification = json_object();
 
-    add(&builder, input, "file", json_stringn_nocheck(origin->path, strlen(origin->path)));
+    add(&builder, input, "file", json_text(origin->path));
     add(&builder, input, "format", json_string(origin->format));
     add(&builder, input, "encoding", json_string(origin->encoding));
     add(&builder, input, "size", json_integer((json_int_t)origin->size));
@@ -786,7 +787,7 @@ static json_t *verdict_json(const struct verify_options *options, const struct o
         add(&builder, root, "reason", json_string(result->reason));
     }
     json_t *input = json_object();
-    add(&builder, input, "file", json_stringn_nocheck(origin->path, strlen(origin->path)));
+    add(&builder, input, "file", json_text(origin->path));
     add(&builder, input, "format", json_string(origin->format));
     add(&builder, input, "encoding", json_string(origin->encoding));
     add(&builder, root, "input", input);

@@ -24,6 +24,7 @@
 #include <cella/metadata.h>
 
 #include "size_table.h"
+#include "json_text.h"
 #include "subcommands.h"
 
 #define PROGRAM "cella size"
@@ -760,9 +761,9 @@ static json_t *report_json(const struct report *report)
     notes(note_text);
     ok = ok && set(input, "source", json_string(source_names[report->source])) &&
          set(input, "enclave",
-             options->enclave_path != NULL ? json_string(options->enclave_path) : json_null()) &&
+             options->enclave_path != NULL ? json_text(options->enclave_path) : json_null()) &&
          set(input, "config",
-             options->config_path != NULL ? json_string(options->config_path) : json_null());
+             options->config_path != NULL ? json_text(options->config_path) : json_null());
     ok = ok && set(sizing, "headroom", json_real((double)options->headroom / 1000.0)) &&
          set(sizing, "instances", json_integer((json_int_t)options->instance_count)) &&
          set(sizing, "footprint_bytes",

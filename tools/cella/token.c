@@ -19,6 +19,7 @@
 #include <cella/log.h>
 #include <cella/token.h>
 
+#include "json_text.h"
 #include "subcommands.h"
 
 /* Exit codes. */
@@ -416,8 +417,8 @@ static json_t *verdict_json(const struct verify_options *o, int64_t now,
         add(&builder, root, "claim", json_string(result->claim));
         add(&builder, root, "reason", json_string(result->reason));
     }
-    add(&builder, root, "issuer", json_stringn_nocheck(o->issuer, strlen(o->issuer)));
-    add(&builder, root, "jwks", json_stringn_nocheck(o->jwks, strlen(o->jwks)));
+    add(&builder, root, "issuer", json_text(o->issuer));
+    add(&builder, root, "jwks", json_text(o->jwks));
     add(&builder, root, "kid", json_string(result->kid));
     add(&builder, root, "verification_time", time_text_json(now));
     if (strncasecmp(o->jwks, "http://", 7) == 0)
