@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* host/platform.c: probes what this machine offers for enclaves and judges cella's backends. */
 
-/* syscall(), getline() and the reentrant name-service calls. */
+/* syscall(), getc_unlocked() and the reentrant name-service calls. */
 #define _GNU_SOURCE
 
 #include "platform.h"
@@ -1013,6 +1013,41 @@ static void probe_cpu(const cella_platform_env_t *env, cella_platform_cpu_t *cpu
     }
 }
 
+/*
+ * Lines of a text file under env->root, which may hold anything (a link to /dev/zero, say): a
+ * line is cut at LINE_MAX_BYTES and reading stops after FILE_MAX_BYTES, so no file makes the
+ * probe allocate or read without end. Lines come without their '\n'.
+ */
+#define LINE_MAX_BYTES ((size_t)1 << 20)
+#define FILE_MAX_BYTES ((size_t)64 << 20)
+
+struct line_reader {
+    FILE *stream;
+    char *line;
+    size_t read;
+};
+
+static char *line_next(struct line_reader *reader)
+{
+    if (reader->line == NULL && (reader->line = malloc(LINE_MAX_BYTES)) == NULL)
+        return NULL;
+    size_t used = 0;
+    bool any = false;
+    int c;
+    while (reader->read < FILE_MAX_BYTES && (c = getc_unlocked(reader->stream)) != EOF) {
+        reader->read++;
+        any = true;
+        if (c == '\n')
+            break;
+        if (used + 1 < LINE_MAX_BYTES)
+            reader->line[used++] = (char)c;
+    }
+    if (!any)
+        return NULL;
+    reader->line[used] = '\0';
+    return reader->line;
+}
+
 /* ---- facts: users and groups ------------------------------------------------------------ */
 
 /*
@@ -1031,9 +1066,9 @@ static bool find_in_id_file(const cella_platform_env_t *env, const char *file, u
         return false;
 
     bool found = false;
-    char *line = NULL;
-    size_t line_capacity = 0;
-    while (!found && getline(&line, &line_capacity, stream) > 0) {
+    struct line_reader reader = {stream, NULL, 0};
+    char *line;
+    while (!found && (line = line_next(&reader)) != NULL) {
         char *fields[5] = {NULL, NULL, NULL, NULL, NULL};
         size_t field_count = 0;
         char *cursor = line;
@@ -1067,7 +1102,7 @@ static bool find_in_id_file(const cella_platform_env_t *env, const char *file, u
                 *lists_user = *lists_user || text_equal(member, user);
         }
     }
-    free(line);
+    free(reader.line);
     fclose(stream);
     return found;
 }
@@ -1315,9 +1350,9 @@ static void probe_cpuinfo(const cella_platform_env_t *env, cella_platform_facts_
     if (stream == NULL)
         return;
     facts->cpuinfo_readable = true;
-    char *line = NULL;
-    size_t capacity = 0;
-    while (getline(&line, &capacity, stream) > 0) {
+    struct line_reader reader = {stream, NULL, 0};
+    char *line;
+    while ((line = line_next(&reader)) != NULL) {
         if (!starts_with(line, "flags"))
             continue;
         char *colon = strchr(line, ':');
@@ -1333,7 +1368,7 @@ static void probe_cpuinfo(const cella_platform_env_t *env, cella_platform_facts_
         }
         break; /* the first processor speaks for all */
     }
-    free(line);
+    free(reader.line);
     fclose(stream);
 }
 
@@ -3202,9 +3237,9 @@ static bool find_passwd_entry(const cella_platform_env_t *env, const char *user,
     if (stream == NULL)
         return false;
     bool found = false;
-    char *line = NULL;
-    size_t capacity = 0;
-    while (!found && getline(&line, &capacity, stream) > 0) {
+    struct line_reader reader = {stream, NULL, 0};
+    char *line;
+    while (!found && (line = line_next(&reader)) != NULL) {
         char *fields[4] = {NULL, NULL, NULL, NULL};
         char *cursor = line;
         size_t count = 0;
@@ -3233,7 +3268,7 @@ static bool find_passwd_entry(const cella_platform_env_t *env, const char *user,
         *gid = (uint32_t)line_gid;
         copy_text(name, name_size, fields[0]);
     }
-    free(line);
+    free(reader.line);
     fclose(stream);
     return found;
 }
@@ -3247,9 +3282,9 @@ static bool collect_groups(const cella_platform_env_t *env, const char *name, gi
     FILE *stream = fopen(path, "re");
     if (stream == NULL)
         return false;
-    char *line = NULL;
-    size_t capacity = 0;
-    while (getline(&line, &capacity, stream) > 0 && *count < CELLA_PLATFORM_GROUPS_MAX) {
+    struct line_reader reader = {stream, NULL, 0};
+    char *line;
+    while (*count < CELLA_PLATFORM_GROUPS_MAX && (line = line_next(&reader)) != NULL) {
         char *fields[4] = {NULL, NULL, NULL, NULL};
         char *cursor = line;
         size_t field_count = 0;
@@ -3277,7 +3312,7 @@ static bool collect_groups(const cella_platform_env_t *env, const char *name, gi
             }
         }
     }
-    free(line);
+    free(reader.line);
     fclose(stream);
     return true;
 }

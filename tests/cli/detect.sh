@@ -274,6 +274,31 @@ else
     echo "not run here: the soft-memlock probe needs root, setpriv and a sandbox-capable kernel"
 fi
 
+# Files under --root may be anything: endless ones are read only so far, in bounded memory.
+zero_tree=$work/zero-tree
+mkdir -p "$zero_tree/proc" "$zero_tree/etc"
+for file in proc/cpuinfo etc/passwd etc/group; do ln -s /dev/zero "$zero_tree/$file"; done
+# peak_kib ARGS...: runs ARGS (address space limited to 2 GiB) and prints its exit status and
+# its peak resident memory in KiB.
+peak_kib() {
+    python3 - "$@" <<'PY'
+import resource, subprocess, sys
+def limit():
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+with open("/dev/null", "w") as sink:
+    status = subprocess.call(sys.argv[1:], stdout=sink, stderr=sink, preexec_fn=limit)
+print(status, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+}
+set -- $(peak_kib "$cella" detect --root "$zero_tree" --user nobody)
+last="detect --root (files that never end) --user nobody"
+[ "$1" = 64 ] || fail "endless etc/passwd and etc/group: exit $1, expected 64 (no such user)"
+[ "$2" -lt 204800 ] || fail "endless etc/passwd and etc/group: $2 KiB resident at the peak"
+set -- $(peak_kib "$cella" detect --root "$zero_tree")
+last="detect --root (files that never end)"
+[ "$1" -le 5 ] || fail "an endless proc/cpuinfo: exit $1"
+[ "$2" -lt 204800 ] || fail "an endless proc/cpuinfo: $2 KiB resident at the peak"
+
 run 64 --bogus
 has err "cella detect: --bogus: unknown option; 'cella detect --help' shows the options"
 [ -s "$work/out" ] && fail "a bad option printed to stdout"
