@@ -322,6 +322,15 @@ has err "--vm-sizes takes no enclave"
 run 1 "$cella" size -- --json
 has err "cannot open --json"
 
+# Output that cannot be written is an error, not a silent success.
+if [ -w /dev/full ]; then
+    "$cella" size --vm-sizes >/dev/full 2>"$work/err"
+    status=$?
+    last="size --vm-sizes >/dev/full"
+    [ "$status" = 1 ] || fail "writing to a full device: exit $status, expected 1"
+    has err "writing the output"
+fi
+
 # A configuration file name that is not UTF-8 stays valid JSON (U+FFFD in its place).
 odd_name=$work/$(printf 'config\377.xml')
 printf '<EnclaveConfiguration><HeapMaxSize>0x100000</HeapMaxSize></EnclaveConfiguration>\n' \

@@ -1016,6 +1016,18 @@ static int parse_options(int argc, char **argv, struct options *options)
     return -1;
 }
 
+/* Standard output, flushed: a write that failed (a full disk, a closed pipe) is an error. */
+static int finish_output(int status)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: writing the output: %s\n", PROGRAM,
+                errno != 0 ? strerror(errno) : "write error");
+        return status == EXIT_OK ? EXIT_ERROR : status;
+    }
+    return status;
+}
+
 int size_main(int argc, char **argv)
 {
     struct options options = {
@@ -1030,7 +1042,7 @@ int size_main(int argc, char **argv)
         return status;
 
     if (options.vm_sizes)
-        return print_vm_sizes(options.json);
+        return finish_output(print_vm_sizes(options.json));
     memset(&report, 0, sizeof(report));
     report.options = &options;
     subcommand_log_to_stderr(PROGRAM);
@@ -1042,5 +1054,5 @@ int size_main(int argc, char **argv)
     else if (status == EXIT_OK)
         print_text(&report);
     subcommand_log_stop();
-    return status;
+    return finish_output(status);
 }
