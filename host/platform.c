@@ -1014,6 +1014,27 @@ static void probe_cpu(const cella_platform_env_t *env, cella_platform_cpu_t *cpu
 }
 
 /*
+ * A decimal number written as digits only (no sign, no spaces: strtoul would take "-1" as
+ * 2^64 - 1 and " +5" as 5) that ends where `end` may: at the NUL, or also at a newline when
+ * newline_ends. False when it is not one or is above max.
+ */
+static bool parse_digits(const char *text, uint64_t max, bool newline_ends, uint64_t *value)
+{
+    uint64_t number = 0;
+    size_t i = 0;
+    for (; text[i] >= '0' && text[i] <= '9'; i++) {
+        unsigned digit = (unsigned)(text[i] - '0');
+        if (number > (max - digit) / 10)
+            return false;
+        number = number * 10 + digit;
+    }
+    if (i == 0 || !(text[i] == '\0' || (newline_ends && text[i] == '\n' && text[i + 1] == '\0')))
+        return false;
+    *value = number;
+    return true;
+}
+
+/*
  * Lines of a text file under env->root, which may hold anything (a link to /dev/zero, say): a
  * line is cut at LINE_MAX_BYTES and reading stops after FILE_MAX_BYTES, so no file makes the
  * probe allocate or read without end. Lines come without their '\n'.
@@ -1083,18 +1104,15 @@ static bool find_in_id_file(const cella_platform_env_t *env, const char *file, u
         }
         if (field_count < 3 || fields[0][0] == '\0' || fields[2][0] == '\0')
             continue;
-        char *end = NULL;
-        errno = 0;
-        unsigned long value = strtoul(fields[2], &end, 10);
-        if (errno != 0 || *end != '\0' || value != id)
+        uint64_t value = 0;
+        if (!parse_digits(fields[2], UINT32_MAX, false, &value) || value != id)
             continue;
         found = true;
         copy_text(name, name_size, fields[0]);
-        if (primary_gid != NULL && field_count >= 4 && fields[3][0] != '\0') {
-            unsigned long gid = strtoul(fields[3], &end, 10);
-            if (*end == '\0' && gid <= UINT32_MAX)
-                *primary_gid = (uint32_t)gid;
-        }
+        uint64_t gid = 0;
+        if (primary_gid != NULL && field_count >= 4 &&
+            parse_digits(fields[3], UINT32_MAX, false, &gid))
+            *primary_gid = (uint32_t)gid;
         if (lists_user != NULL && user != NULL && user[0] != '\0' && field_count >= 4) {
             char *save = NULL;
             for (char *member = strtok_r(fields[3], ",", &save); member != NULL;
@@ -1391,10 +1409,8 @@ static void probe_sgx_total_bytes(const cella_platform_env_t *env, cella_platfor
         format_text(file, sizeof(file), "/sys/devices/system/node/%s/x86/sgx_total_bytes", name);
         if (read_small_file(env, file, text, sizeof(text), NULL) != 0)
             continue;
-        char *end = NULL;
-        errno = 0;
-        unsigned long long bytes = strtoull(text, &end, 10);
-        if (errno != 0 || end == text || (*end != '\0' && *end != '\n'))
+        uint64_t bytes = 0;
+        if (!parse_digits(text, UINT64_MAX, true, &bytes))
             continue;
         facts->sgx_numa_node_count++;
         facts->sgx_total_bytes = add_saturating(facts->sgx_total_bytes, (uint64_t)bytes);
@@ -3254,12 +3270,10 @@ static bool find_passwd_entry(const cella_platform_env_t *env, const char *user,
         }
         if (count < 4)
             continue;
-        char *end_uid = NULL;
-        char *end_gid = NULL;
-        unsigned long line_uid = strtoul(fields[2], &end_uid, 10);
-        unsigned long line_gid = strtoul(fields[3], &end_gid, 10);
-        if (*end_uid != '\0' || *end_gid != '\0' || fields[2][0] == '\0' || line_uid > UINT32_MAX ||
-            line_gid > UINT32_MAX)
+        uint64_t line_uid = 0;
+        uint64_t line_gid = 0;
+        if (!parse_digits(fields[2], UINT32_MAX, false, &line_uid) ||
+            !parse_digits(fields[3], UINT32_MAX, false, &line_gid))
             continue;
         if (!text_equal(fields[0], user) && !text_equal(fields[2], user))
             continue;
@@ -3299,9 +3313,8 @@ static bool collect_groups(const cella_platform_env_t *env, const char *name, gi
         }
         if (field_count < 4 || fields[2][0] == '\0')
             continue;
-        char *end = NULL;
-        unsigned long gid = strtoul(fields[2], &end, 10);
-        if (*end != '\0' || gid > UINT32_MAX)
+        uint64_t gid = 0;
+        if (!parse_digits(fields[2], UINT32_MAX, false, &gid))
             continue;
         char *save = NULL;
         for (char *member = strtok_r(fields[3], ",", &save); member != NULL;
@@ -3343,9 +3356,8 @@ cella_result_t cella_platform_env_set_user(cella_platform_env_t *env, const char
             return CELLA_ERR_OUT_OF_MEMORY;
         struct passwd entry;
         struct passwd *result = NULL;
-        char *end = NULL;
-        unsigned long number = strtoul(user, &end, 10);
-        if (*end == '\0' && number <= UINT32_MAX)
+        uint64_t number = 0;
+        if (parse_digits(user, UINT32_MAX, false, &number))
             (void)getpwuid_r((uid_t)number, &entry, buffer, NSS_BUFFER_MAX_BYTES, &result);
         if (result == NULL)
             (void)getpwnam_r(user, &entry, buffer, NSS_BUFFER_MAX_BYTES, &result);

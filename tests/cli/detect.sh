@@ -299,6 +299,19 @@ last="detect --root (files that never end)"
 [ "$1" -le 5 ] || fail "an endless proc/cpuinfo: exit $1"
 [ "$2" -lt 204800 ] || fail "an endless proc/cpuinfo: $2 KiB resident at the peak"
 
+# Numbers in files and options are digits only: a sign is not one.
+sign_tree=$work/sign-tree
+for node in 0 1; do mkdir -p "$sign_tree/sys/devices/system/node/node$node/x86"; done
+echo -1 >"$sign_tree/sys/devices/system/node/node0/x86/sgx_total_bytes"
+echo 4096 >"$sign_tree/sys/devices/system/node/node1/x86/sgx_total_bytes"
+"$cella" detect --root "$sign_tree" --json >"$work/out" 2>"$work/err"
+python3 -c 'import json,sys; k=json.load(open(sys.argv[1]))["facts"]["kernel"]; assert (k["sgx_total_bytes"], k["sgx_numa_nodes"]) == (4096, 1), k' "$work/out" ||
+    fail "a sysfs sgx_total_bytes of -1 was counted"
+run 64 --user -18446744073709551615
+has err "no such user"
+run 64 --user +0
+has err "no such user"
+
 run 64 --bogus
 has err "cella detect: --bogus: unknown option; 'cella detect --help' shows the options"
 [ -s "$work/out" ] && fail "a bad option printed to stdout"
