@@ -307,6 +307,12 @@ echo 4096 >"$sign_tree/sys/devices/system/node/node1/x86/sgx_total_bytes"
 "$cella" detect --root "$sign_tree" --json >"$work/out" 2>"$work/err"
 python3 -c 'import json,sys; k=json.load(open(sys.argv[1]))["facts"]["kernel"]; assert (k["sgx_total_bytes"], k["sgx_numa_nodes"]) == (4096, 1), k' "$work/out" ||
     fail "a sysfs sgx_total_bytes of -1 was counted"
+if [ "$(id -u)" = 0 ]; then
+    # Another user's locked-memory limit is theirs, not this process's: not probed.
+    "$cella" detect --user nobody >"$work/out" 2>"$work/err"
+    last="detect --user nobody"
+    has out "Locked-memory limit (secret memory is charged to it): not probed"
+fi
 run 64 --user -18446744073709551615
 has err "no such user"
 run 64 --user +0

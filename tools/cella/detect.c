@@ -780,10 +780,14 @@ int detect_main(int argc, char **argv)
             fprintf(stderr, "cella detect: --user %s: %s\n", options.user, cella_result_str(r));
             return r == CELLA_ERR_INVALID_ARGUMENT ? CELLA_PLATFORM_EXIT_USAGE : EXIT_INTERNAL;
         }
-        /* Live opens would test this process's access, not that user's. */
+        /* Live opens would test this process's access, not that user's; so would this
+         * process's locked-memory limit and capabilities (the user's come from PAM or
+         * systemd when they log in). memfd_secret and seccomp are the kernel's: probed. */
         env.open_device = NULL;
         env.connect_socket = NULL;
         env.kvm = NULL;
+        if (env.uid != getuid())
+            env.memlock = NULL;
     }
 
     cella_result_t r = cella_platform_get_facts(&env, &facts);
