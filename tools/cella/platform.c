@@ -81,11 +81,16 @@ static int parse_export(int argc, char **argv, struct export_options *options)
     while ((option = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
         switch (option) {
         case OPT_OUT:
-            options->out = optarg;
+        case OPT_STATE_DIR: {
+            const char **slot = option == OPT_OUT ? &options->out : &options->state_dir;
+            if (*slot != NULL) {
+                fprintf(stderr, "cella platform export: %s given twice; see --help\n",
+                        option == OPT_OUT ? "--out" : "--state-dir");
+                return EXIT_USAGE;
+            }
+            *slot = optarg;
             break;
-        case OPT_STATE_DIR:
-            options->state_dir = optarg;
-            break;
+        }
         case OPT_FORCE:
             options->force = true;
             break;
@@ -166,8 +171,9 @@ static int export_main(int argc, char **argv)
         goto out;
     }
     if (r != CELLA_OK) {
-        fprintf(stderr, "cella platform export: cannot write the collateral to %s: %s\n",
-                options.out, cella_result_str(r));
+        /* The line before says why (the library logs the failing step and its errno). */
+        fprintf(stderr, "cella platform export: cannot write the collateral to %s (see above)\n",
+                options.out);
         goto out;
     }
     time_t until = now + CELLA_QUOTING_COLLATERAL_VALIDITY_SECONDS;
