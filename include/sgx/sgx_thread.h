@@ -156,8 +156,8 @@ int sgx_thread_mutex_trylock(sgx_thread_mutex_t *mutex);
 
 /*
  * Unlocks mutex once; when it becomes free, the first waiting thread is woken and gets it.
- * Returns 0; EPERM if the caller does not own it (also when it is unlocked); EINVAL as
- * sgx_thread_mutex_lock.
+ * Returns 0; EINVAL when nobody holds it, or as sgx_thread_mutex_lock; EPERM when another
+ * thread holds it (the SDK's codes).
  */
 int sgx_thread_mutex_unlock(sgx_thread_mutex_t *mutex);
 
@@ -178,8 +178,9 @@ int sgx_thread_cond_destroy(sgx_thread_cond_t *cond);
  * regains its lock count. As with every condition variable, the caller re-checks its
  * condition in a loop: another thread may have got there first.
  * Returns 0; EINVAL if cond or mutex is NULL, misaligned, outside the enclave, or mutex is
- * not initialised (the mutex is then left as it was); EPERM if the caller does not own
- * mutex (nothing waits then).
+ * not initialised or nobody holds it (the mutex is then left as it was); EPERM if another
+ * thread holds mutex (nothing waits then). Unlike the SDK's, a recursive mutex is released
+ * completely while the caller waits, and regains its count after.
  */
 int sgx_thread_cond_wait(sgx_thread_cond_t *cond, sgx_thread_mutex_t *mutex);
 

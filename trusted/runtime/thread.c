@@ -203,7 +203,8 @@ int sgx_thread_mutex_destroy(sgx_thread_mutex_t *mutex)
     if (!mutex_valid(mutex))
         return EINVAL;
     spin_lock(&mutex->m_lock);
-    if (!mutex_kind_valid(mutex)) {
+    /* As in the SDK, destroying a destroyed (or zeroed) mutex again succeeds. */
+    if (!mutex_kind_valid(mutex) && mutex->m_control != 0) {
         result = EINVAL;
     } else if (mutex->m_owner != SGX_THREAD_T_NULL || mutex->m_queue.m_first != SGX_THREAD_T_NULL) {
         result = EBUSY;
@@ -291,8 +292,8 @@ int sgx_thread_mutex_unlock(sgx_thread_mutex_t *mutex)
     if (!mutex_valid(mutex))
         return EINVAL;
     spin_lock(&mutex->m_lock);
-    if (!mutex_kind_valid(mutex)) {
-        result = EINVAL;
+    if (!mutex_kind_valid(mutex) || mutex->m_owner == SGX_THREAD_T_NULL) {
+        result = EINVAL; /* the SDK's answer for a mutex nobody holds */
     } else if (mutex->m_owner != self) {
         result = EPERM;
     } else {
@@ -352,7 +353,7 @@ int sgx_thread_cond_wait(sgx_thread_cond_t *cond, sgx_thread_mutex_t *mutex)
     /* Lock order: the condition variable's spinlock, then the mutex's; never the reverse. */
     spin_lock(&cond->m_lock);
     spin_lock(&mutex->m_lock);
-    if (!mutex_kind_valid(mutex))
+    if (!mutex_kind_valid(mutex) || mutex->m_owner == SGX_THREAD_T_NULL)
         result = EINVAL;
     else if (mutex->m_owner != self)
         result = EPERM;
