@@ -299,7 +299,7 @@ struct sequence_case {
     int expected[MAX_STEPS];
 };
 
-static void mutex_operations_on_one_thread_return_what_the_sdk_returns(void **state)
+static void mutex_operations_on_one_thread_return_the_documented_codes(void **state)
 {
     (void)state;
     static const struct sequence_case cases[] = {
@@ -735,7 +735,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_consumer_waiting_on_an_empty_queue_wakes_when_a_producer_signals),
         cmocka_unit_test(a_producer_and_a_consumer_pass_a_thousand_items_through_a_small_queue),
         cmocka_unit_test(a_broadcast_wakes_every_thread_waiting_at_the_gate),
-        cmocka_unit_test(mutex_operations_on_one_thread_return_what_the_sdk_returns),
+        cmocka_unit_test(mutex_operations_on_one_thread_return_the_documented_codes),
         cmocka_unit_test(a_mutex_another_thread_holds_is_busy_and_only_the_owner_may_unlock_it),
         cmocka_unit_test(a_thread_waiting_for_a_mutex_gets_it_when_the_owner_unlocks),
         cmocka_unit_test(a_recursive_mutex_is_released_completely_during_a_condition_wait),
