@@ -104,13 +104,13 @@ struct host_call *cella_host_current_call(void)
 /* Both also wake the enclave's threads asleep on sgx_thread events: nothing runs in it now. */
 void cella_host_mark_crashed(struct cella_enclave *e)
 {
-    if (atomic_exchange(&e->crashed, 1) == 0) {
+    /* The sim backend's fault handler sets the flag itself: the sleepers are woken anyway. */
+    if (atomic_exchange(&e->crashed, 1) == 0)
         cella_log(CELLA_LOG_ERROR,
                   "enclave %#llx crashed (abort, failed assertion or fault inside it); every "
                   "later call returns SGX_ERROR_ENCLAVE_CRASHED: destroy it and create it again",
                   (unsigned long long)e->id);
-        cella_host_events_end(e->id);
-    }
+    cella_host_events_end(e->id);
 }
 
 void cella_host_mark_lost(struct cella_enclave *e)
@@ -173,6 +173,7 @@ static pthread_once_t forks_watched = PTHREAD_ONCE_INIT;
 static void watch_forks(void)
 {
     (void)pthread_atfork(lock_slots_for_fork, unlock_slots_after_fork, mark_inherited_in_child);
+    cella_host_events_watch_forks();
 }
 
 /* The status every call of a crashed or lost enclave gets; SGX_SUCCESS when it is neither. */

@@ -909,9 +909,11 @@ static void *watcher_main(void *argument)
 /*
  * A fork's child: its copies of the connection to the monitor and the other descriptors are
  * closed, so the monitor sees the end of the parent alone. The shared region becomes a
- * private copy: a child forked inside an OCALL still reads that OCALL's arguments, but what
- * it writes (the OCALL's answer, a call it tries) never reaches the parent's call slots. And
- * the enclave is gone for it, so the calls it was inside end with SGX_ERROR_ENCLAVE_LOST.
+ * private mapping: a child forked inside an OCALL still reads that OCALL's arguments, and
+ * what it writes (the OCALL's answer, a call it tries) never reaches the parent's call slots.
+ * It is no snapshot: a page the child has not written shows what the parent writes there
+ * later (the child should copy arguments it keeps). And the enclave is gone for it, so the
+ * calls it was inside end with SGX_ERROR_ENCLAVE_LOST.
  */
 static void forget_in_child(struct cella_enclave *e)
 {

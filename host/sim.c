@@ -49,6 +49,15 @@ struct sim_frame {
     struct host_call *call;
     struct cella_enclave *enclave;
     struct sim_frame *outer; /* the frame this TCS was in before (nested entries) */
+    struct sim_ocall_block *ocall_blocks; /* OCALL memory of this entry not yet freed */
+};
+
+/* The header of OCALL memory: an entry that is unwound (a crash) frees what it left. */
+struct sim_ocall_block {
+    struct sim_ocall_block *next;
+    struct sim_ocall_block *previous;
+    struct sim_frame *frame;
+    uint64_t unused; /* keeps the memory after it 16-byte aligned */
 };
 
 _Static_assert(offsetof(struct sim_frame, enclave_fs) == 24, "sim_frame layout of sim_switch.S");
@@ -147,6 +156,9 @@ find_tcs(uint64_t fs, struct sim_state **state_out)
     return NULL;
 }
 
+/* How far below its forwarding frame a fault still counts as inside the handler it called. */
+#define CHAINING_REACH ((uintptr_t)1 << 20)
+
 /*
  * Runs on the alternate signal stack with whatever %fs the fault left. Until the thread
  * pointer is the host's again, it must not touch TLS, so it uses no stack protector, no
@@ -176,37 +188,39 @@ fault_handler(int signal_number, siginfo_t *info, void *context)
     }
 
     /*
-     * Not ours: hand it to whoever handled it before, or let the default action happen. A
-     * handler that chains back to this one (installed between two loads, it saved this one
-     * as its own previous) would bounce the fault between the two for ever: called again
-     * with the same context from deeper on this thread's stack, the default action is taken
-     * instead. A previous handler that leaves by siglongjmp never returns here, so the
-     * marks are tied to that one delivery, not cleared on return: a later fault is
-     * delivered at or above the old frame and is handed on again.
+     * Not ours: hand it to whoever handled it before, or let the default action happen. While
+     * that handler runs, a fault that reaches this one again on this thread (a handler that
+     * chains back here, installed between two loads; or a fault inside the handler itself)
+     * takes the default action instead of going round for ever. "While it runs" is known by
+     * a token in this frame: a handler that leaves by siglongjmp never returns here, so the
+     * marks may outlive the call; they count only when the fault comes from deeper on the
+     * same stack (within CHAINING_REACH) and the token is still there, which it is not once
+     * other frames have reused that stack.
      */
-    static _Thread_local void *chaining_context;
-    static _Thread_local uintptr_t chaining_frame;
+    static _Thread_local volatile uint64_t *chaining_token_at;
+    static _Thread_local uint64_t chaining_token;
+    static _Thread_local uint64_t chaining_count;
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-    if (chaining_context == context && here < chaining_frame) {
+    uintptr_t at = (uintptr_t)chaining_token_at;
+    if (at != 0 && here < at && at - here < CHAINING_REACH && *chaining_token_at == chaining_token) {
         signal(signal_number, SIG_DFL); /* the fault repeats and takes its default action */
         return;
     }
+    volatile uint64_t token = UINT64_C(0x9e3779b97f4a7c15) * ++chaining_count ^ here;
     for (size_t i = 0; i < FAULT_SIGNAL_COUNT; i++) {
         if (fault_signals[i] != signal_number)
             continue;
         const struct sigaction *previous = &previous_actions[i];
-        if ((previous->sa_flags & SA_SIGINFO) && previous->sa_sigaction != NULL) {
-            chaining_context = context;
-            chaining_frame = here;
-            previous->sa_sigaction(signal_number, info, context);
-            chaining_context = NULL;
-            return;
-        }
-        if (previous->sa_handler != SIG_DFL && previous->sa_handler != SIG_IGN) {
-            chaining_context = context;
-            chaining_frame = here;
-            previous->sa_handler(signal_number);
-            chaining_context = NULL;
+        bool with_info = (previous->sa_flags & SA_SIGINFO) && previous->sa_sigaction != NULL;
+        if (with_info || (previous->sa_handler != SIG_DFL && previous->sa_handler != SIG_IGN)) {
+            chaining_token = token;
+            chaining_token_at = &token;
+            if (with_info)
+                previous->sa_sigaction(signal_number, info, context);
+            else
+                previous->sa_handler(signal_number);
+            chaining_token_at = NULL;
+            token = 0;
             return;
         }
         signal(signal_number, SIG_DFL); /* the fault repeats and takes its default action */
@@ -325,14 +339,33 @@ int32_t cella_sim_platform(struct sim_frame *frame, uint32_t request, const void
 
 void *cella_sim_ocall_alloc(struct sim_frame *frame, size_t size)
 {
-    (void)frame;
-    return malloc(size);
+    if (size > SIZE_MAX - sizeof(struct sim_ocall_block))
+        return NULL;
+    struct sim_ocall_block *block = malloc(sizeof(*block) + size);
+    if (block == NULL)
+        return NULL;
+    block->frame = frame;
+    block->previous = NULL;
+    block->next = frame->ocall_blocks;
+    if (block->next != NULL)
+        block->next->previous = block;
+    frame->ocall_blocks = block;
+    return block + 1;
 }
 
 void cella_sim_ocall_free(struct sim_frame *frame, void *memory)
 {
     (void)frame;
-    free(memory);
+    if (memory == NULL)
+        return;
+    struct sim_ocall_block *block = (struct sim_ocall_block *)memory - 1;
+    if (block->previous != NULL)
+        block->previous->next = block->next;
+    else
+        block->frame->ocall_blocks = block->next;
+    if (block->next != NULL)
+        block->next->previous = block->previous;
+    free(block);
 }
 
 void cella_sim_crashed(struct sim_frame *frame)
@@ -420,6 +453,12 @@ static sgx_status_t run_entry(struct sim_state *state, struct host_call *call, u
     int32_t status = cella_sim_enter(&frame, (void *)(uintptr_t)state->entry, tcs->thread_data,
                                      &request, stack_top);
     tcs->frame = frame.outer;
+    /* An entry that returned frees its OCALL memory itself; one unwound by a crash cannot. */
+    while (frame.ocall_blocks != NULL) {
+        struct sim_ocall_block *block = frame.ocall_blocks;
+        frame.ocall_blocks = block->next;
+        free(block);
+    }
 
     if (status == SGX_ERROR_ENCLAVE_CRASHED && state->fault_signal != 0) {
         cella_log(CELLA_LOG_ERROR,

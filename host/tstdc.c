@@ -142,6 +142,22 @@ static void event_put(struct event *event)
     pthread_mutex_unlock(&table_lock);
 }
 
+/* A fork copies the table as it stands between two changes: the child can use it. */
+static void lock_table_for_fork(void)
+{
+    pthread_mutex_lock(&table_lock);
+}
+
+static void unlock_table_after_fork(void)
+{
+    pthread_mutex_unlock(&table_lock);
+}
+
+void cella_host_events_watch_forks(void)
+{
+    (void)pthread_atfork(lock_table_for_fork, unlock_table_after_fork, unlock_table_after_fork);
+}
+
 void cella_host_events_end(uint64_t enclave)
 {
     pthread_mutex_lock(&table_lock);

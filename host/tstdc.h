@@ -27,6 +27,9 @@
  * or was lost; the sleepers' OCALLs return an error and nothing waits in it any more). */
 void cella_host_events_end(uint64_t enclave);
 
+/* The runtime's, once: a fork's child gets the event table unlocked and whole. */
+void cella_host_events_watch_forks(void);
+
 /* The runtime's: drops the events enclave `enclave` left set (it is being destroyed). */
 void cella_host_events_forget(uint64_t enclave);
 

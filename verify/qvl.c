@@ -285,7 +285,7 @@ static uint32_t crl_number(const X509_CRL *crl)
 }
 
 /* Everything one call has copied and parsed, released at its end. */
-#define COLLATERAL_ITEMS 7
+#define COLLATERAL_ITEMS 6 /* the PCK CRL's issuer chain is not read (its pair is checked) */
 
 struct call {
     cella_verify_collateral_t collateral; /* over `copies` */
@@ -367,7 +367,6 @@ static quote3_error_t read_collateral(struct call *c, const sgx_ql_qve_collatera
          "QE Identity issuer chain"},
         {in->root_ca_crl, in->root_ca_crl_size, in->minor_version == 0, "root CA CRL"},
         {in->pck_crl, in->pck_crl_size, in->minor_version == 0, "PCK CRL"},
-        {in->pck_crl_issuer_chain, in->pck_crl_issuer_chain_size, true, "PCK CRL issuer chain"},
     };
     size_t sizes[COLLATERAL_ITEMS] = {0};
     for (size_t i = 0; i < COLLATERAL_ITEMS; i++) {

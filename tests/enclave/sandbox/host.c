@@ -1346,21 +1346,33 @@ static int chained_fault(const char *fd_text)
     return 4;
 }
 
-static void a_host_fault_with_a_chaining_handler_ends_once(void **state)
+/*
+ * Runs this program with `mode` and a pipe on which its fault handler reports each call: the
+ * process must end with SIGSEGV's default action after the handler ran once, or twice (the
+ * fault repeats once after the default action is restored).
+ */
+static void a_fault_reaches_the_handler_once_then_the_default_action(const char *mode)
 {
-    (void)state;
     int fds[2];
     char fd_text[16];
     assert_int_equal(pipe(fds), 0);
     snprintf(fd_text, sizeof(fd_text), "%d", fds[1]);
-    pid_t child = run_self("--chained-fault", fd_text);
+    pid_t child = run_self(mode, fd_text);
     assert_true(child > 0);
     close(fds[1]);
-    assert_int_equal(wait_exit_code(child), 128 + SIGSEGV);
     char calls[64];
-    ssize_t n = read(fds[0], calls, sizeof(calls));
+    size_t n = 0;
+    for (ssize_t got; n < sizeof(calls) && (got = read(fds[0], calls + n, sizeof(calls) - n)) > 0;)
+        n += (size_t)got;
     close(fds[0]);
-    assert_true(n >= 1 && n <= 2); /* the chained handler, at most once more for the repeat */
+    assert_int_equal(wait_exit_code(child), 128 + SIGSEGV);
+    assert_true(n >= 1 && n <= 2);
+}
+
+static void a_host_fault_with_a_chaining_handler_ends_once(void **state)
+{
+    (void)state;
+    a_fault_reaches_the_handler_once_then_the_default_action("--chained-fault");
 }
 
 /*
@@ -1398,6 +1410,53 @@ static int recovered_faults(void)
     }
     cella_enclave_destroy(enclave);
     return recoveries == 3 ? 0 : 4;
+}
+
+/*
+ * Sim: an application handler, installed before the load, that faults inside itself (with
+ * SA_NODEFER, so the fault is delivered again at once) ends the process with the fault's
+ * default action instead of being called again and again.
+ */
+static int nested_report_fd = -1;
+
+static void faulting_handler(int signal_number)
+{
+    (void)signal_number;
+    (void)!write(nested_report_fd, "x", 1);
+    volatile uintptr_t nowhere = 16;
+    *(volatile int *)nowhere = 1;
+}
+
+static int nested_fault(const char *fd_text)
+{
+    cella_enclave_t *enclave = NULL;
+    struct sigaction action;
+    nested_report_fd = atoi(fd_text);
+    alarm(20); /* a loop ends with SIGALRM, and the test fails */
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = faulting_handler;
+    action.sa_flags = SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(SIGSEGV, &action, NULL) != 0)
+        return 1;
+    if (try_create(CELLA_BACKEND_SIM, 0, 0, &enclave) != CELLA_OK)
+        return 2;
+    /* An ECALL first: this thread then has the sim's alternate signal stack, as threads
+     * that use enclaves do. */
+    int pair[2] = {20, 22}, result = 0;
+    if (call(cella_enclave_get_id(enclave), ECALL_ADD, pair, sizeof(pair), &result,
+             sizeof(result)) != SGX_SUCCESS ||
+        result != 42)
+        return 3;
+    volatile uintptr_t nowhere = 16;
+    *(volatile int *)nowhere = 1;
+    return 4;
+}
+
+static void a_fault_inside_the_applications_handler_takes_the_default_action(void **state)
+{
+    (void)state;
+    a_fault_reaches_the_handler_once_then_the_default_action("--nested-fault");
 }
 
 static void host_faults_recovered_by_the_applications_handler_reach_it_each_time(void **state)
@@ -1795,6 +1854,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_child_forked_inside_an_ocall_loses_the_enclave_and_not_the_parent),
         cmocka_unit_test(a_host_fault_with_a_chaining_handler_ends_once),
         cmocka_unit_test(host_faults_recovered_by_the_applications_handler_reach_it_each_time),
+        cmocka_unit_test(a_fault_inside_the_applications_handler_takes_the_default_action),
         cmocka_unit_test(signals_to_the_hosts_process_group_leave_its_enclave_alone),
         cmocka_unit_test(a_host_traced_with_its_children_gets_no_enclave),
         cmocka_unit_test(a_kernel_without_memfd_secret_is_a_clear_error),
@@ -1809,6 +1869,8 @@ int main(int argc, char **argv)
         return chained_fault(argv[2]);
     if (argc == 3 && strcmp(argv[1], "--recovered-faults") == 0)
         return recovered_faults();
+    if (argc == 3 && strcmp(argv[1], "--nested-fault") == 0)
+        return nested_fault(argv[2]);
     /* _exit: a leak check at exit (sanitizer builds) cannot run under the tracer. */
     if (argc == 2 && strcmp(argv[1], "--traced-host") == 0)
         _exit(traced_host());

@@ -324,3 +324,9 @@ void ecall_cpuid(int leaf, int subleaf, int info[4])
     if (sgx_oc_cpuidex(info, leaf, subleaf) != SGX_SUCCESS)
         info[0] = info[1] = info[2] = info[3] = -1;
 }
+
+void ecall_fault(void)
+{
+    volatile uintptr_t nowhere = 16;
+    *(volatile int *)nowhere = 1;
+}
