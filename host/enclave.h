@@ -96,6 +96,7 @@ struct cella_enclave {
     atomic_int crashed;
     atomic_int lost;      /* the platform lost it (sandbox: the monitor stopped) */
     atomic_int inherited; /* this process is a fork of the one that created it (SGX: lost) */
+    unsigned host_events; /* sgx_thread events it has in host/tstdc.c's table (its lock) */
     const struct host_backend *backend;
     /* Payloads of at least this many bytes are streamed (host_call.stream_in/stream_out):
      * the backend's ecall copies them while the enclave works; 0: never. Set by the

@@ -25,8 +25,9 @@
  * An event's word is 1 while set; a waiter sleeps on it with FUTEX_WAIT. An entry lives while
  * someone uses it or while it is set (a set must outlast the setter until the wait comes), so
  * the table holds at most one entry per enclave thread that waits or is about to. Keys are
- * the enclave's to choose, so the table is bounded (EVENTS_MAX): an enclave that sets events
- * for threads it does not have cannot make the host allocate without end, and an enclave's
+ * the enclave's to choose, so the table is bounded, per enclave (EVENTS_PER_ENCLAVE) and in
+ * all (EVENTS_MAX): an enclave that sets events for threads it does not have cannot make the
+ * host allocate without end, nor take the room of other enclaves' threads; an enclave's
  * entries go with it when it is destroyed.
  *
  * When an enclave crashes or is lost, its threads that sleep here are woken (the word
@@ -37,7 +38,8 @@
 /* Enclaves have tens of threads, not thousands. */
 #define BUCKET_BITS  8
 #define BUCKET_COUNT (1u << BUCKET_BITS)
-#define EVENTS_MAX   16384
+#define EVENTS_PER_ENCLAVE 4096 /* an enclave has one TCS per thread, rarely 100 */
+#define EVENTS_MAX         65536
 #define EVENT_SET    1u
 #define EVENT_ENDED  2u
 
@@ -46,12 +48,14 @@ struct event {
     uint64_t enclave;   /* the id of the enclave whose OCALL made it */
     const void *key;    /* the enclave thread's self value */
     unsigned users;     /* threads between event_get and event_put; under table_lock */
+    unsigned *counter;  /* the count of its enclave's entries; under table_lock */
     uint32_t word;      /* 0, EVENT_SET or EVENT_ENDED; atomic, the futex word */
 };
 
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct event *buckets[BUCKET_COUNT];
-static size_t event_count; /* under table_lock */
+static size_t event_count;     /* under table_lock */
+static unsigned outside_events; /* of calls made outside any ECALL; under table_lock */
 static bool table_full_logged;
 
 static size_t bucket_of(uint64_t enclave, const void *key)
@@ -66,12 +70,6 @@ static struct cella_enclave *calling(void)
 {
     struct host_call *call = cella_host_current_call();
     return call != NULL ? call->enclave : NULL;
-}
-
-static uint64_t calling_enclave(void)
-{
-    struct cella_enclave *e = calling();
-    return e != NULL ? e->id : 0;
 }
 
 /* SGX_ERROR_ENCLAVE_CRASHED or _LOST once the calling enclave is either; else SGX_SUCCESS. */
@@ -90,7 +88,9 @@ static int calling_enclave_ended(void)
 /* The event of key, created clear if there is none; NULL when out of memory. */
 static struct event *event_get(const void *key)
 {
-    uint64_t enclave = calling_enclave();
+    struct cella_enclave *e = calling();
+    uint64_t enclave = e != NULL ? e->id : 0;
+    unsigned *counter = e != NULL ? &e->host_events : &outside_events;
     size_t bucket = bucket_of(enclave, key);
     struct event *event;
 
@@ -99,21 +99,24 @@ static struct event *event_get(const void *key)
         if (event->enclave == enclave && event->key == key)
             break;
     }
-    if (event == NULL && event_count >= EVENTS_MAX) {
+    if (event == NULL && (*counter >= EVENTS_PER_ENCLAVE || event_count >= EVENTS_MAX)) {
         if (!table_full_logged)
             cella_log(CELLA_LOG_ERROR,
-                      "enclave %#llx: more than %d enclave threads have events at once; "
+                      "enclave %#llx: more than %d of its threads have events at once; "
                       "sgx_thread events for threads the enclave does not have are refused",
-                      (unsigned long long)enclave, EVENTS_MAX);
+                      (unsigned long long)enclave,
+                      *counter >= EVENTS_PER_ENCLAVE ? EVENTS_PER_ENCLAVE : EVENTS_MAX);
         table_full_logged = true;
     } else if (event == NULL) {
         event = calloc(1, sizeof(*event));
         if (event != NULL) {
             event->enclave = enclave;
             event->key = key;
+            event->counter = counter;
             event->next = buckets[bucket];
             buckets[bucket] = event;
             event_count++;
+            (*counter)++;
         }
     }
     if (event != NULL)
@@ -130,6 +133,7 @@ static void event_remove(struct event *event)
         link = &(*link)->next;
     *link = event->next;
     event_count--;
+    (*event->counter)--;
     free(event);
 }
 

@@ -563,6 +563,32 @@ static void host_events_are_bounded(void **state)
                      SGX_SUCCESS);
 }
 
+/*
+ * An enclave that sets events for threads it does not have is refused past its own bound,
+ * and does not take the room of another enclave's threads.
+ */
+static void one_enclaves_made_up_events_leave_room_for_another(void **state)
+{
+    (void)state;
+    sgx_enclave_id_t flooding = 0;
+    int taken = 0;
+    assert_int_equal(
+        sgx_create_enclave(CELLA_TEST_SIGNED_ENCLAVE, SGX_DEBUG_FLAG, NULL, NULL, &flooding, NULL),
+        SGX_SUCCESS);
+    for (int round = 0; round < 20; round++) {
+        int more = 0;
+        assert_int_equal(ecall_set_events_of_nobody(flooding, &more, round * 5000, 5000),
+                         SGX_SUCCESS);
+        taken += more;
+    }
+    assert_true(taken >= 1024 && taken < 20 * 5000);
+    /* The other enclave still gets events (these stay set until it is destroyed). */
+    assert_int_equal(ecall_set_events_of_nobody(enclave_id, &taken, 0, 10), SGX_SUCCESS);
+    assert_int_equal(taken, 10);
+    a_broadcast_wakes_every_thread_waiting_at_the_gate(NULL);
+    assert_int_equal(sgx_destroy_enclave(flooding), SGX_SUCCESS);
+}
+
 static void a_thread_that_must_wait_crashes_an_enclave_without_the_sgx_tstdc_import(void **state)
 {
     (void)state;
@@ -757,6 +783,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_host_event_wakes_a_thread_that_sleeps_on_it),
         cmocka_unit_test(host_events_refuse_null_threads),
         cmocka_unit_test(host_events_are_bounded),
+        cmocka_unit_test(one_enclaves_made_up_events_leave_room_for_another),
         cmocka_unit_test(enclaves_with_the_same_thread_values_do_not_share_host_events),
         cmocka_unit_test(a_thread_that_must_wait_crashes_an_enclave_without_the_sgx_tstdc_import),
         cmocka_unit_test(a_crash_wakes_the_enclaves_sleeping_threads_so_it_can_be_destroyed),
